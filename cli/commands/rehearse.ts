@@ -1,0 +1,30 @@
+import type { Io } from '../io.js';
+import { loadRunbook } from '../load.js';
+import { runSession } from '../run-session.js';
+
+export interface RehearseFlags {
+  readonly keep?: boolean;
+  readonly set?: readonly string[];
+  readonly stateDir?: string;
+  readonly reporter?: string;
+}
+
+/** SPEC 3: the whole runbook, non-interactively, against throwaway clusters that are torn down after. */
+export async function rehearseCommand(file: string, flags: RehearseFlags, io: Io): Promise<number> {
+  const runbook = loadRunbook(file, io, { validate: true });
+  return runSession(
+    {
+      runbook,
+      mode: 'rehearsal',
+      yes: 'all',
+      sandbox: true,
+      keep: flags.keep === true,
+      allowPrompts: false,
+      selection: {},
+      ...(flags.set ? { set: flags.set } : {}),
+      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+      reporter: flags.reporter === 'tui' || flags.reporter === undefined ? 'plain' : flags.reporter,
+    },
+    io,
+  );
+}

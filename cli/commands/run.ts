@@ -1,0 +1,32 @@
+import type { Io } from '../io.js';
+import { loadRunbook } from '../load.js';
+import { runSession } from '../run-session.js';
+import { selectionOf, type SelectionFlags } from '../flags.js';
+
+export interface RunFlags extends SelectionFlags {
+  readonly yes?: boolean;
+  readonly yesAll?: boolean;
+  readonly sandbox?: boolean;
+  readonly set?: readonly string[];
+  readonly stateDir?: string;
+  readonly reporter?: string;
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
+  const runbook = loadRunbook(file, io, { validate: true });
+  return runSession(
+    {
+      runbook,
+      mode: flags.sandbox ? 'rehearsal' : 'live',
+      yes: flags.yesAll ? 'all' : flags.yes ? 'steps' : 'none',
+      sandbox: flags.sandbox === true,
+      keep: false,
+      allowPrompts: true,
+      selection: selectionOf(flags),
+      ...(flags.set ? { set: flags.set } : {}),
+      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+      ...(flags.reporter ? { reporter: flags.reporter } : {}),
+    },
+    io,
+  );
+}

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import type { Runbook } from '../engine/model/index.js';
+import { usageError } from '../engine/model/index.js';
+import { resolveParams, type ResolvedParam } from '../engine/params/index.js';
+import { automatic, executeRun, Interrupter, MissingParamError, type Interaction, type Reporter, type ResumeInput } from '../engine/run/index.js';
+import type { StepSelection } from '../engine/plan.js';
+import { jsonReporter } from '../renderers/json-reporter.js';
+import { PlainReporter } from '../renderers/plain/plain-reporter.js';
+import { promptInteraction } from '../renderers/plain/prompt-interaction.js';
+import { colorEnabled, createStyle } from '../renderers/style.js';
+import { parseSets } from './flags.js';
+import { identity } from './identity.js';
+import { writeLine, type Io } from './io.js';
+import { startSandboxFor, type SandboxSession } from './sandbox-session.js';
+
+export interface SessionOptions {
+  readonly runbook: Runbook;
+  readonly mode: 'live' | 'rehearsal';
+  /** `none`: confirm each step; `steps`: --yes; `all`: --yes=all (and rehearsals). */
+  readonly yes: 'none' | 'steps' | 'all';
+  /** Run against throwaway clusters (rehearse, run --sandbox). */
+  readonly sandbox: boolean;
+  readonly keep: boolean;
+  /** The operator may be asked (false for rehearse). */
+  readonly allowPrompts: boolean;
+  readonly selection: StepSelection;
+  readonly set?: readonly string[];
+  readonly stateDir?: string;
+  readonly reporter?: string;
+  readonly resume?: Omit<ResumeInput, 'captures'> & { readonly restoredParams: Readonly<Record<string, string>> };
+}
+
+/** Sets up params, reporters, the sandbox and Ctrl-C, runs the engine, and tears everything down. */
+export async function runSession(o: SessionOptions, io: Io): Promise<number> {
+  const interactive = o.allowPrompts && io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const reporterName = o.reporter ?? (interactive ? 'tui' : 'plain');
+  if (!interactive && o.yes === 'none' && o.mode === 'live') {
+    throw usageError('not a terminal: nobody can confirm the steps. Pass --yes to confirm ordinary steps (gates still stop the run), or --yes=all');
+  }
+  const style = createStyle(colorEnabled(io.stdout, io.env));
+  const interrupter = new Interrupter();
+  const interaction: Interaction = interactive && o.yes !== 'all' ? promptInteraction({ stdin: io.stdin, stdout: io.stdout }, style) : automatic({ yes: o.yes === 'all' || o.mode === 'rehearsal' ? 'all' : 'steps' });
+
+  const sets = parseSets(o.set);
+  const captureNames = new Set(o.runbook.steps.flatMap((s) => s.actions.flatMap((a) => ('options' in a && a.options.capture ? [a.options.capture] : []))));
+  const captures: Record<string, string> = {};
+  const paramSets: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sets)) (o.resume && captureNames.has(k) && !o.runbook.params.some((p) => p.name === k) ? captures : paramSets)[k] = v;
+  const resolved = resolveParams(o.runbook, { set: paramSets, env: io.env, mode: o.mode, ...(o.resume ? { restored: o.resume.restoredParams } : {}) });
+  if (resolved.diagnostics.length > 0) throw usageError(resolved.diagnostics.map((d) => d.message).join('; '));
+  const params = new Map<string, ResolvedParam>(resolved.values);
+  for (const param of resolved.missing) {
+    if (!interactive) throw new MissingParamError(param);
+    params.set(param.name, { param, value: await interaction.askParam(param), source: 'prompt' });
+  }
+
+  const reporters: Reporter[] = [reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style)];
+  if (reporterName === 'tui') writeLine(io.stderr, style.dim('(the full-screen UI is not built yet: using line output)'));
+
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1 && interaction.interactive) {
+      interrupter.interrupt();
+      return;
+    }
+    interrupter.quit();
+    stop.abort();
+    if (interrupts >= 3) process.exit(130);
+  };
+  const onSigterm = (): void => {
+    interrupter.quit();
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+
+  let session: SandboxSession | undefined;
+  try {
+    if (o.sandbox) {
+      writeLine(io.stderr, style.dim('starting throwaway PostgreSQL clusters…'));
+      session = await startSandboxFor(o.runbook, { env: io.env, keep: o.keep, signal: stop.signal, lookup: (n) => params.get(n)?.value ?? io.env[n] });
+    }
+    const outcome = await executeRun({
+      runbook: o.runbook,
+      mode: o.mode,
+      stateDir: path.resolve(io.cwd, o.stateDir ?? '.runbook'),
+      cwd: io.cwd,
+      env: io.env,
+      params,
+      selection: o.selection,
+      yes: o.yes,
+      interaction,
+      reporters,
+      interrupter,
+      identity: identity(),
+      ...(session ? { sandbox: session.binding, secrets: session.secrets } : {}),
+      ...(o.resume ? { resume: { ...o.resume, captures } } : {}),
+    });
+    if (session && o.keep) {
+      writeLine(io.stderr, `sandbox kept in ${session.sandbox.root}:`);
+      for (const c of session.sandbox.clusters.values()) {
+        writeLine(io.stderr, `  ${c.name}: port ${c.port}, PGDATA ${c.dataDir}; connect as ${c.osUser} with: psql -h ${c.socketDir} -p ${c.port} -U postgres`);
+      }
+    }
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    await session?.sandbox.teardown();
+  }
+}

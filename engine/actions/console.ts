@@ -1,0 +1,58 @@
+import type { ConsoleAction } from '../model/action.js';
+import { matchTranscript } from '../../checks/transcript.js';
+import type { ActionContext, ActionResult } from './context.js';
+import { runProcess } from './process.js';
+import { resolveCwd, withUser } from './user.js';
+
+const MARK = '\u001eRUNBOOK-END';
+
+/**
+ * Runs a console transcript in one bash session (so `cd` and variables carry
+ * over), each command's stdout and stderr together, and compares what each
+ * printed with the lines under it.
+ */
+export async function runConsole(action: ConsoleAction, ctx: ActionContext): Promise<ActionResult> {
+  const script = action.commands.map((c, i) => `{ ${c.command}\n} 2>&1; printf '\\n${MARK}:%s:${i}\\n' "$?"`).join('\n');
+  let buffer = '';
+  const outputs: string[] = [];
+  const statuses: number[] = [];
+  const [command = 'bash', ...args] = withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
+  const onText = (text: string): void => {
+    buffer += text;
+    for (let at = buffer.indexOf(`\n${MARK}:`); at >= 0; at = buffer.indexOf(`\n${MARK}:`)) {
+      const end = buffer.indexOf('\n', at + 1 + MARK.length);
+      if (end < 0) break;
+      const [, status] = buffer.slice(at + 1, end).split(':');
+      const out = buffer.slice(0, at);
+      outputs.push(out);
+      statuses.push(Number(status));
+      ctx.output('info', `$ ${action.commands[outputs.length - 1]?.command ?? ''}\n`);
+      if (out) ctx.output('stdout', `${out}\n`);
+      buffer = buffer.slice(end + 1);
+    }
+  };
+  const result = await runProcess({
+    command,
+    args,
+    env: ctx.env,
+    cwd: resolveCwd(action.options.cwd, ctx.cwd),
+    stdin: 'ignore',
+    secrets: ctx.secrets,
+    signal: ctx.signal,
+    ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
+    onOutput: (_stream, text) => onText(text),
+  });
+  const durationMs = result.durationMs;
+  if (buffer) ctx.output('stdout', buffer);
+  if (result.interrupted) return { ok: false, interrupted: true, message: 'interrupted', durationMs };
+  if (result.timedOut) return { ok: false, message: 'timed out', durationMs };
+  for (const [i, c] of action.commands.entries()) {
+    const out = outputs[i];
+    if (out === undefined) return { ok: false, message: `line ${c.at.line}: \`${c.command}\` did not finish (exit status ${result.exitCode ?? '?'})`, durationMs };
+    const lines = out.split('\n');
+    if (!matchTranscript(c.expected, lines)) {
+      return { ok: false, message: `line ${c.at.line}: \`${c.command}\` printed ${JSON.stringify(lines.slice(0, 5).join('\n'))}${lines.length > 5 ? '…' : ''}, expected ${JSON.stringify(c.expected.slice(0, 5).join('\n'))}`, durationMs };
+    }
+  }
+  return { ok: true, durationMs };
+}

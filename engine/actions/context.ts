@@ -1,0 +1,40 @@
+import type { Step } from '../model/runbook.js';
+import type { Connections } from './connections.js';
+
+/** What an action needs from the run; the run loop builds one per action. */
+export interface ActionContext {
+  readonly step: Step;
+  readonly mode: 'live' | 'rehearsal';
+  /** Where `runbook` was started: the default working directory. */
+  readonly cwd: string;
+  /** Environment for child processes: the caller's, plus params, captures, sentinels and RUNBOOK_*. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Values for `${name}` and psql variables: params, captures, sentinels. */
+  readonly vars: ReadonlyMap<string, string>;
+  /** Every value to mask. */
+  readonly secrets: readonly string[];
+  /** The process runs as root (user= uses runuser, else sudo -n). */
+  readonly isRoot: boolean;
+  /** Resolves a host name to its ssh target. */
+  readonly host: (name: string) => string;
+  readonly connections: Connections;
+  /** Masked output of the action, as it arrives. */
+  readonly output: (stream: 'stdout' | 'stderr' | 'info', text: string) => void;
+  readonly signal: AbortSignal;
+}
+
+export interface ActionResult {
+  readonly ok: boolean;
+  readonly exitCode?: number;
+  /** Why it failed, one line, masked. */
+  readonly message?: string;
+  /** The value for `capture=`. */
+  readonly captured?: string;
+  readonly interrupted?: boolean;
+  readonly durationMs: number;
+}
+
+/** `${name}` lookup over the run's variables, then the environment. */
+export function lookupVar(ctx: Pick<ActionContext, 'vars' | 'env'>): (name: string) => string | undefined {
+  return (name) => ctx.vars.get(name) ?? ctx.env[name];
+}

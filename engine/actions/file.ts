@@ -1,0 +1,109 @@
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { FileAction } from '../model/action.js';
+import { interpolate } from '../parse/refs.js';
+import { lookupVar, type ActionContext, type ActionResult } from './context.js';
+import { runProcess } from './process.js';
+import { shQuote, sshArgs } from './remote.js';
+import { resolveCwd } from './user.js';
+
+/** The new content of a managed file, given its current content (SPEC 1.3 `file=` modes). */
+export function applyFileMode(current: string | undefined, text: string, mode: FileAction['mode'], stepId: string): string {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  switch (mode) {
+    case 'replace':
+      return body;
+    case 'append':
+      return current === undefined || current === '' ? body : `${current.endsWith('\n') ? current : `${current}\n`}${body}`;
+    case 'block': {
+      const begin = `# BEGIN runbook ${stepId}`;
+      const end = `# END runbook ${stepId}`;
+      const block = `${begin}\n${body}${end}\n`;
+      if (current === undefined || current === '') return block;
+      const lines = current.split('\n');
+      const b = lines.indexOf(begin);
+      const e = b >= 0 ? lines.indexOf(end, b) : -1;
+      if (b >= 0 && e > b) {
+        const before = lines.slice(0, b).join('\n');
+        const after = lines.slice(e + 1).join('\n');
+        return `${before ? `${before}\n` : ''}${block}${after}`;
+      }
+      return `${current.endsWith('\n') ? current : `${current}\n`}${block}`;
+    }
+  }
+}
+
+/**
+ * Writes a `file=` block: keeps the previous content as PATH.runbook-bak,
+ * shows a diff, and changes nothing when the file already says the same.
+ */
+export async function runFile(action: FileAction, ctx: ActionContext): Promise<ActionResult> {
+  const started = performance.now();
+  const lookup = lookupVar(ctx);
+  const target = interpolate(action.path, lookup);
+  const content = action.raw ? { text: action.code, missing: [] } : interpolate(action.code, lookup);
+  const missing = [...target.missing, ...content.missing];
+  if (missing.length > 0) return { ok: false, message: `undefined variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, durationMs: performance.now() - started };
+  const file = action.options.on === undefined ? resolveCwd(target.text, ctx.cwd) : target.text;
+  try {
+    const current = action.options.on === undefined ? readLocal(file) : await readRemote(file, action.options.on, ctx);
+    const next = applyFileMode(current, content.text, action.mode, ctx.step.id);
+    if (current === next) {
+      ctx.output('info', `${file}: already up to date\n`);
+      return { ok: true, durationMs: performance.now() - started };
+    }
+    ctx.output('info', createTwoFilesPatch(file, file, current ?? '', next, current === undefined ? '(new file)' : 'before', 'after', { context: 2 }).replace(/^=+\n/, ''));
+    if (action.options.on === undefined) writeLocal(file, current, next);
+    else await writeRemote(file, current !== undefined, next, action.options.on, ctx);
+    return { ok: true, durationMs: performance.now() - started };
+  } catch (error) {
+    return { ok: false, message: `${file}: ${(error as Error).message}`, durationMs: performance.now() - started };
+  }
+}
+
+function readLocal(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Backup, then write beside and rename: a crash never leaves half a configuration file. */
+function writeLocal(file: string, current: string | undefined, next: string): void {
+  const mode = current === undefined ? 0o644 : statSync(file).mode & 0o7777;
+  if (current !== undefined) copyFileSync(file, `${file}.runbook-bak`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.runbook-tmp`);
+  writeFileSync(tmp, next, { mode });
+  renameSync(tmp, file);
+}
+
+async function remote(script: string, stdin: string, host: string, ctx: ActionContext): Promise<{ ok: boolean; stdout: string; message: string }> {
+  let stdout = '';
+  let stderr = '';
+  const r = await runProcess({
+    command: 'ssh',
+    args: sshArgs(ctx.host(host), script),
+    env: ctx.env,
+    cwd: ctx.cwd,
+    stdin: { text: stdin },
+    secrets: ctx.secrets,
+    signal: ctx.signal,
+    onOutput: (stream, text) => {
+      if (stream === 'stdout') stdout += text;
+      else stderr += text;
+    },
+  });
+  return { ok: r.exitCode === 0, stdout, message: stderr.trim() || `ssh exit status ${r.exitCode ?? r.signal}` };
+}
+
+async function readRemote(file: string, host: string, ctx: ActionContext): Promise<string | undefined> {
+  const r = await remote(`if [ -e ${shQuote(file)} ]; then printf x; cat -- ${shQuote(file)}; fi`, '', host, ctx);
+  if (!r.ok) throw new Error(`cannot read on ${host}: ${r.message}`);
+  return r.stdout === '' ? undefined : r.stdout.slice(1);
+}
+
+async function writeRemote(file: string, exists: boolean, next: string, host: string, ctx: ActionContext): Promise<void> {
+  const f = shQuote(file);
+  const tmp = shQuote(`${file}.runbook-tmp`);
+  const script = `${exists ? `cp -p -- ${f} ${shQuote(`${file}.runbook-bak`)} && cp -p -- ${f} ${tmp} && ` : ''}cat > ${tmp} && mv -- ${tmp} ${f}`;
+  const r = await remote(script, next, host, ctx);
+  if (!r.ok) throw new Error(`cannot write on ${host}: ${r.message}`);
+}

@@ -1,0 +1,82 @@
+import type { ShellAction } from '../model/action.js';
+import type { ActionContext, ActionResult } from './context.js';
+import { failureMessage } from './failure-message.js';
+import { runProcess, type ProcessOptions } from './process.js';
+import { exportLines, shQuote, sshArgs } from './remote.js';
+import { resolveCwd, withUser } from './user.js';
+
+/** The argv of a shell: `sh -e`, or `bash -euo pipefail`. */
+export function shellArgv(shell: 'sh' | 'bash'): string[] {
+  return shell === 'sh' ? ['/bin/sh', '-e'] : ['bash', '-euo', 'pipefail'];
+}
+
+/** Runs an sh/bash block: locally, as another user, or on a host over ssh. */
+export async function runShell(action: ShellAction, ctx: ActionContext, extraEnv: Readonly<Record<string, string>> = {}): Promise<ActionResult> {
+  const result = await runScript({ shell: action.shell, script: action.code, options: action.options, ctx, extraEnv });
+  const ok = result.exitCode === action.options.exit && !result.timedOut && !result.interrupted && !result.spawnError;
+  const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = { ok, durationMs: result.durationMs };
+  if (result.exitCode !== undefined) out.exitCode = result.exitCode;
+  if (result.interrupted) out.interrupted = true;
+  if (!ok) out.message = failureMessage({ ...result, expectedExit: action.options.exit, timeoutMs: action.options.timeoutMs });
+  if (ok && action.options.capture) out.captured = result.stdout.trim();
+  return out;
+}
+
+export interface ScriptOptions {
+  readonly shell: 'sh' | 'bash';
+  readonly script: string;
+  readonly options: { readonly user?: string; readonly on?: string; readonly cwd?: string; readonly timeoutMs?: number; readonly interactive?: boolean; readonly capture?: string };
+  readonly ctx: ActionContext;
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Keep stdout (up to this many characters) for capture or checks. @default 1 MiB when capturing */
+  readonly keepStdout?: number;
+  /** Do not show the output (checks show their result instead). */
+  readonly quiet?: boolean;
+}
+
+export type ScriptResult = Awaited<ReturnType<typeof runProcess>> & { readonly stdout: string };
+
+/** Runs a script with the step's environment; keeps stdout when asked (capture, checks). */
+export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
+  const { ctx } = o;
+  const env = { ...ctx.env, ...o.extraEnv };
+  const keep = o.keepStdout ?? (o.options.capture ? 1 << 20 : 0);
+  let stdout = '';
+  const onOutput: ProcessOptions['onOutput'] = (stream, text) => {
+    if (stream === 'stdout' && keep > 0 && stdout.length < keep) stdout += text.slice(0, keep - stdout.length);
+    if (!o.quiet) ctx.output(stream, text);
+  };
+  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
+
+  if (o.options.on !== undefined) {
+    const target = ctx.host(o.options.on);
+    const remoteShell = [...shellArgv(o.shell), '-s'].map(shQuote).join(' ');
+    const asUser = o.options.user ? (target.startsWith('root@') ? `runuser -u ${shQuote(o.options.user)} -- ` : `sudo -n -u ${shQuote(o.options.user)} -- `) : '';
+    const cd = o.options.cwd ? `cd ${shQuote(o.options.cwd)} || exit 1\n` : '';
+    const result = await runProcess({
+      ...base,
+      command: 'ssh',
+      args: sshArgs(target, asUser + remoteShell),
+      cwd: ctx.cwd,
+      stdin: { text: exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script },
+    });
+    return { ...result, stdout };
+  }
+  const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.options.user, ctx.isRoot);
+  const result = await runProcess({
+    ...base,
+    command,
+    args,
+    cwd: resolveCwd(o.options.cwd, ctx.cwd),
+    stdin: o.options.interactive ? 'inherit' : 'ignore',
+  });
+  return { ...result, stdout };
+}
+
+/** The variables a remote script gets: the run's variables and RUNBOOK_*, not the local environment. */
+function remoteVars(ctx: ActionContext, extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
+  const vars = new Map(ctx.vars);
+  for (const [k, v] of Object.entries(ctx.env)) if (k.startsWith('RUNBOOK_')) vars.set(k, v);
+  for (const [k, v] of Object.entries(extra ?? {})) vars.set(k, v);
+  return vars;
+}

@@ -1,0 +1,74 @@
+import type { SqlAction } from '../model/action.js';
+import { loadSqlParser, parseSql, substitutePsqlVariables } from '../sql/index.js';
+import type { ActionContext, ActionResult } from './context.js';
+import { formatRows } from './format-rows.js';
+
+type Row = (string | null)[];
+interface Result {
+  command?: string | null;
+  rowCount?: number | null;
+  fields?: { name: string }[];
+  rows?: Row[];
+}
+
+/**
+ * Runs a sql block through node-postgres: split into statements by the real
+ * Postgres parser and run one at a time in autocommit, as psql does (so
+ * `CREATE DATABASE` works), with psql variables substituted and quoted.
+ */
+export async function runSql(action: SqlAction, db: string, ctx: ActionContext): Promise<ActionResult> {
+  const started = performance.now();
+  const done = (r: Omit<ActionResult, 'durationMs'>): ActionResult => ({ ...r, durationMs: performance.now() - started });
+  await loadSqlParser();
+  const parsed = parseSql(action.code);
+  if ('error' in parsed) return done({ ok: false, message: `SQL syntax error at line ${parsed.error.line} of the block: ${parsed.error.message}` });
+
+  let client;
+  try {
+    client = await ctx.connections.client(db);
+  } catch (error) {
+    return done({ ok: false, message: `cannot connect to database "${db}" (${ctx.connections.database(db).shown}): ${(error as Error).message}` });
+  }
+  const onAbort = (): void => void ctx.connections.cancel(db);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let captured: string | undefined;
+  try {
+    if (action.options.timeoutMs !== undefined) await client.query(`SET statement_timeout = ${Math.max(1, Math.round(action.options.timeoutMs))}`);
+    for (const statement of parsed.statements) {
+      if (ctx.signal.aborted) return done({ ok: false, interrupted: true, message: 'interrupted' });
+      let text: string;
+      try {
+        text = substitutePsqlVariables(statement.text, ctx.vars, { onUndefined: 'error' });
+      } catch (error) {
+        return done({ ok: false, message: `at line ${statement.line} of the block: ${(error as Error).message}` });
+      }
+      let result: Result;
+      try {
+        result = (await client.query({ text, rowMode: 'array' })) as unknown as Result;
+      } catch (error) {
+        const e = error as Error & { position?: string };
+        const at = e.position ? lineOf(text, Number(e.position)) + statement.line - 1 : statement.line;
+        return done({ ok: false, ...(ctx.signal.aborted ? { interrupted: true } : {}), message: `${ctx.signal.aborted ? 'interrupted: ' : ''}ERROR at line ${at} of the block: ${e.message}` });
+      }
+      for (const r of Array.isArray(result) ? (result as Result[]) : [result]) {
+        if (r.fields && r.fields.length > 0) {
+          ctx.output('stdout', formatRows(r.fields.map((f) => f.name), r.rows ?? []));
+          const first = r.rows?.[0]?.[0];
+          captured = first === null || first === undefined ? '' : first;
+        } else if (r.command) {
+          ctx.output('stdout', `${r.command}${r.rowCount !== null && r.rowCount !== undefined ? ` ${r.rowCount}` : ''}\n`);
+        }
+      }
+    }
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    if (action.options.timeoutMs !== undefined) await client.query('RESET statement_timeout').catch(() => undefined);
+  }
+  return done(action.options.capture ? { ok: true, captured: captured ?? '' } : { ok: true });
+}
+
+function lineOf(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < Math.min(position - 1, text.length); i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

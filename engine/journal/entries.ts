@@ -1,0 +1,44 @@
+import type { GateAnswer, GateKind, RunStatus } from '../run/events.js';
+
+/** The journal's line format. `v` is bumped when a reader would misread an older file. */
+export const JOURNAL_VERSION = 1;
+
+export interface RunParamEntry {
+  readonly name: string;
+  readonly secret: boolean;
+  /** Absent for secrets: they are asked for again on resume. */
+  readonly value?: string;
+  readonly source: string;
+}
+
+/** One line of `journal.jsonl`. Secrets never appear: values are masked before they get here. */
+export type JournalEntry =
+  | {
+      readonly type: 'run';
+      readonly v: number;
+      readonly at: string;
+      readonly runId: string;
+      /** Absolute path of the runbook. */
+      readonly file: string;
+      readonly cwd: string;
+      readonly title: string;
+      readonly mode: 'live' | 'rehearsal';
+      readonly user: string;
+      readonly host: string;
+      readonly pid: number;
+      readonly selection: { readonly from?: string; readonly to?: string; readonly only?: readonly string[] };
+      readonly yes: 'none' | 'steps' | 'all';
+      readonly params: readonly RunParamEntry[];
+      readonly sentinels: Readonly<Record<string, string>>;
+      readonly steps: readonly { readonly id: string; readonly title: string; readonly hash: string }[];
+    }
+  | { readonly type: 'resume'; readonly at: string; readonly user: string; readonly host: string; readonly pid: number; readonly changed: readonly string[] }
+  | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number }
+  | { readonly type: 'action'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
+  | { readonly type: 'capture'; readonly at: string; readonly step: string; readonly name: string; readonly secret: boolean; readonly value?: string }
+  | { readonly type: 'check'; readonly at: string; readonly step: string; readonly index: number; readonly ok: boolean; readonly message: string; readonly expected?: string; readonly actual?: string; readonly attempts: number; readonly durationMs: number }
+  | { readonly type: 'gate'; readonly at: string; readonly step: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto'; readonly user: string }
+  | { readonly type: 'step-end'; readonly at: string; readonly step: string; readonly state: 'done' | 'failed' | 'skipped'; readonly durationMs: number; readonly message?: string; readonly assumed?: boolean; readonly interrupted?: boolean }
+  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly message: string };
+
+export type RunEntry = Extract<JournalEntry, { type: 'run' }>;

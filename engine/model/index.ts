@@ -1,0 +1,7 @@
+export * from './location.js';
+export * from './diagnostic.js';
+export * from './errors.js';
+export type * from './runbook.js';
+export type * from './action.js';
+export type * from './check.js';
+export { isCodeAction } from './action.js';

@@ -1,0 +1,175 @@
+import type { Table } from 'mdast';
+import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { toString } from 'mdast-util-to-string';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import type { Check, Expectation, RowsOp, TableExpectation } from '../model/check.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { SourceLocation } from '../model/location.js';
+import type { VarRef } from '../model/runbook.js';
+import { readCodeBlock, sqlRefs } from './code-blocks.js';
+import { SHELL_LANGS, SQL_LANGS } from './directives.js';
+import { AttributeReader } from './options.js';
+import { locateBraceRefs, locateOffset } from './refs.js';
+
+export interface CheckContext {
+  readonly file: string;
+  /** The whole (normalised) document: directive positions index into it. */
+  readonly source: string;
+}
+
+type DirectiveNode = LeafDirective | ContainerDirective;
+
+/** `::check{sql=… | sh=…}` or `:::check` holding one `sql` or `sh` block and maybe a GFM table. */
+export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Check; diagnostics: Diagnostic[] } {
+  const at = locationOf(node, ctx.file);
+  const text = sliceOf(node, ctx.source);
+  const diagnostics: Diagnostic[] = [];
+  const fail = (message: string): { diagnostics: Diagnostic[] } => ({ diagnostics: [...diagnostics, diagnostic(at, 'error', 'check', message)] });
+
+  let attributes: Record<string, string> = stringAttributes(node);
+  let code: string;
+  let codeAt: SourceLocation;
+  let kind: 'sql' | 'sh';
+  let shell: 'sh' | 'bash' = 'sh';
+  let table: TableExpectation | undefined;
+  const refs: VarRef[] = [];
+
+  if (node.type === 'leafDirective') {
+    const sources = (['sql', 'sh', 'bash'] as const).filter((k) => attributes[k] !== undefined);
+    if (sources.length !== 1) return fail('::check needs exactly one of sql="…" or sh="…" (or use a :::check container with a code block)');
+    const key = sources[0] ?? 'sql';
+    code = attributes[key] ?? '';
+    kind = key === 'sql' ? 'sql' : 'sh';
+    shell = key === 'bash' ? 'bash' : 'sh';
+    codeAt = attributeValueAt(text, key, at);
+    if (kind === 'sql') refs.push(...sqlRefs(code, codeAt));
+  } else {
+    const blocks = node.children.filter((c) => c.type === 'code');
+    if (blocks.length !== 1 || !blocks[0]) return fail(':::check must hold exactly one ```sql or ```sh code block');
+    const block = readCodeBlock(blocks[0], ctx.file, lineAt(ctx.source, blocks[0].position?.start.offset));
+    diagnostics.push(...block.diagnostics);
+    const lang = block.block.lang;
+    const blockShell = SHELL_LANGS[lang];
+    if (SQL_LANGS.has(lang)) kind = 'sql';
+    else if (blockShell) {
+      kind = 'sh';
+      shell = blockShell;
+    } else return fail(`a check's code block must be sql or sh, not "${lang || 'plain'}" (psql meta-commands cannot be checked)`);
+    attributes = { ...block.block.attributes, ...attributes };
+    code = block.block.code;
+    codeAt = block.block.codeAt;
+    refs.push(...block.block.refs);
+    if (kind === 'sql') refs.push(...sqlRefs(code, codeAt));
+    const parsedTable = readTable(node, ctx);
+    if (parsedTable) table = parsedTable;
+    if (node.children.some((c) => c.type === 'paragraph' && /^\s*\|/.test(sliceOf(c, ctx.source))) && !table) {
+      return fail('the table in this :::check is not a valid GFM table (a header row, then a | --- | row)');
+    }
+  }
+
+  const r = new AttributeReader(attributes, at);
+  for (const key of ['expect', 'match']) {
+    const value = attributes[key];
+    if (value !== undefined) refs.push(...locateBraceRefs(value, text, at));
+  }
+  const expectation = readExpectation(r, table);
+  const waitMs = r.duration('wait');
+  const everyMs = r.duration('every');
+  const timeoutMs = r.duration('timeout');
+  const exit = r.integer('exit', { min: 0, max: 255 }) ?? 0;
+  const db = r.string('db');
+  diagnostics.push(...r.diagnostics);
+  if (everyMs !== undefined && waitMs === undefined) diagnostics.push(diagnostic(at, 'warning', 'check', 'every= has no effect without wait='));
+
+  const base = {
+    at,
+    code,
+    codeAt,
+    expectation,
+    form: node.type === 'leafDirective' ? ('leaf' as const) : ('container' as const),
+    attributes,
+    refs,
+    ...(waitMs !== undefined ? { waitMs } : {}),
+    ...(everyMs !== undefined ? { everyMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(db !== undefined ? { db } : {}),
+  };
+  const check: Check = kind === 'sql' ? { ...base, kind } : { ...base, kind, shell, exit };
+  return { check, diagnostics };
+}
+
+function readExpectation(r: AttributeReader, table: TableExpectation | undefined): Expectation {
+  const expectation: { -readonly [K in keyof Expectation]: Expectation[K] } = { empty: r.flag('empty'), ordered: r.flag('ordered') };
+  const expect = r.string('expect');
+  if (expect !== undefined) expectation.expect = expect;
+  const match = r.string('match');
+  if (match !== undefined) {
+    try {
+      new RegExp(match, 'u');
+      expectation.match = match;
+    } catch (error) {
+      r.error(`match="${match}" is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  const rows = r.string('rows');
+  if (rows !== undefined) {
+    const m = /^\s*(==|=|>=|>|<=|<|!=)?\s*(\d+)\s*$/.exec(rows);
+    if (!m) r.error(`rows="${rows}" must be a count, optionally with a comparison: rows=3, rows=">0", rows="<=10"`);
+    else expectation.rows = { op: (m[1] === '==' ? '=' : (m[1] ?? '=')) as RowsOp, count: Number(m[2]) };
+  }
+  if (table) expectation.table = table;
+  return expectation;
+}
+
+/** The GFM table in a `:::check` body, read with the GFM table extension on that body alone. */
+function readTable(node: ContainerDirective, ctx: CheckContext): TableExpectation | undefined {
+  for (const child of node.children) {
+    if (child.type !== 'paragraph') continue;
+    const start = child.position?.start;
+    const text = sliceOf(child, ctx.source);
+    if (!/^\s*\|/.test(text) || !start) continue;
+    const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+    const t = tree.children.find((c): c is Table => c.type === 'table');
+    if (!t) return undefined;
+    const [header, ...body] = t.children;
+    if (!header) return undefined;
+    return {
+      columns: header.children.map((cell) => toString(cell).trim()),
+      rows: body.map((row) => row.children.map((cell) => toString(cell).trim())),
+      at: { file: ctx.file, line: start.line, column: start.column },
+    };
+  }
+  return undefined;
+}
+
+export function stringAttributes(node: DirectiveNode): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(node.attributes ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export function locationOf(node: { position?: { start: { line: number; column: number } } | undefined }, file: string): SourceLocation {
+  return { file, line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
+}
+
+export function sliceOf(node: { position?: { start: { offset?: number | undefined }; end: { offset?: number | undefined } } | undefined }, source: string): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return start === undefined || end === undefined ? '' : source.slice(start, end);
+}
+
+/** The whole line of `source` containing `offset`. */
+export function lineAt(source: string, offset: number | undefined): string {
+  if (offset === undefined) return '';
+  const start = source.lastIndexOf('\n', offset - 1) + 1;
+  const end = source.indexOf('\n', offset);
+  return source.slice(start, end < 0 ? source.length : end);
+}
+
+/** Where the value of `key=` starts inside a directive's text (after its quote). */
+function attributeValueAt(text: string, key: string, at: SourceLocation): SourceLocation {
+  const m = new RegExp(`[{\\s]${key}\\s*=\\s*(["']?)`).exec(text);
+  return m ? locateOffset(text, m.index + m[0].length, at) : at;
+}

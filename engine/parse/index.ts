@@ -1,0 +1,10 @@
+export { parseRunbook, parseRunbookFile, type ParseOptions, type ParseResult } from './parse-runbook.js';
+export { validateRunbook, type ValidateOptions } from './validate.js';
+export { parseDuration, formatDuration } from './durations.js';
+export { interpolate, braceRefNames } from './refs.js';
+export { isSecretName } from './secret-names.js';
+export { parseCodeAttributes } from './attributes.js';
+export { cutSections, normalizeSource, type Chunk } from './source.js';
+export { parseChunk } from './markdown.js';
+export { buildGraph, type Graph, type GraphNode } from './graph.js';
+export { DIRECTIVE_ATTRIBUTES, CODE_ATTRIBUTES, RUNBOOK_DIRECTIVES, ADMONITIONS } from './directives.js';

@@ -1,0 +1,66 @@
+import type {} from 'mdast-util-directive';
+import type { Nodes, Root, RootContent, Text } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Chunk } from './source.js';
+
+const processor = unified().use(remarkParse).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
+
+/**
+ * Parses one chunk and moves every position back to where it is in the whole
+ * file. Text directives (`10:30`, `host:5432` in prose) are never ours: each
+ * is put back as the exact text the author wrote.
+ */
+export function parseChunk(chunk: Chunk): Root {
+  const tree = processor.parse(chunk.text);
+  restoreTextDirectives(tree, chunk.text);
+  if (chunk.lineOffset !== 0 || chunk.charOffset !== 0) shiftPositions(tree, chunk.lineOffset, chunk.charOffset);
+  return tree;
+}
+
+function restoreTextDirectives(node: Nodes, source: string): void {
+  if (!('children' in node)) return;
+  const children = node.children as Nodes[];
+  let changed = false;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (!child) continue;
+    if (child.type === 'textDirective') {
+      const start = child.position?.start.offset;
+      const end = child.position?.end.offset;
+      const text: Text = { type: 'text', value: start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}` };
+      if (child.position) text.position = child.position;
+      children[i] = text;
+      changed = true;
+    } else {
+      restoreTextDirectives(child, source);
+    }
+  }
+  if (changed) mergeTexts(children);
+}
+
+/** Joins runs of text nodes so restored directives read as one piece of prose. */
+function mergeTexts(children: Nodes[]): void {
+  for (let i = children.length - 1; i > 0; i--) {
+    const a = children[i - 1];
+    const b = children[i];
+    if (a?.type === 'text' && b?.type === 'text') {
+      a.value += b.value;
+      if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+      children.splice(i, 1);
+    }
+  }
+}
+
+function shiftPositions(node: Nodes, lines: number, chars: number): void {
+  const p = node.position;
+  if (p) {
+    p.start = { line: p.start.line + lines, column: p.start.column, offset: (p.start.offset ?? 0) + chars };
+    p.end = { line: p.end.line + lines, column: p.end.column, offset: (p.end.offset ?? 0) + chars };
+  }
+  if ('children' in node) for (const child of node.children as Nodes[]) shiftPositions(child, lines, chars);
+}
+
+export type { Root, RootContent };

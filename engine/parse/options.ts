@@ -1,0 +1,101 @@
+import type { ExecOptions } from '../model/action.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { SourceLocation } from '../model/location.js';
+import { parseDuration } from './durations.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Collects problems with attribute values at one location. */
+export class AttributeReader {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    private readonly attributes: Readonly<Record<string, string>>,
+    private readonly at: SourceLocation,
+  ) {}
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.attributes, key);
+  }
+
+  string(key: string): string | undefined {
+    return this.has(key) ? this.attributes[key] : undefined;
+  }
+
+  flag(key: string): boolean {
+    const value = this.string(key);
+    if (value === undefined) return false;
+    if (value === '' || value === 'true') return true;
+    if (value === 'false') return false;
+    this.error(`${key} is a flag: write ${key} or ${key}=false, not ${key}="${value}"`);
+    return false;
+  }
+
+  duration(key: string): number | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    const ms = parseDuration(value);
+    if (ms === undefined) this.error(`${key}="${value}" is not a duration: write 500ms, 30s, 10m or 1h`);
+    return ms;
+  }
+
+  integer(key: string, { min, max }: { min: number; max: number }): number | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.error(`${key}="${value}" must be a whole number from ${min} to ${max}`);
+      return undefined;
+    }
+    return n;
+  }
+
+  identifier(key: string): string | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    if (!IDENTIFIER.test(value)) {
+      this.error(`${key}="${value}" must be a variable name (letters, digits and _, not starting with a digit)`);
+      return undefined;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value)) {
+      this.error(`${key}="${value}" must be one of ${values.join(', ')}`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  error(message: string): void {
+    this.diagnostics.push(diagnostic(this.at, 'error', 'attribute', message));
+  }
+}
+
+/** Reads SPEC 1.3's execution attributes. */
+export function readExecOptions(r: AttributeReader): ExecOptions {
+  const options: { -readonly [K in keyof ExecOptions]: ExecOptions[K] } = {
+    exit: r.integer('exit', { min: 0, max: 255 }) ?? 0,
+    retry: r.integer('retry', { min: 0, max: 1000 }) ?? 0,
+    retryDelayMs: r.duration('retry-delay') ?? 1000,
+    confirm: r.flag('confirm'),
+    interactive: r.flag('interactive'),
+  };
+  const db = r.string('db');
+  if (db !== undefined) options.db = db;
+  const on = r.string('on');
+  if (on !== undefined) options.on = on;
+  const user = r.string('user');
+  if (user !== undefined) options.user = user;
+  const cwd = r.string('cwd');
+  if (cwd !== undefined) options.cwd = cwd;
+  const timeout = r.duration('timeout');
+  if (timeout !== undefined) options.timeoutMs = timeout;
+  const capture = r.identifier('capture');
+  if (capture !== undefined) options.capture = capture;
+  const only = r.oneOf('only', ['live', 'rehearsal'] as const);
+  if (only !== undefined) options.only = only;
+  return options;
+}

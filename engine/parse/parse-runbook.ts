@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import GithubSlugger from 'github-slugger';
+import type { Heading as MdHeading, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { SourceLocation } from '../model/location.js';
+import type { Database, DirectiveUse, Heading, Host, Param, Runbook, Section, Sentinel, Step, VarRef } from '../model/runbook.js';
+import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { buildGraph } from './graph.js';
+import { parseChunk } from './markdown.js';
+import { scanSection, type SectionScan } from './section-scan.js';
+import { cutSections, normalizeSource } from './source.js';
+
+export interface ParseOptions {
+  /** Reads a file as UTF-8. @default fs.readFileSync */
+  readonly readFile?: (file: string) => string;
+  /** Resolves symbolic links (include confinement); throws when the file does not exist. @default fs.realpathSync */
+  readonly realpath?: (file: string) => string;
+}
+
+export interface ParseResult {
+  readonly runbook: Runbook;
+  /** Everything the parser found wrong; errors make the runbook unusable. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface RawSection {
+  readonly section: Omit<Section, 'stepId'>;
+  readonly scan: SectionScan;
+}
+
+interface FileParse {
+  readonly frontMatter: FrontMatter;
+  readonly firstH1?: string;
+  readonly sections: RawSection[];
+}
+
+/** Reads and parses a runbook file (and the files it includes). */
+export function parseRunbookFile(file: string, options: ParseOptions = {}): ParseResult {
+  const readFile = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw Object.assign(new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`), { cause: error });
+  }
+  return parseRunbook(text, { ...options, file, readFile });
+}
+
+/** Parses runbook text; `file` is used for locations and to resolve includes and seeds. */
+export function parseRunbook(text: string, options: ParseOptions & { readonly file: string }): ParseResult {
+  const { file } = options;
+  const readFile = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const realpath = options.realpath ?? ((f: string) => realpathSync(f));
+  const dir = path.resolve(path.dirname(file));
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [file];
+  const main = parseFile(text, file, diagnostics);
+
+  const params: Param[] = [...main.frontMatter.params];
+  const databases: Database[] = [...main.frontMatter.databases];
+  const hosts: Host[] = [...main.frontMatter.hosts];
+  const refs: VarRef[] = [...main.frontMatter.refs];
+  const sections = expandIncludes(main.sections, {
+    root: dir,
+    stack: [realpathOr(realpath, file)],
+    readFile,
+    realpath,
+    diagnostics,
+    files,
+    merge: (fm) => {
+      mergeByName(params, fm.params, 'param', diagnostics, (a, b) => a.default === b.default && a.secret === b.secret);
+      mergeByName(databases, fm.databases, 'database', diagnostics, (a, b) => a.url === b.url);
+      mergeByName(hosts, fm.hosts, 'host', diagnostics, (a, b) => a.ssh === b.ssh);
+      refs.push(...fm.refs);
+    },
+  });
+
+  const title = main.frontMatter.title ?? main.firstH1 ?? path.basename(file).replace(/\.md$/i, '');
+  const built = buildSteps(sections, title, diagnostics);
+  const sentinels: Sentinel[] = [];
+  const directives: DirectiveUse[] = [];
+  for (const s of sections) {
+    sentinels.push(...s.scan.sentinels);
+    directives.push(...s.scan.directives);
+    diagnostics.push(...s.scan.diagnostics);
+  }
+  for (const [i, s] of sentinels.entries()) {
+    const first = sentinels.findIndex((o) => o.name === s.name);
+    if (first !== i) diagnostics.push(diagnostic(s.at, 'error', 'duplicate-sentinel', `sentinel "${s.name}" is already defined at line ${sentinels[first]?.at.line}`));
+  }
+
+  const runbook: Runbook = {
+    file,
+    dir,
+    title,
+    params,
+    databases,
+    hosts,
+    sentinels,
+    sections: built.sections,
+    steps: built.steps,
+    order: built.order,
+    files,
+    refs,
+    directives,
+  };
+  return { runbook, diagnostics };
+}
+
+function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileParse {
+  const source = normalizeSource(text);
+  let frontMatter: FrontMatter = { params: [], databases: [], hosts: [], refs: [] };
+  let firstH1: string | undefined;
+  const sections: RawSection[] = [];
+  for (const chunk of cutSections(source)) {
+    const tree = parseChunk(chunk);
+    if (chunk.frontMatter) {
+      const yaml = tree.children.find((c) => c.type === 'yaml');
+      if (yaml && yaml.type === 'yaml') {
+        const parsed = parseFrontMatter(yaml.value, file, chunk.lineOffset + 2);
+        frontMatter = parsed.frontMatter;
+        diagnostics.push(...parsed.diagnostics);
+      }
+      continue;
+    }
+    const first = tree.children[0];
+    const headingNode = first?.type === 'heading' ? first : undefined;
+    const heading = headingNode ? readHeading(headingNode, file) : undefined;
+    if (heading?.depth === 1 && firstH1 === undefined) firstH1 = heading.text;
+    sections.push({
+      section: {
+        ...(heading ? { heading } : {}),
+        file,
+        startLine: chunk.lineOffset + 1,
+        markdown: chunk.text,
+        tree,
+      },
+      scan: scanSection(tree, file, source),
+    });
+  }
+  return firstH1 === undefined ? { frontMatter, sections } : { frontMatter, firstH1, sections };
+}
+
+function readHeading(node: MdHeading, file: string): Heading {
+  const start = node.position?.start;
+  return { depth: node.depth, text: toString(node).trim(), at: { file, line: start?.line ?? 1, column: start?.column ?? 1 } };
+}
+
+interface IncludeCtx {
+  readonly root: string;
+  readonly stack: string[];
+  readonly readFile: (file: string) => string;
+  readonly realpath: (file: string) => string;
+  readonly diagnostics: Diagnostic[];
+  readonly files: string[];
+  readonly merge: (frontMatter: FrontMatter) => void;
+}
+
+/** Inlines `::include`d runbooks right after the section that includes them. */
+function expandIncludes(sections: readonly RawSection[], ctx: IncludeCtx): RawSection[] {
+  const out: RawSection[] = [];
+  for (const raw of sections) {
+    out.push(raw);
+    for (const use of raw.scan.includes) {
+      const target = path.resolve(path.dirname(use.at.file), use.file);
+      const fail = (message: string): void => void ctx.diagnostics.push(diagnostic(use.at, 'error', 'include', message));
+      const outside = (p: string, root: string): boolean => {
+        const rel = path.relative(root, p);
+        return rel.startsWith('..') || path.isAbsolute(rel);
+      };
+      if (outside(target, ctx.root)) {
+        fail(`cannot include ${use.file}: it is outside the runbook's folder (${ctx.root})`);
+        continue;
+      }
+      let real: string;
+      try {
+        real = ctx.realpath(target);
+      } catch {
+        fail(`cannot include ${use.file}: no such file`);
+        continue;
+      }
+      if (outside(real, realpathOr(ctx.realpath, ctx.root))) {
+        fail(`cannot include ${use.file}: it links outside the runbook's folder (${ctx.root})`);
+        continue;
+      }
+      if (ctx.stack.includes(real)) {
+        fail(`${use.file} includes itself (through ${ctx.stack.map((f) => path.basename(f)).join(' → ')})`);
+        continue;
+      }
+      let text: string;
+      try {
+        text = ctx.readFile(target);
+      } catch (error) {
+        fail(`cannot read ${use.file}: ${(error as Error).message}`);
+        continue;
+      }
+      const displayed = path.normalize(path.join(path.dirname(use.at.file), use.file));
+      ctx.files.push(displayed);
+      const parsed = parseFile(text, displayed, ctx.diagnostics);
+      ctx.merge(parsed.frontMatter);
+      out.push(...expandIncludes(parsed.sections, { ...ctx, stack: [...ctx.stack, real] }));
+    }
+  }
+  return out;
+}
+
+function buildSteps(raws: readonly RawSection[], runbookTitle: string, diagnostics: Diagnostic[]): { sections: Section[]; steps: Step[]; order: string[] } {
+  const slugger = new GithubSlugger();
+  const sections: Section[] = [];
+  const pending: Omit<Step, 'needs' | 'index'>[] = [];
+  let context: Section[] = [];
+  for (const raw of raws) {
+    const { scan } = raw;
+    const slug = raw.section.heading ? slugger.slug(raw.section.heading.text) : undefined;
+    const isStep = scan.actions.length > 0 || scan.checks.length > 0;
+    if (!isStep) {
+      if (scan.step) diagnostics.push(diagnostic(scan.step.at, 'warning', 'empty-step', '::step is in a section with nothing to run (no code block, check, ::manual or ::confirm)'));
+      const section: Section = raw.section;
+      sections.push(section);
+      context.push(section);
+      continue;
+    }
+    const id = scan.step?.id ?? slug ?? (slugger.slug('step') || 'step');
+    const section: Section = { ...raw.section, stepId: id };
+    sections.push(section);
+    const at: SourceLocation = raw.section.heading?.at ?? scan.step?.at ?? { file: raw.section.file, line: raw.section.startLine, column: 1 };
+    pending.push({
+      id,
+      title: scan.step?.title ?? raw.section.heading?.text ?? runbookTitle,
+      at,
+      ...(scan.step?.needs ? { explicitNeeds: scan.step.needs, needsAt: scan.step.at } : {}),
+      actions: scan.actions,
+      checks: scan.checks,
+      context,
+      section,
+      hash: createHash('sha256').update(raw.section.markdown).digest('hex').slice(0, 16),
+    });
+    context = [];
+  }
+  const graph = buildGraph(pending);
+  diagnostics.push(...graph.diagnostics);
+  const steps: Step[] = pending.map((step, index) => ({ ...step, index, needs: graph.needs[index] ?? [] }));
+  return { sections, steps, order: graph.order.map((i) => steps[i]?.id ?? '') };
+}
+
+function mergeByName<T extends { name: string; at: SourceLocation }>(into: T[], from: readonly T[], what: string, diagnostics: Diagnostic[], same: (a: T, b: T) => boolean): void {
+  for (const item of from) {
+    const existing = into.find((x) => x.name === item.name);
+    if (!existing) into.push(item);
+    else if (!same(existing, item)) diagnostics.push(diagnostic(item.at, 'warning', 'include', `${what} "${item.name}" is also defined at ${existing.at.file}:${existing.at.line}; that definition wins`));
+  }
+}
+
+function realpathOr(realpath: (file: string) => string, file: string): string {
+  try {
+    return realpath(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+export type { Root };

@@ -1,0 +1,101 @@
+import { isCodeAction, type Action } from '../model/action.js';
+import type { Check } from '../model/check.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { Runbook, Step, VarRef } from '../model/runbook.js';
+
+export interface ValidateOptions {
+  /**
+   * Environment variables that `${NAME}` may name. Lint passes none: an
+   * upper-case name is then taken to come from the environment (info).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Cross-references the parsed runbook: every `db=`, `on=` and variable must
+ * name something declared, and a captured variable must be set by a step
+ * that runs before its use. Used by run (errors stop it) and by lint.
+ */
+export function validateRunbook(runbook: Runbook, options: ValidateOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const databases = new Set(runbook.databases.map((d) => d.name));
+  const hosts = new Set(runbook.hosts.map((h) => h.name));
+  const soleDb = runbook.databases.length === 1;
+
+  const checkDb = (db: string | undefined, kind: string, at: Action['at']): void => {
+    if (db !== undefined && !databases.has(db)) out.push(diagnostic(at, 'error', 'unknown-db', `unknown database "${db}"${declared('databases', databases)}`));
+    if (db === undefined && (kind === 'sql' || kind === 'psql') && !soleDb) {
+      out.push(diagnostic(at, 'error', 'missing-db', runbook.databases.length === 0 ? `a ${kind} block needs a database: declare one under databases: in the front matter and add {db=NAME}` : `a ${kind} block needs {db=NAME}: this runbook declares ${[...databases].join(', ')}`));
+    }
+  };
+  for (const step of runbook.steps) {
+    for (const action of step.actions) {
+      if (!isCodeAction(action)) continue;
+      checkDb(action.options.db, action.kind, action.at);
+      const on = action.options.on;
+      if (on !== undefined && !hosts.has(on)) out.push(diagnostic(action.at, 'error', 'unknown-host', `unknown host "${on}"${declared('hosts', hosts)}`));
+    }
+    for (const check of step.checks) checkDb(check.db, check.kind, check.at);
+  }
+  out.push(...checkVariables(runbook, options));
+  return out;
+}
+
+function declared(what: string, names: ReadonlySet<string>): string {
+  return names.size === 0 ? `: the front matter declares no ${what}` : ` (declared: ${[...names].join(', ')})`;
+}
+
+/** Where each captured variable is set: the step's position in execution order. */
+function captures(runbook: Runbook): Map<string, { step: Step; position: number }> {
+  const order = executionOrder(runbook);
+  const out = new Map<string, { step: Step; position: number }>();
+  for (const step of runbook.steps) {
+    for (const action of step.actions) {
+      if (isCodeAction(action) && action.options.capture && !out.has(action.options.capture)) out.set(action.options.capture, { step, position: order.get(step.id) ?? step.index });
+    }
+  }
+  return out;
+}
+
+function executionOrder(runbook: Runbook): Map<string, number> {
+  return new Map(runbook.order.map((id, i) => [id, i]));
+}
+
+function checkVariables(runbook: Runbook, options: ValidateOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const params = new Set(runbook.params.map((p) => p.name));
+  const sentinels = new Set(runbook.sentinels.map((s) => s.name));
+  const captured = captures(runbook);
+  const order = executionOrder(runbook);
+  const env = options.env;
+
+  const checkRef = (ref: VarRef, usedIn: Step | undefined): void => {
+    if (params.has(ref.name) || sentinels.has(ref.name)) return;
+    const capture = captured.get(ref.name);
+    if (capture) {
+      // A use in the capturing step itself is fine (its checks run after its actions).
+      const position = usedIn ? (order.get(usedIn.id) ?? usedIn.index) : Number.POSITIVE_INFINITY;
+      if (usedIn && usedIn !== capture.step && position < capture.position) {
+        out.push(diagnostic(ref.at, 'error', 'capture-order', `"${ref.name}" is captured by step "${capture.step.id}", which runs after this use`));
+      }
+      return;
+    }
+    if (ref.syntax === 'brace') {
+      if (env && env[ref.name] !== undefined) return;
+      if (!env && /^[A-Z][A-Z0-9_]*$/.test(ref.name)) {
+        out.push(diagnostic(ref.at, 'info', 'env-variable', `\${${ref.name}} is not a param, capture or sentinel: it must be set in the environment when the runbook runs`));
+        return;
+      }
+      out.push(diagnostic(ref.at, 'error', 'undefined-variable', `\${${ref.name}} is not defined: declare it under params:, capture it with capture=${ref.name}, or define ::sentinel{#${ref.name}}${env ? ' (or set it in the environment)' : ''}`));
+      return;
+    }
+    out.push(diagnostic(ref.at, 'error', 'undefined-variable', `psql variable :${ref.syntax === 'psql-literal' ? `'${ref.name}'` : ref.syntax === 'psql-identifier' ? `"${ref.name}"` : ref.name} is not defined: declare it under params:, capture it with capture=${ref.name}, or define ::sentinel{#${ref.name}}`));
+  };
+
+  for (const ref of runbook.refs) checkRef(ref, undefined);
+  for (const step of runbook.steps) {
+    const items: (Action | Check)[] = [...step.actions, ...step.checks];
+    for (const item of items) for (const ref of 'refs' in item ? item.refs : []) checkRef(ref, step);
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import type { Writable } from 'node:stream';
+import { formatDuration } from '../../engine/parse/durations.js';
+import type { Reporter, RunEvent } from '../../engine/run/index.js';
+import type { Style } from '../style.js';
+
+type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/**
+ * Line output for pipes, CI logs and terminals without the UI: one line per
+ * event, step output indented under its step with a gutter, so what a step
+ * printed is never mistaken for what runbook said.
+ */
+export class PlainReporter implements Reporter {
+  private partial = '';
+  private partialStream: 'stdout' | 'stderr' | 'info' = 'stdout';
+  private readonly titles = new Map<string, string>();
+
+  constructor(
+    private readonly out: Writable,
+    private readonly style: Style,
+  ) {}
+
+  private line(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+
+  onRunStart(e: Of<'run-start'>): void {
+    for (const s of e.steps) this.titles.set(s.id, s.title);
+    const selected = e.steps.filter((s) => s.selected);
+    const done = selected.filter((s) => s.state === 'done' || s.state === 'skipped').length;
+    this.line(this.style.bold(`${e.resumed ? 'Resuming' : 'Running'} "${e.title}"`) + this.style.dim(`  (${e.file}, ${e.mode}, run ${e.runId})`));
+    this.line(this.style.dim(`${selected.length} step${selected.length === 1 ? '' : 's'}${done ? `, ${done} already done` : ''}`));
+  }
+
+  onStepStart(e: Of<'step-start'>): void {
+    this.flush();
+    this.line('');
+    this.line(this.style.bold(`▶ [${e.index}/${e.total}] ${this.titles.get(e.stepId) ?? e.stepId}`) + this.style.dim(`  ${e.stepId}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`));
+  }
+
+  onActionStart(e: Of<'action-start'>): void {
+    this.flush();
+    this.line(this.style.cyan(`  ${e.kind}${e.target ? ` → ${e.target}` : ''}`));
+  }
+
+  onOutput(e: Of<'output'>): void {
+    if (e.stream !== this.partialStream && this.partial) this.flush();
+    this.partialStream = e.stream;
+    const text = this.partial + e.text;
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      this.partial = text;
+      return;
+    }
+    this.partial = text.slice(last + 1);
+    const gutter = e.stream === 'info' ? this.style.dim('  · ') : e.stream === 'stderr' ? this.style.dim('  ┆ ') : this.style.dim('  │ ');
+    this.out.write(`${gutter}${text.slice(0, last).replace(/\n/g, `\n${gutter}`)}\n`);
+  }
+
+  private flush(): void {
+    if (!this.partial) return;
+    this.out.write(`${this.style.dim('  │ ')}${this.partial}\n`);
+    this.partial = '';
+  }
+
+  onActionEnd(e: Of<'action-end'>): void {
+    this.flush();
+    if (e.skipped) this.line(this.style.dim(`  ↷ ${e.skipped}`));
+    else if (!e.ok) this.line(this.style.red(`  ✗ ${e.message ?? 'failed'}`));
+  }
+
+  onCheckEnd(e: Of<'check-end'>): void {
+    this.flush();
+    const o = e.outcome;
+    const tries = o.attempts > 1 ? this.style.dim(` after ${o.attempts} tries`) : '';
+    if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + tries);
+    else {
+      this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + tries);
+      if (o.table) {
+        this.line(this.style.dim(`      expected: ${o.table.expected.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
+        this.line(this.style.dim(`      actual:   ${o.table.actual.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
+      }
+    }
+  }
+
+  onGate(e: Of<'gate'>): void {
+    this.flush();
+    const what = e.kind === 'manual' ? 'manual step' : e.kind === 'block' ? 'confirm block' : e.kind === 'typed' ? 'typed gate' : 'gate';
+    const verdict = e.answer === 'yes' || e.answer === 'done' ? this.style.green(e.by === 'auto' ? 'acknowledged automatically' : 'confirmed') : this.style.yellow(e.answer === 'quit' ? 'not answered' : e.answer);
+    this.line(`  ✋ ${what}: ${firstLine(e.prompt)} — ${verdict}`);
+  }
+
+  onCapture(e: Of<'capture'>): void {
+    this.line(this.style.dim(`  = ${e.name} = ${JSON.stringify(e.value.length > 120 ? `${e.value.slice(0, 120)}…` : e.value)}`));
+  }
+
+  onStepEnd(e: Of<'step-end'>): void {
+    this.flush();
+    const title = this.titles.get(e.stepId) ?? e.stepId;
+    if (e.state === 'done') this.line(this.style.green(`✔ ${title}`) + this.style.dim(` ${e.assumed ? '(marked done)' : formatDuration(e.durationMs)}`));
+    else if (e.state === 'skipped') this.line(this.style.yellow(`↷ ${title} skipped`) + (e.message ? this.style.dim(` (${e.message})`) : ''));
+    else this.line(this.style.red(`✘ ${title} (${e.stepId}) failed: ${e.message ?? ''}`));
+  }
+
+  onNotice(e: Of<'notice'>): void {
+    this.flush();
+    const text = `${e.level}: ${e.message}`;
+    this.line(e.level === 'error' ? this.style.red(text) : e.level === 'warning' ? this.style.yellow(text) : this.style.dim(text));
+  }
+
+  onRunEnd(e: Of<'run-end'>): void {
+    this.flush();
+    this.line('');
+    const text = `${e.status === 'done' ? '✔' : '✘'} ${e.message} (${formatDuration(e.durationMs)})`;
+    this.line(e.status === 'done' ? this.style.green(this.style.bold(text)) : this.style.red(this.style.bold(text)));
+    if (e.resumeHint) this.line(`  to continue: ${e.resumeHint}`);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Tests start real PostgreSQL clusters and real shells: two cores, so keep
+    // the worker count small and predictable.
+    maxWorkers: 2,
+  },
+});
