@@ -49,12 +49,13 @@ export function createRedactingStream(options: RedactingStreamOptions): Redactin
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const filter = new EscapeFilter(neutralize);
   const masker = new SecretMasker({ patterns, matcher, inlineSgr: neutralize });
-  const redactSequence = createRedactor(options.secrets).redact;
-  const sink: EscapeSink = neutralize
-    ? // Only SGR survives neutralising; the masker finds it again inline.
-      { text: (text) => masker.text(text), sequence: (sequence) => masker.text(sequence) }
-    : // Without neutralising, a kept OSC (a window title) may itself carry a secret.
-      { text: (text) => masker.text(text), sequence: (sequence) => masker.mark(redactSequence(sequence)) };
+  const sink: EscapeSink = { text: (text) => masker.text(text), sequence: (sequence) => masker.text(sequence) };
+  if (!neutralize) {
+    // Every sequence is kept, and one (a window title) may itself carry a secret.
+    const { redact } = createRedactor(options.secrets);
+    sink.sequence = (sequence) => masker.mark(redact(sequence));
+  }
+  // (When neutralising, only SGR survives, and the masker finds it again inline.)
   // A string chunk may end in the middle of a surrogate pair.
   let highSurrogate = '';
 

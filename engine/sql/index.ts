@@ -16,5 +16,6 @@ export {
   type ParseSqlOptions,
   type ParseSqlResult,
   type SqlParseError,
+  type SqlPosition,
   type SqlStatement,
 } from './sql-parser.js';

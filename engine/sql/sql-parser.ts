@@ -19,25 +19,35 @@ export interface SqlStatement {
   readonly column: number;
   /**
    * libpg-query's parse tree of the statement, e.g. `{ SelectStmt: { … } }`.
-   * Its `location` fields are byte offsets into the UTF-8 encoding of the
-   * whole parsed SQL; psql variables appear in it as placeholder names and
-   * strings (`'xxxx'`, `"xxxx"`, `xxxx`) of the same length.
+   * Its `location` fields are byte offsets (map them with the result's
+   * `locate`); psql variables appear in it as placeholders of the same
+   * length: a string `'xxxx'`, a name `"xxxx"` or `xxxx`, or a number `00`.
    */
   readonly tree: unknown;
 }
 
-/** Where and why SQL does not parse. */
-export interface SqlParseError {
-  /** The parser's message, e.g. `syntax error at or near "FORM"`. */
-  readonly message: string;
-  /** UTF-16 offset in the parsed SQL. */
+/** A place in the parsed SQL. */
+export interface SqlPosition {
+  /** UTF-16 offset. */
   readonly offset: number;
   readonly line: number;
   readonly column: number;
 }
 
+/** Where and why SQL does not parse. */
+export interface SqlParseError extends SqlPosition {
+  /** The parser's message, e.g. `syntax error at or near "FORM"`. */
+  readonly message: string;
+}
+
 /** The statements, or the first syntax error. */
-export type ParseSqlResult = { readonly statements: SqlStatement[] } | { readonly error: SqlParseError };
+export type ParseSqlResult =
+  | {
+      readonly statements: SqlStatement[];
+      /** Where a `location` field of a parse tree (a byte offset) is in the parsed SQL. */
+      readonly locate: (location: number) => SqlPosition;
+    }
+  | { readonly error: SqlParseError };
 
 /** Options of {@link parseSql}. */
 export interface ParseSqlOptions {
@@ -128,7 +138,9 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
   }
   const nul = sql.indexOf('\0');
   if (nul !== -1) return fail('SQL text cannot contain a NUL character', nul);
-  if (!tokens.some((token) => token.kind !== 'comment')) return { statements: [] };
+  if (!tokens.some((token) => token.kind !== 'comment')) {
+    return { statements: [], locate: (location) => ({ offset: location, ...position(location) }) };
+  }
 
   const placeholders = createPlaceholders(sql, tokens, options.variables);
   for (;;) {
@@ -149,7 +161,12 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
       if (placeholders.retryAt(offset, near?.length ?? 1)) continue;
       return fail(placeholders.explain(details.message, offset, near), offset);
     }
-    return { statements: cutStatements({ sql, text, tokens, parsed, position }) };
+    const toIndex = createByteToIndex(text);
+    const locate = (location: number): SqlPosition => {
+      const offset = toIndex(location);
+      return { offset, ...position(offset) };
+    };
+    return { statements: cutStatements({ sql, tokens, parsed, position, toIndex }), locate };
   }
 }
 
@@ -162,14 +179,13 @@ interface RawStatement {
 /** Cuts the original text at the parser's statement boundaries, trimmed to the first and last token. */
 function cutStatements(input: {
   sql: string;
-  text: string;
   tokens: readonly SqlToken[];
   parsed: unknown;
   position: (offset: number) => { line: number; column: number };
+  toIndex: (byteOffset: number) => number;
 }): SqlStatement[] {
-  const { sql, text, tokens, parsed, position } = input;
+  const { sql, tokens, parsed, position, toIndex } = input;
   const raw = (parsed as { stmts?: RawStatement[] }).stmts ?? [];
-  const toIndex = createByteToIndex(text);
   const statements: SqlStatement[] = [];
   let t = 0;
   for (const statement of raw) {

@@ -167,6 +167,15 @@ describe('splitStatements', () => {
     expect('statements' in parseSql("SELECT :'v'", { variables: ['v'] })).toBe(true);
   });
 
+  it('maps parse-tree locations (bytes of the text with placeholders) back to the original text', () => {
+    const sql = "SELECT '日本', :'café',\n  x FROM t";
+    const result = parseSql(sql);
+    if (!('statements' in result)) throw new Error(result.error.message);
+    const select = result.statements[0]?.tree as { SelectStmt: { targetList: { ResTarget: { location: number } }[] } };
+    const x = select.SelectStmt.targetList[2]?.ResTarget.location ?? -1;
+    expect(result.locate(x)).toEqual({ offset: sql.indexOf('x FROM'), line: 2, column: 3 });
+  });
+
   it('exposes the parse tree for lint', () => {
     const [drop, update] = splitStatementsSync('DROP DATABASE app; UPDATE users SET admin = true');
     expect(kind(drop)).toBe('DropdbStmt');
