@@ -50,7 +50,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   if (resolved.diagnostics.length > 0) throw usageError(resolved.diagnostics.map((d) => d.message).join('; '));
   const params = new Map<string, ResolvedParam>(resolved.values);
   for (const param of resolved.missing) {
-    if (!interactive) throw new MissingParamError(param);
+    if (!interactive) throw usageError(new MissingParamError(param).message);
     params.set(param.name, { param, value: await interaction.askParam(param), source: 'prompt' });
   }
 

@@ -2,9 +2,9 @@ import type { ConsoleAction } from '../model/action.js';
 import { matchTranscript } from '../../checks/transcript.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { runProcess } from './process.js';
+import { randomBytes } from 'node:crypto';
 import { resolveCwd, withUser } from './user.js';
 
-const MARK = '\u001eRUNBOOK-END';
 
 /**
  * Runs a console transcript in one bash session (so `cd` and variables carry
@@ -12,6 +12,8 @@ const MARK = '\u001eRUNBOOK-END';
  * printed with the lines under it.
  */
 export async function runConsole(action: ConsoleAction, ctx: ActionContext): Promise<ActionResult> {
+  // Printable (the output filter drops control characters) and unguessable by the commands.
+  const MARK = `RUNBOOK-END-${randomBytes(6).toString('hex')}`;
   const script = action.commands.map((c, i) => `{ ${c.command}\n} 2>&1; printf '\\n${MARK}:%s:${i}\\n' "$?"`).join('\n');
   let buffer = '';
   const outputs: string[] = [];
@@ -49,7 +51,7 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
   for (const [i, c] of action.commands.entries()) {
     const out = outputs[i];
     if (out === undefined) return { ok: false, message: `line ${c.at.line}: \`${c.command}\` did not finish (exit status ${result.exitCode ?? '?'})`, durationMs };
-    const lines = out.split('\n');
+    const lines = out.replace(/\n+$/, '').split('\n');
     if (!matchTranscript(c.expected, lines)) {
       return { ok: false, message: `line ${c.at.line}: \`${c.command}\` printed ${JSON.stringify(lines.slice(0, 5).join('\n'))}${lines.length > 5 ? '…' : ''}, expected ${JSON.stringify(c.expected.slice(0, 5).join('\n'))}`, durationMs };
     }

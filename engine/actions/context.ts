@@ -18,8 +18,10 @@ export interface ActionContext {
   /** Resolves a host name to its ssh target. */
   readonly host: (name: string) => string;
   readonly connections: Connections;
-  /** Masked output of the action, as it arrives. */
+  /** Output of the action, as it arrives; process output is masked already, in-process text must pass through `redact`. */
   readonly output: (stream: 'stdout' | 'stderr' | 'info', text: string) => void;
+  /** Masks every secret in text the engine produced itself (result sets, diffs, messages). */
+  readonly redact: (text: string) => string;
   readonly signal: AbortSignal;
 }
 

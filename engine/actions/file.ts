@@ -53,7 +53,7 @@ export async function runFile(action: FileAction, ctx: ActionContext): Promise<A
       ctx.output('info', `${file}: already up to date\n`);
       return { ok: true, durationMs: performance.now() - started };
     }
-    ctx.output('info', createTwoFilesPatch(file, file, current ?? '', next, current === undefined ? '(new file)' : 'before', 'after', { context: 2 }).replace(/^=+\n/, ''));
+    ctx.output('info', ctx.redact(createTwoFilesPatch(file, file, current ?? '', next, current === undefined ? '(new file)' : 'before', 'after', { context: 2 }).replace(/^=+\n/, '')));
     if (action.options.on === undefined) writeLocal(file, current, next);
     else await writeRemote(file, current !== undefined, next, action.options.on, ctx);
     return { ok: true, durationMs: performance.now() - started };

@@ -52,7 +52,7 @@ export async function runSql(action: SqlAction, db: string, ctx: ActionContext):
       }
       for (const r of Array.isArray(result) ? (result as Result[]) : [result]) {
         if (r.fields && r.fields.length > 0) {
-          ctx.output('stdout', formatRows(r.fields.map((f) => f.name), r.rows ?? []));
+          ctx.output('stdout', ctx.redact(formatRows(r.fields.map((f) => f.name), r.rows ?? [])));
           const first = r.rows?.[0]?.[0];
           captured = first === null || first === undefined ? '' : first;
         } else if (r.command) {

@@ -232,7 +232,8 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     const exitCode = EXIT[status];
     const masked = context.redact(message);
     journal.append({ type: 'run-end', at: now().toISOString(), status, exitCode, message: masked });
-    const resumeHint = status === 'done' ? undefined : `runbook resume ${runId}${config.stateDir === path.resolve(config.cwd, '.runbook') ? '' : ` --state-dir ${config.stateDir}`}`;
+    // A rehearsal's clusters are gone when it ends: there is nothing to resume.
+    const resumeHint = status === 'done' || config.mode === 'rehearsal' ? undefined : `runbook resume ${runId}${config.stateDir === path.resolve(config.cwd, '.runbook') ? '' : ` --state-dir ${config.stateDir}`}`;
     emit(config.reporters, { type: 'run-end', status, exitCode, durationMs: performance.now() - started, message: masked, ...(resumeHint ? { resumeHint } : {}) });
     return { runId, status, exitCode };
   }

@@ -1,0 +1,86 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { acquireRunLock, JournalWriter, latestUnfinishedRun, newRunId, readJournal, runDir, runState, type JournalEntry } from '../../../engine/journal/index.js';
+import { tempDir } from '../../helpers/temp.js';
+
+const run = (runId: string): JournalEntry => ({
+  type: 'run', v: 1, at: '2026-11-23T00:00:00.000Z', runId, file: '/x/rb.md', cwd: '/x', title: 'T', mode: 'live', user: 'u', host: 'h', pid: 1,
+  selection: {}, yes: 'steps', params: [], sentinels: {}, steps: [{ id: 'a', title: 'A', hash: 'h1' }, { id: 'b', title: 'B', hash: 'h2' }],
+});
+
+describe('the journal', () => {
+  it('appends one JSON line per entry in a 0700 folder, file 0600', () => {
+    const state = tempDir();
+    const dir = runDir(state, 'r1');
+    const w = JournalWriter.open(dir);
+    w.append(run('r1'));
+    w.append({ type: 'step-start', at: 't', step: 'a', attempt: 1 });
+    w.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(state, 'runs')).mode & 0o777).toBe(0o700);
+    expect(statSync(w.file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(w.file, 'utf8').split('\n')).toHaveLength(3);
+  });
+
+  it('reads back entries, ignoring a torn last line but not a damaged middle one', () => {
+    const state = tempDir();
+    const w = JournalWriter.open(runDir(state, 'r1'));
+    w.append(run('r1'));
+    w.append({ type: 'step-start', at: 't', step: 'a', attempt: 1 });
+    w.close();
+    writeFileSync(w.file, `${readFileSync(w.file, 'utf8')}{"type":"step-e`);
+    const read = readJournal(w.file);
+    expect(read.tornTail).toBe(true);
+    expect(read.entries).toHaveLength(2);
+    // The next writer cuts the torn line off before appending.
+    const again = JournalWriter.open(runDir(state, 'r1'));
+    again.append({ type: 'step-end', at: 't', step: 'a', state: 'done', durationMs: 1 });
+    again.close();
+    expect(readJournal(w.file)).toMatchObject({ tornTail: false, entries: { length: 3 } });
+    writeFileSync(w.file, `${JSON.stringify(run('r1'))}\nnot json\n${JSON.stringify({ type: 'resume' })}\n`);
+    expect(() => readJournal(w.file)).toThrow(/damaged at line 2/);
+  });
+
+  it('folds entries into step states: a start with no end is unknown', () => {
+    const state = runState([
+      run('r1'),
+      { type: 'step-start', at: 't', step: 'a', attempt: 1 },
+      { type: 'step-end', at: 't', step: 'a', state: 'done', durationMs: 5 },
+      { type: 'capture', at: 't', step: 'a', name: 'port', secret: false, value: '5433' },
+      { type: 'capture', at: 't', step: 'a', name: 'db_password', secret: true },
+      { type: 'step-start', at: 't', step: 'b', attempt: 1 },
+    ]);
+    expect(Object.fromEntries([...state.steps].map(([id, s]) => [id, s.state]))).toEqual({ a: 'done', b: 'unknown' });
+    expect(Object.fromEntries(state.captures)).toEqual({ port: { value: '5433', secret: false }, db_password: { secret: true } });
+    expect(state.finished).toBe(false);
+  });
+
+  it('finds the latest unfinished run', () => {
+    const state = tempDir();
+    for (const [id, done] of [['20261101-000000-aaaa', false], ['20261102-000000-bbbb', false], ['20261103-000000-cccc', true]] as const) {
+      const w = JournalWriter.open(runDir(state, id));
+      w.append(run(id));
+      if (done) w.append({ type: 'run-end', at: 't', status: 'done', exitCode: 0, message: 'ok' });
+      w.close();
+    }
+    expect(latestUnfinishedRun(state)?.runId).toBe('20261102-000000-bbbb');
+  });
+
+  it('makes sortable run ids', () => {
+    expect(newRunId(new Date('2026-11-23T13:14:15Z'))).toMatch(/^20261123-131415-[0-9a-f]{4}$/);
+  });
+
+  it('locks a runbook per state dir; a dead holder\'s lock is taken over', () => {
+    const state = tempDir();
+    const lock = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r1', pid: process.pid });
+    // Another live process (pid 1 is always alive) holds it: refused.
+    lock.release();
+    const held = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r2', pid: 1 });
+    expect(() => acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r3', pid: process.pid })).toThrow(/another run of \/x\/rb\.md is in progress \(run r2, pid 1/);
+    writeFileSync(held.file, JSON.stringify({ pid: 2 ** 22 + 12345, host: JSON.parse(readFileSync(held.file, 'utf8')).host, runId: 'dead', since: 't' }));
+    const taken = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r4', pid: process.pid });
+    expect(JSON.parse(readFileSync(taken.file, 'utf8'))).toMatchObject({ runId: 'r4' });
+    taken.release();
+  });
+});
