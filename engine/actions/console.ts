@@ -41,6 +41,7 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
     stdin: 'ignore',
     secrets: ctx.secrets,
     signal: ctx.signal,
+    backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     onOutput: (_stream, text) => onText(text),
   });

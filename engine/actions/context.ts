@@ -20,6 +20,8 @@ export interface ActionContext {
   readonly connections: Connections;
   /** Output of the action, as it arrives; process output is masked already, in-process text must pass through `redact`. */
   readonly output: (stream: 'stdout' | 'stderr' | 'info', text: string) => void;
+  /** Set while the output sink is saturated: a producer should stop reading until it resolves. */
+  readonly backpressure?: () => Promise<void> | undefined;
   /** Masks every secret in text the engine produced itself (result sets, diffs, messages). */
   readonly redact: (text: string) => string;
   readonly signal: AbortSignal;

@@ -14,6 +14,8 @@ export interface ProcessOptions {
   readonly secrets: readonly string[];
   /** Masked, UTF-8-decoded output as it arrives (not line-aligned). */
   readonly onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Polled after each chunk: while it returns a promise, reading pauses (the output sink is saturated). */
+  readonly backpressure?: (() => Promise<void> | undefined) | undefined;
   /** Grace between SIGTERM and SIGKILL when a process group is stopped. @default 2000 */
   readonly killGraceMs?: number;
 }
@@ -102,6 +104,11 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       stream.on('data', (chunk: Buffer) => {
         const text = redacting.push(chunk);
         if (text) options.onOutput(name, text);
+        const wait = options.backpressure?.();
+        if (wait) {
+          stream.pause();
+          void wait.then(() => stream.resume());
+        }
       });
       const end = (): void => {
         const rest = redacting.flush();

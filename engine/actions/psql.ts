@@ -38,6 +38,7 @@ export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext
     stdin: { text: `${psqlSetLines(ctx.vars)}${action.code}\n` },
     secrets: ctx.secrets,
     signal: ctx.signal,
+    backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     onOutput: (stream, text) => {
       if (action.options.capture && stream === 'stdout' && stdout.length < 1 << 20) stdout += text;

@@ -46,7 +46,7 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
     if (stream === 'stdout' && keep > 0 && stdout.length < keep) stdout += text.slice(0, keep - stdout.length);
     if (!o.quiet) ctx.output(stream, text);
   };
-  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
+  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
 
   if (o.options.on !== undefined) {
     const target = ctx.host(o.options.on);

@@ -164,7 +164,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       journal.append({ type: 'step-start', at: now().toISOString(), step: step.id, attempt });
       emit(config.reporters, { type: 'step-start', stepId: step.id, index: position, total, attempt });
       const log = new OutputLog(dir, step.id);
-      log.write(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
+      log.header(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
       const t0 = performance.now();
       let outcome: StepOutcome;
       try {
@@ -188,7 +188,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         if (config.interrupter.quitSignal.aborted) outcome = { kind: 'failed', message: 'interrupted', interrupted: true };
         else outcome = { kind: 'failed', message: context.redact((error as Error).message), interrupted: false };
       } finally {
-        log.close();
+        await log.close();
       }
       const durationMs = performance.now() - t0;
       switch (outcome.kind) {

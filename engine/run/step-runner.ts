@@ -148,6 +148,7 @@ function actionContext(o: StepRunOptions): ActionContext {
       emit(o.reporters, { type: 'output', stepId: step.id, stream, text });
     },
     signal: o.signal,
+    backpressure: () => o.log.backpressure,
     redact: (text) => run.redact(text),
   };
 }

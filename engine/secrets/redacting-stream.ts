@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { createRedactor } from './redactor.js';
 import { EscapeFilter, type EscapeSink } from './escape-filter.js';
 import { SecretMasker } from './secret-masker.js';
@@ -58,6 +58,9 @@ export function createRedactingStream(options: RedactingStreamOptions): Redactin
   // (When neutralising, only SGR survives, and the masker finds it again inline.)
   // A string chunk may end in the middle of a surrogate pair.
   let highSurrogate = '';
+  // The decoder may hold the first bytes of a character split across chunks;
+  // only when it cannot may an ASCII chunk skip it.
+  let decoderIdle = true;
 
   return {
     ignored,
@@ -71,9 +74,14 @@ export function createRedactingStream(options: RedactingStreamOptions): Redactin
           highSurrogate = text.slice(-1);
           text = text.slice(0, -1);
         }
+      } else if (decoderIdle && isAscii(chunk)) {
+        // Most output is ASCII: reading it as Latin-1 is many times faster than UTF-8 decoding, and the same.
+        text = highSurrogate + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+        highSurrogate = '';
       } else {
         text = highSurrogate + decoder.decode(chunk, { stream: true });
         highSurrogate = '';
+        decoderIdle = chunk.length === 0 || (chunk[chunk.length - 1] ?? 0) < 0x80;
       }
       filter.write(text, sink);
       return masker.drain(false);

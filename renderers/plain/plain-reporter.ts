@@ -14,11 +14,21 @@ export class PlainReporter implements Reporter {
   private partial = '';
   private partialStream: 'stdout' | 'stderr' | 'info' = 'stdout';
   private readonly titles = new Map<string, string>();
+  /**
+   * Line prefixes for step output. Without colour (pipes, CI logs) they are
+   * ASCII: a non-Latin-1 character would make V8 store every output string
+   * as UTF-16, and a step may print hundreds of megabytes.
+   */
+  private readonly gutters: Record<'stdout' | 'stderr' | 'info', string>;
 
   constructor(
     private readonly out: Writable,
     private readonly style: Style,
-  ) {}
+  ) {
+    this.gutters = style.enabled
+      ? { stdout: style.dim('  │ '), stderr: style.dim('  ┆ '), info: style.dim('  · ') }
+      : { stdout: '  | ', stderr: '  : ', info: '  - ' };
+  }
 
   private line(text: string): void {
     this.out.write(`${text}\n`);
@@ -53,13 +63,13 @@ export class PlainReporter implements Reporter {
       return;
     }
     this.partial = text.slice(last + 1);
-    const gutter = e.stream === 'info' ? this.style.dim('  · ') : e.stream === 'stderr' ? this.style.dim('  ┆ ') : this.style.dim('  │ ');
+    const gutter = this.gutters[e.stream];
     this.out.write(`${gutter}${text.slice(0, last).replace(/\n/g, `\n${gutter}`)}\n`);
   }
 
   private flush(): void {
     if (!this.partial) return;
-    this.out.write(`${this.style.dim('  │ ')}${this.partial}\n`);
+    this.out.write(`${this.gutters[this.partialStream]}${this.partial}\n`);
     this.partial = '';
   }
 
