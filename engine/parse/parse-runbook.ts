@@ -126,6 +126,8 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
       }
       continue;
     }
+    // Blank lines between the front matter and the first heading are not a section.
+    if (tree.children.length === 0) continue;
     const first = tree.children[0];
     const headingNode = first?.type === 'heading' ? first : undefined;
     const heading = headingNode ? readHeading(headingNode, file) : undefined;
