@@ -32,6 +32,11 @@ export async function runSql(action: SqlAction, db: string, ctx: ActionContext):
   const onAbort = (): void => void ctx.connections.cancel(db);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   let captured: string | undefined;
+  // psql prints the server's command tag ("CREATE DATABASE", "INSERT 0 2"); node-postgres keeps only its first word.
+  const tags: string[] = [];
+  const connection = (client as unknown as { connection?: NodeJS.EventEmitter }).connection;
+  const onTag = (msg: { text?: string }): void => void (msg.text && tags.push(msg.text));
+  connection?.on('commandComplete', onTag);
   try {
     if (action.options.timeoutMs !== undefined) await client.query(`SET statement_timeout = ${Math.max(1, Math.round(action.options.timeoutMs))}`);
     for (const statement of parsed.statements) {
@@ -43,6 +48,7 @@ export async function runSql(action: SqlAction, db: string, ctx: ActionContext):
         return done({ ok: false, message: `at line ${statement.line} of the block: ${(error as Error).message}` });
       }
       let result: Result;
+      tags.length = 0;
       try {
         result = (await client.query({ text, rowMode: 'array' })) as unknown as Result;
       } catch (error) {
@@ -51,16 +57,18 @@ export async function runSql(action: SqlAction, db: string, ctx: ActionContext):
         return done({ ok: false, ...(ctx.signal.aborted ? { interrupted: true } : {}), message: `${ctx.signal.aborted ? 'interrupted: ' : ''}ERROR at line ${at} of the block: ${e.message}` });
       }
       for (const r of Array.isArray(result) ? (result as Result[]) : [result]) {
+        const tag = tags.shift();
         if (r.fields && r.fields.length > 0) {
           ctx.output('stdout', ctx.redact(formatRows(r.fields.map((f) => f.name), r.rows ?? [])));
           const first = r.rows?.[0]?.[0];
           captured = first === null || first === undefined ? '' : first;
-        } else if (r.command) {
-          ctx.output('stdout', `${r.command}${r.rowCount !== null && r.rowCount !== undefined ? ` ${r.rowCount}` : ''}\n`);
+        } else if (tag || r.command) {
+          ctx.output('stdout', `${tag ?? `${r.command}${r.rowCount !== null && r.rowCount !== undefined ? ` ${r.rowCount}` : ''}`}\n`);
         }
       }
     }
   } finally {
+    connection?.off('commandComplete', onTag);
     ctx.signal.removeEventListener('abort', onAbort);
     if (action.options.timeoutMs !== undefined) await client.query('RESET statement_timeout').catch(() => undefined);
   }

@@ -29,7 +29,8 @@ describe('sql actions', () => {
     const r = await run(md('## Make', '```sql {db=app}', 'CREATE DATABASE other_db;', "SELECT 'a;b' AS x, 2 AS y;", '```', '## Use', '```sql {db=other}', 'CREATE TABLE t (id int);', 'INSERT INTO t VALUES (1), (2);', '```'));
     expect(r.outcome.exitCode).toBe(0);
     expect(r.output).toMatch(/ x\s+\| y\n-+\+-+\n a;b \| 2\n\(1 row\)/);
-    expect(r.output).toContain('INSERT 2');
+    expect(r.output).toContain('INSERT 0 2');
+    expect(r.output).toContain('CREATE DATABASE');
     expect(await query('other_db', 'SELECT count(*) FROM t')).toEqual([['2']]);
     await query('postgres', 'DROP DATABASE other_db');
   });
@@ -148,5 +149,12 @@ describe('sql checks', () => {
     const r = await run(md('## Never', '::check{db=app sql="SELECT id FROM never_there" expect=1 wait=600ms every=100ms}'));
     expect(stepEnds(r.events)).toEqual([['never', 'failed']]);
     expect(checkResults(r.events)[0]?.message).toMatch(/relation "never_there" does not exist.*still failing after \d+ tries/);
+  });
+});
+
+describe('sql output', () => {
+  it('prints the server command tags like psql, also after a statement timeout is set', async () => {
+    const r = await run(md('## Tags', '```sql {db=app timeout=5s}', 'CREATE TABLE tagged (id int);', 'INSERT INTO tagged VALUES (1), (2);', 'DROP TABLE tagged;', '```'));
+    expect(r.output).toBe('CREATE TABLE\nINSERT 0 2\nDROP TABLE\n');
   });
 });
