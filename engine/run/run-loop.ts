@@ -109,6 +109,10 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       steps: order.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: selected.has(s.id) })),
     });
 
+    for (const p of config.params.values()) {
+      if (p.param.secret && p.value.trim().length < 3) emit(config.reporters, { type: 'notice', level: 'warning', message: `secret param "${p.param.name}" is shorter than 3 characters: it cannot be masked without masking everything` });
+    }
+
     if (prior) {
       const changed = await changedSteps(runbook, prior, config);
       journal.append({ type: 'resume', at: now().toISOString(), user: identity.user, host: identity.host, pid: identity.pid, changed: changed.map((s) => s.id) });

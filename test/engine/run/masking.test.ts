@@ -52,3 +52,12 @@ describe('masking secrets (SPEC 1.1)', () => {
     expect(r.output).toContain('日本');
   });
 });
+
+describe('secrets too short to mask', () => {
+  it('warns by name, never by value', async () => {
+    const dir = tempDir();
+    const r = await runMarkdown(md('---', 'params:', '  pin_secret: { default: "42" }', '---', '## S', '```sh', 'true', '```'), { dir });
+    const notices = r.events.filter((e) => e.type === 'notice');
+    expect(notices).toEqual([{ type: 'notice', level: 'warning', message: 'secret param "pin_secret" is shorter than 3 characters: it cannot be masked without masking everything' }]);
+  });
+});
