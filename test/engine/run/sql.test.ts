@@ -158,3 +158,13 @@ describe('sql output', () => {
     expect(r.output).toBe('CREATE TABLE\nINSERT 0 2\nDROP TABLE\n');
   });
 });
+
+describe('shell blocks with db=', () => {
+  it('get PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and DATABASE_URL, and psql/pg_dump just work', async () => {
+    const r = await run(md('## Env', '```sh {db=app}', 'echo "$PGHOST|$PGPORT|$PGUSER|$PGDATABASE|${PGPASSWORD:+pw}|${DATABASE_URL%%:*}"', 'psql -X -At -c "SELECT current_database()"', 'pg_dump --schema-only "$PGDATABASE" > /dev/null && echo dumped', '```'));
+    expect(r.outcome.exitCode).toBe(0);
+    const port = pgEnv().sandbox.clusters.get('main')?.port;
+    expect(r.output).toContain(`127.0.0.1|${port}|postgres|postgres|pw|postgres`);
+    expect(r.output).toContain('dumped');
+  });
+});
