@@ -123,25 +123,47 @@ function readExpectation(r: AttributeReader, table: TableExpectation | undefined
   return expectation;
 }
 
-/** The GFM table in a `:::check` body, read with the GFM table extension on that body alone. */
+/**
+ * The GFM table in a `:::check` body. Its shape is checked here, exactly as
+ * GFM decides whether a paragraph is a table (a delimiter row with as many
+ * cells as the header); its cells are read with the GFM table extension when
+ * first needed (a run, lint, the docs), which keeps the parse of a large
+ * runbook close to remark's own cost.
+ */
 function readTable(node: ContainerDirective, ctx: CheckContext): TableExpectation | undefined {
   for (const child of node.children) {
     if (child.type !== 'paragraph') continue;
     const start = child.position?.start;
     const text = sliceOf(child, ctx.source);
     if (!/^\s*\|/.test(text) || !start) continue;
-    const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
-    const t = tree.children.find((c): c is Table => c.type === 'table');
-    if (!t) return undefined;
-    const [header, ...body] = t.children;
-    if (!header) return undefined;
-    return {
-      columns: header.children.map((cell) => toString(cell).trim()),
-      rows: body.map((row) => row.children.map((cell) => toString(cell).trim())),
-      at: { file: ctx.file, line: start.line, column: start.column },
+    const [head = '', delimiter = ''] = text.split('\n');
+    const cells = splitRow(delimiter);
+    if (cells.length === 0 || !cells.every((c) => /^:?-+:?$/.test(c)) || splitRow(head).length !== cells.length) return undefined;
+    let parsed: { columns: string[]; rows: string[][] } | undefined;
+    const read = (): { columns: string[]; rows: string[][] } => {
+      if (parsed) return parsed;
+      const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+      const [header, ...body] = tree.children.find((c): c is Table => c.type === 'table')?.children ?? [];
+      parsed = {
+        columns: header ? header.children.map((cell) => toString(cell).trim()) : [],
+        rows: body.map((row) => row.children.map((cell) => toString(cell).trim())),
+      };
+      return parsed;
     };
+    const at = { file: ctx.file, line: start.line, column: start.column };
+    return Object.defineProperties({ at } as TableExpectation, {
+      columns: { get: () => read().columns, enumerable: true },
+      rows: { get: () => read().rows, enumerable: true },
+    });
   }
   return undefined;
+}
+
+/** A GFM table row's cells: split at pipes that are not escaped, outer pipes dropped. */
+function splitRow(line: string): string[] {
+  const trimmed = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  if (trimmed === '') return [];
+  return trimmed.split(/(?<!\\)\|/).map((c) => c.trim());
 }
 
 export function stringAttributes(node: DirectiveNode): Record<string, string> {
@@ -169,7 +191,13 @@ export function lineAt(source: string, offset: number | undefined): string {
 }
 
 /** Where the value of `key=` starts inside a directive's text (after its quote). */
-function attributeValueAt(text: string, key: string, at: SourceLocation): SourceLocation {
-  const m = new RegExp(`[{\\s]${key}\\s*=\\s*(["']?)`).exec(text);
+const VALUE_START: Record<string, RegExp> = {
+  sql: /[{\s]sql\s*=\s*(["']?)/,
+  sh: /[{\s]sh\s*=\s*(["']?)/,
+  bash: /[{\s]bash\s*=\s*(["']?)/,
+};
+
+function attributeValueAt(text: string, key: 'sql' | 'sh' | 'bash', at: SourceLocation): SourceLocation {
+  const m = VALUE_START[key]?.exec(text);
   return m ? locateOffset(text, m.index + m[0].length, at) : at;
 }

@@ -57,8 +57,11 @@ function mergeTexts(children: Nodes[]): void {
 function shiftPositions(node: Nodes, lines: number, chars: number): void {
   const p = node.position;
   if (p) {
-    p.start = { line: p.start.line + lines, column: p.start.column, offset: (p.start.offset ?? 0) + chars };
-    p.end = { line: p.end.line + lines, column: p.end.column, offset: (p.end.offset ?? 0) + chars };
+    // In place: a large runbook has hundreds of thousands of nodes, and new point objects would be garbage.
+    p.start.line += lines;
+    p.end.line += lines;
+    if (p.start.offset !== undefined) p.start.offset += chars;
+    if (p.end.offset !== undefined) p.end.offset += chars;
   }
   if ('children' in node) for (const child of node.children as Nodes[]) shiftPositions(child, lines, chars);
 }
