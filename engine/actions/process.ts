@@ -18,6 +18,12 @@ export interface ProcessOptions {
   readonly backpressure?: (() => Promise<void> | undefined) | undefined;
   /** Grace between SIGTERM and SIGKILL when a process group is stopped. @default 2000 */
   readonly killGraceMs?: number;
+  /**
+   * Keep up to this many characters of stdout as the process wrote it, unmasked,
+   * in `stdout` of the result: a capture or a check needs the real value, even a secret one.
+   * @default 0
+   */
+  readonly keepStdout?: number;
 }
 
 export interface ProcessResult {
@@ -29,6 +35,8 @@ export interface ProcessResult {
   /** The command could not be started (not found, bad cwd). */
   readonly spawnError?: string;
   readonly durationMs: number;
+  /** The first `keepStdout` characters of stdout, decoded but not masked: never show or store it. */
+  readonly stdout: string;
 }
 
 /** How long to keep reading after the process exited: a background child may still hold the pipes. */
@@ -55,7 +63,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         stdio: interactive ? 'inherit' : [typeof options.stdin === 'object' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
-      resolve({ timedOut: false, interrupted: false, spawnError: (error as Error).message, durationMs: performance.now() - started });
+      resolve({ timedOut: false, interrupted: false, spawnError: (error as Error).message, durationMs: performance.now() - started, stdout: '' });
       return;
     }
     let timedOut = false;
@@ -65,6 +73,9 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     let killTimer: NodeJS.Timeout | undefined;
     const streams = [child.stdout, child.stderr].filter((s) => s !== null);
     let open = streams.length;
+    const keep = options.keepStdout ?? 0;
+    const rawDecoder = keep > 0 ? new TextDecoder() : undefined;
+    let stdout = '';
 
     const stopGroup = (): void => {
       if (child.pid === undefined) return;
@@ -91,7 +102,8 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       // The group is gone or stopping; a SIGKILL still pending must reach stragglers after a timeout.
       if (killTimer && !timedOut && !interrupted) clearTimeout(killTimer);
       for (const s of streams) s.destroy();
-      const result: { -readonly [K in keyof ProcessResult]: ProcessResult[K] } = { timedOut, interrupted, durationMs: performance.now() - started };
+      if (rawDecoder && stdout.length < keep) stdout = (stdout + rawDecoder.decode()).slice(0, keep);
+      const result: { -readonly [K in keyof ProcessResult]: ProcessResult[K] } = { timedOut, interrupted, durationMs: performance.now() - started, stdout };
       if (exit?.code !== null && exit?.code !== undefined) result.exitCode = exit.code;
       if (exit?.signal) result.signal = exit.signal;
       if (spawnError) result.spawnError = spawnError;
@@ -102,6 +114,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       if (!stream) return;
       const redacting = createRedactingStream({ secrets: options.secrets });
       stream.on('data', (chunk: Buffer) => {
+        if (name === 'stdout' && rawDecoder && stdout.length < keep) stdout += rawDecoder.decode(chunk, { stream: true });
         const text = redacting.push(chunk);
         if (text) options.onOutput(name, text);
         const wait = options.backpressure?.();

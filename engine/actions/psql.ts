@@ -29,7 +29,6 @@ export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext
   const env = { ...ctx.env, ...databaseEnv(database.url) };
   const argv = withUser(['psql', '-X', '-w', '-v', 'ON_ERROR_STOP=1', '--pset=pager=off'], action.options.user, ctx.isRoot);
   const [command = 'psql', ...args] = argv;
-  let stdout = '';
   const result = await runProcess({
     command,
     args,
@@ -40,16 +39,14 @@ export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext
     signal: ctx.signal,
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
-    onOutput: (stream, text) => {
-      if (action.options.capture && stream === 'stdout' && stdout.length < 1 << 20) stdout += text;
-      ctx.output(stream, text);
-    },
+    keepStdout: action.options.capture ? 1 << 20 : 0,
+    onOutput: (stream, text) => ctx.output(stream, text),
   });
   const ok = result.exitCode === action.options.exit && !result.timedOut && !result.interrupted && !result.spawnError;
   const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = { ok, durationMs: result.durationMs };
   if (result.exitCode !== undefined) out.exitCode = result.exitCode;
   if (result.interrupted) out.interrupted = true;
   if (!ok) out.message = failureMessage({ ...result, expectedExit: action.options.exit, timeoutMs: action.options.timeoutMs });
-  if (ok && action.options.capture) out.captured = stdout.trim();
+  if (ok && action.options.capture) out.captured = result.stdout.trim();
   return out;
 }

@@ -34,19 +34,17 @@ export interface ScriptOptions {
   readonly quiet?: boolean;
 }
 
-export type ScriptResult = Awaited<ReturnType<typeof runProcess>> & { readonly stdout: string };
+export type ScriptResult = Awaited<ReturnType<typeof runProcess>>;
 
 /** Runs a script with the step's environment; keeps stdout when asked (capture, checks). */
 export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
   const { ctx } = o;
   const env = { ...ctx.env, ...o.extraEnv };
   const keep = o.keepStdout ?? (o.options.capture ? 1 << 20 : 0);
-  let stdout = '';
   const onOutput: ProcessOptions['onOutput'] = (stream, text) => {
-    if (stream === 'stdout' && keep > 0 && stdout.length < keep) stdout += text.slice(0, keep - stdout.length);
     if (!o.quiet) ctx.output(stream, text);
   };
-  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
+  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, keepStdout: keep, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
 
   if (o.options.on !== undefined) {
     const target = ctx.host(o.options.on);
@@ -60,7 +58,7 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
       cwd: ctx.cwd,
       stdin: { text: exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script },
     });
-    return { ...result, stdout };
+    return result;
   }
   const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.options.user, ctx.isRoot);
   const result = await runProcess({
@@ -70,7 +68,7 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
     cwd: resolveCwd(o.options.cwd, ctx.cwd),
     stdin: o.options.interactive ? 'inherit' : 'ignore',
   });
-  return { ...result, stdout };
+  return result;
 }
 
 /** The variables a remote script gets: the run's variables and RUNBOOK_*, not the local environment. */

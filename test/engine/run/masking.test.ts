@@ -61,3 +61,16 @@ describe('secrets too short to mask', () => {
     expect(notices).toEqual([{ type: 'notice', level: 'warning', message: 'secret param "pin_secret" is shorter than 3 characters: it cannot be masked without masking everything' }]);
   });
 });
+
+describe('captures and checks see the real value', () => {
+  it('a captured secret keeps its value for later steps, and a check compares the unmasked output', async () => {
+    const dir = tempDir();
+    const r = await runMarkdown(
+      md('---', 'params:', `  api_token: { default: "${SECRET}" }`, '---', '## Capture', '```sh {capture=copied_token}', 'echo "$api_token"', '```', `::check{sh="echo $api_token" expect="\${api_token}"}`, '## Use', '```sh', 'printf %s "$copied_token" > used', '```'),
+      { dir },
+    );
+    expect(r.outcome.exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'used'), 'utf8')).toBe(SECRET);
+    expect(r.events.find((e) => e.type === 'check-end')).toMatchObject({ outcome: { ok: true, actual: '***' } });
+  });
+});
