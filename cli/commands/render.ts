@@ -1,6 +1,129 @@
-import type { Io } from '../io.js';
-import { notBuilt } from './not-built.js';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatDiagnostic, usageError, type Diagnostic, type Runbook } from '../../engine/model/index.js';
+import { parseRunbookFile } from '../../engine/parse/index.js';
+import { writeLine, type Io } from '../io.js';
 
-export async function renderCommand(_target: string[], _flags: Record<string, unknown>, _io: Io): Promise<number> {
-  notBuilt('render', 'see the issue tracker');
+export interface RenderFlags {
+  readonly out?: string;
+  /** `html` (default) or `md`. */
+  readonly format?: string;
+}
+
+interface Parsed {
+  readonly file: string;
+  /** As shown: relative to the working directory. */
+  readonly shown: string;
+  readonly runbook: Runbook;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly output: string;
+}
+
+/**
+ * SPEC 3: `runbook render FILE|DIR… --out DIR`: one self-contained page per
+ * runbook plus an index. Pages are written even for a runbook with errors
+ * (they show the errors); the exit status is then 2, as for any invalid runbook.
+ */
+export async function renderCommand(targets: string[], flags: RenderFlags, io: Io): Promise<number> {
+  const format = flags.format ?? 'html';
+  if (format !== 'html' && format !== 'md') throw usageError(`--format must be html or md, not "${format}"`);
+  if (!flags.out) throw usageError('--out DIR is required: the folder to write the pages to');
+  const started = performance.now();
+  const outDir = path.resolve(io.cwd, flags.out);
+  const files = findRunbooks(targets, io.cwd);
+  if (files.length === 0) throw usageError(`no Markdown files found in ${targets.join(', ')}`);
+
+  const ext = format === 'html' ? '.html' : '.md';
+  const names = outputNames(files, ext);
+  const parsed: Parsed[] = files.map((file) => {
+    const output = path.join(outDir, names.get(file) ?? `${path.basename(file, '.md')}${ext}`);
+    if (output === file) throw usageError(`--out ${flags.out} would overwrite ${path.relative(io.cwd, file)}: choose another folder`);
+    let result;
+    try {
+      result = parseRunbookFile(file);
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+    return { file, shown: display(file, io.cwd), runbook: result.runbook, diagnostics: result.diagnostics, output };
+  });
+
+  mkdirSync(outDir, { recursive: true });
+  let invalid = 0;
+  for (const p of parsed) {
+    for (const d of p.diagnostics) if (d.severity === 'error') writeLine(io.stderr, formatDiagnostic({ ...d, file: display(d.file, io.cwd) }));
+    if (p.diagnostics.some((d) => d.severity === 'error')) invalid++;
+  }
+  if (format === 'html') {
+    const { renderIndexPage, renderRunbookPage } = await import('../../renderers/html/index.js');
+    for (const p of parsed) writeFileSync(p.output, renderRunbookPage({ runbook: p.runbook, diagnostics: p.diagnostics, sourcePath: p.shown, indexHref: 'index.html' }));
+    writeFileSync(
+      path.join(outDir, 'index.html'),
+      renderIndexPage({ entries: parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown, errors: p.diagnostics.filter((d) => d.severity === 'error').length })) }),
+    );
+  } else {
+    const { renderMarkdownIndex, renderRunbookMarkdown } = await import('../../renderers/markdown/index.js');
+    for (const p of parsed) writeFileSync(p.output, renderRunbookMarkdown({ runbook: p.runbook, diagnostics: p.diagnostics, sourcePath: p.shown }));
+    writeFileSync(path.join(outDir, 'index.md'), renderMarkdownIndex(parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown }))));
+  }
+  const ms = Math.round(performance.now() - started);
+  writeLine(io.stdout, `rendered ${parsed.length} runbook${parsed.length === 1 ? '' : 's'} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ''}`);
+  return invalid > 0 ? 2 : 0;
+}
+
+/** Files as given, and every `.md` under a folder (not in hidden folders or node_modules; not README.md). */
+export function findRunbooks(targets: readonly string[], cwd: string): string[] {
+  const out = new Set<string>();
+  for (const target of targets) {
+    const abs = path.resolve(cwd, target);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      throw usageError(`${target}: no such file or folder`);
+    }
+    if (stat.isDirectory()) for (const f of walk(abs)) out.add(f);
+    else out.add(abs);
+  }
+  return [...out];
+}
+
+function walk(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  return entries.flatMap((e) => {
+    if (e.name.startsWith('.') || e.name === 'node_modules') return [];
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return walk(full);
+    return e.isFile() && /\.md$/i.test(e.name) && e.name.toLowerCase() !== 'readme.md' ? [full] : [];
+  });
+}
+
+/** `name.html` from the file name; files that share a name are told apart by their folders. */
+function outputNames(files: readonly string[], ext: string): Map<string, string> {
+  const base = (f: string): string => path.basename(f).replace(/\.md$/i, '');
+  const groups = new Map<string, string[]>();
+  for (const f of files) groups.set(base(f), [...(groups.get(base(f)) ?? []), f]);
+  const names = new Map<string, string>();
+  for (const [name, group] of groups) {
+    const root = commonDir(group);
+    for (const f of group) {
+      const unique = group.length > 1 ? path.relative(root, f).replace(/\.md$/i, '').split(path.sep).join('--') : name;
+      const safe = unique.replace(/[^\w.-]/g, '_');
+      // `index` is the index page's name: a runbook called index.md gets another.
+      names.set(f, `${safe.toLowerCase() === 'index' ? `${safe}-runbook` : safe}${ext}`);
+    }
+  }
+  return names;
+}
+
+function commonDir(files: readonly string[]): string {
+  const parts = files.map((f) => path.dirname(f).split(path.sep));
+  const first = parts[0] ?? [];
+  let n = 0;
+  while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
+  return first.slice(0, n).join(path.sep) || path.sep;
+}
+
+function display(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }

@@ -1,0 +1,74 @@
+import type {} from 'mdast-util-directive';
+import type { Html, Nodes, Root, Text } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkDirective).freeze();
+
+/**
+ * Parses one section's Markdown for display: GFM (tables, task lists,
+ * strikethrough, autolinks) plus directives. The engine's `section.tree` has
+ * no GFM, and docs must show a prose table as a table, so the renderers parse
+ * again. Positions are relative to `markdown` (line 1 is the section's first line).
+ *
+ * Text directives are never ours (`10:30`, `host:5432` in prose): each one is
+ * put back as the exact text the author wrote, as the engine's parser does.
+ */
+export function parseSectionMarkdown(markdown: string, options: SectionParseOptions = {}): Root {
+  const tree = processor.parse(markdown);
+  restoreTextDirectives(tree, markdown, options.textDirectives ?? 'text');
+  return tree;
+}
+
+export interface SectionParseOptions {
+  /**
+   * `text`: a text directive becomes a text node (for HTML, escaped on output);
+   * `raw`: an `html` node holding the source, so a Markdown serializer writes
+   * it back byte for byte instead of escaping it. @default 'text'
+   */
+  readonly textDirectives?: 'text' | 'raw';
+}
+
+function restoreTextDirectives(node: Nodes, source: string, as: 'text' | 'raw'): void {
+  if (!('children' in node)) return;
+  const children = node.children as Nodes[];
+  let changed = false;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (!child) continue;
+    if (child.type === 'textDirective') {
+      const start = child.position?.start.offset;
+      const end = child.position?.end.offset;
+      const value = start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}`;
+      const text: Text | Html = as === 'raw' ? { type: 'html', value } : { type: 'text', value };
+      if (child.position) text.position = child.position;
+      children[i] = text;
+      changed = true;
+    } else {
+      restoreTextDirectives(child, source, as);
+    }
+  }
+  if (changed) mergeTexts(children);
+}
+
+/** Joins runs of text nodes so a restored directive reads as one piece of prose. */
+function mergeTexts(children: Nodes[]): void {
+  for (let i = children.length - 1; i > 0; i--) {
+    const a = children[i - 1];
+    const b = children[i];
+    if (a?.type === 'text' && b?.type === 'text') {
+      a.value += b.value;
+      if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+      children.splice(i, 1);
+    }
+  }
+}
+
+/** The source text of a node, as the author wrote it. */
+export function sourceOf(node: { position?: { start: { offset?: number | undefined }; end: { offset?: number | undefined } } | undefined }, source: string): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return start === undefined || end === undefined ? '' : source.slice(start, end);
+}
