@@ -32,13 +32,54 @@ export type JournalEntry =
       readonly sentinels: Readonly<Record<string, string>>;
       readonly steps: readonly { readonly id: string; readonly title: string; readonly hash: string }[];
     }
-  | { readonly type: 'resume'; readonly at: string; readonly user: string; readonly host: string; readonly pid: number; readonly changed: readonly string[] }
+  | {
+      readonly type: 'resume';
+      readonly at: string;
+      readonly user: string;
+      readonly host: string;
+      readonly pid: number;
+      /** Completed steps whose text changed since the run started. */
+      readonly changed: readonly string[];
+      readonly yes?: 'none' | 'steps' | 'all';
+      /** What `--rerun-unknown` / `--assume-done` said about a step in an unknown state. */
+      readonly unknown?: 'rerun' | 'done';
+    }
   | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number }
   | { readonly type: 'action'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
   | { readonly type: 'capture'; readonly at: string; readonly step: string; readonly name: string; readonly secret: boolean; readonly value?: string }
-  | { readonly type: 'check'; readonly at: string; readonly step: string; readonly index: number; readonly ok: boolean; readonly message: string; readonly expected?: string; readonly actual?: string; readonly attempts: number; readonly durationMs: number }
+  | {
+      readonly type: 'check';
+      readonly at: string;
+      readonly step: string;
+      readonly index: number;
+      readonly kind?: 'sql' | 'sh';
+      /** The check's line in the runbook. */
+      readonly line?: number;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly expected?: string;
+      readonly actual?: string;
+      /** For a table expectation: the expected and actual rows (masked). */
+      readonly table?: { readonly columns: readonly string[]; readonly expected: readonly (readonly string[])[]; readonly actual: readonly (readonly string[])[] };
+      readonly attempts: number;
+      readonly durationMs: number;
+    }
   | { readonly type: 'gate'; readonly at: string; readonly step: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto'; readonly user: string }
-  | { readonly type: 'step-end'; readonly at: string; readonly step: string; readonly state: 'done' | 'failed' | 'skipped'; readonly durationMs: number; readonly message?: string; readonly assumed?: boolean; readonly interrupted?: boolean }
-  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly message: string };
+  | {
+      readonly type: 'step-end';
+      readonly at: string;
+      readonly step: string;
+      readonly state: 'done' | 'failed' | 'skipped';
+      readonly durationMs: number;
+      readonly message?: string;
+      /** Marked done by the operator after an unknown outcome (`--assume-done`). */
+      readonly assumed?: boolean;
+      readonly interrupted?: boolean;
+      /** The step did not run past a gate or manual step that was not answered. */
+      readonly stopped?: boolean;
+      /** How each action of this attempt went (failures also have their own `action` entry). */
+      readonly actions?: readonly { readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly skipped?: string }[];
+    }
+  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly message: string; readonly durationMs?: number };
 
 export type RunEntry = Extract<JournalEntry, { type: 'run' }>;

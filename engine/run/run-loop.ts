@@ -9,7 +9,7 @@ import type { Interaction } from './interaction.js';
 import type { Interrupter } from './interrupter.js';
 import { OutputLog } from './output-log.js';
 import { RunContext, type SandboxBinding } from './run-context.js';
-import { runStepAttempt, type StepOutcome } from './step-runner.js';
+import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-runner.js';
 
 export interface RunConfig {
   readonly runbook: Runbook;
@@ -115,7 +115,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
 
     if (prior) {
       const changed = await changedSteps(runbook, prior, config);
-      journal.append({ type: 'resume', at: now().toISOString(), user: identity.user, host: identity.host, pid: identity.pid, changed: changed.map((s) => s.id) });
+      journal.append({ type: 'resume', at: now().toISOString(), user: identity.user, host: identity.host, pid: identity.pid, changed: changed.map((s) => s.id), yes: config.yes, ...(config.resume?.unknown ? { unknown: config.resume.unknown } : {}) });
       if (changed.length > 0 && !(await config.interaction.changedSteps(changed))) return finish('stopped', 'stopped: completed steps changed since the run started');
     }
 
@@ -170,6 +170,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       const log = new OutputLog(dir, step.id);
       log.header(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
       const t0 = performance.now();
+      const actionLog: ActionSummary[] = [];
       let outcome: StepOutcome;
       try {
         outcome = await runStepAttempt({
@@ -187,6 +188,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
           baseEnv: { RUNBOOK_RUN_ID: runId, RUNBOOK_FILE: path.resolve(config.cwd, runbook.file), RUNBOOK_MODE: config.mode },
           user: identity.user,
           now,
+          actionLog,
         });
       } catch (error) {
         if (config.interrupter.quitSignal.aborted) outcome = { kind: 'failed', message: 'interrupted', interrupted: true };
@@ -197,20 +199,20 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       const durationMs = performance.now() - t0;
       switch (outcome.kind) {
         case 'done':
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'done', durationMs: Math.round(durationMs) });
+          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'done', durationMs: Math.round(durationMs), actions: actionLog });
           emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'done', durationMs });
           return undefined;
         case 'skipped':
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'skipped', durationMs: Math.round(durationMs), message: outcome.message });
+          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'skipped', durationMs: Math.round(durationMs), message: outcome.message, actions: actionLog });
           emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'skipped', durationMs, message: outcome.message });
           return undefined;
         case 'stopped':
           // Nothing of the step ran past the gate: the step is not done, and resume asks again.
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message });
+          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message, stopped: true, actions: actionLog });
           emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message });
           return finish('stopped', outcome.message);
         case 'failed': {
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message, ...(outcome.interrupted ? { interrupted: true } : {}) });
+          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message, actions: actionLog, ...(outcome.interrupted ? { interrupted: true } : {}) });
           emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message });
           if (config.interrupter.quitSignal.aborted) return finish('interrupted', `interrupted during step "${step.id}"`);
           if (outcome.interrupted && !config.interaction.interactive) return finish('interrupted', `interrupted during step "${step.id}"`);
@@ -235,7 +237,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   function finish(status: RunStatus, message: string): RunOutcome {
     const exitCode = EXIT[status];
     const masked = context.redact(message);
-    journal.append({ type: 'run-end', at: now().toISOString(), status, exitCode, message: masked });
+    journal.append({ type: 'run-end', at: now().toISOString(), status, exitCode, message: masked, durationMs: Math.round(performance.now() - started) });
     // A rehearsal's clusters are gone when it ends: there is nothing to resume.
     const resumeHint = status === 'done' || config.mode === 'rehearsal' ? undefined : `runbook resume ${runId}${config.stateDir === path.resolve(config.cwd, '.runbook') ? '' : ` --state-dir ${config.stateDir}`}`;
     emit(config.reporters, { type: 'run-end', status, exitCode, durationMs: performance.now() - started, message: masked, ...(resumeHint ? { resumeHint } : {}) });

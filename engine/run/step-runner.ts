@@ -31,6 +31,17 @@ export interface StepRunOptions {
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly user: string;
   readonly now: () => Date;
+  /** Collects how each action went, for the step's journal entry. */
+  readonly actionLog: ActionSummary[];
+}
+
+export interface ActionSummary {
+  readonly index: number;
+  readonly kind: string;
+  readonly ok: boolean;
+  readonly exitCode?: number;
+  readonly durationMs: number;
+  readonly skipped?: string;
 }
 
 /** How one attempt of a step ended. */
@@ -49,7 +60,9 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     const only = isCodeAction(action) ? action.options.only : undefined;
     if (only && only !== o.mode) {
       emit(o.reporters, { type: 'action-start', stepId: step.id, index, kind: action.kind, code: codeOf(action), attempt: o.attempt });
-      emit(o.reporters, { type: 'action-end', stepId: step.id, index, ok: true, durationMs: 0, skipped: `only=${only}: not run in a ${o.mode} run` });
+      const skipped = `only=${only}: not run in a ${o.mode} run`;
+      emit(o.reporters, { type: 'action-end', stepId: step.id, index, ok: true, durationMs: 0, skipped });
+      o.actionLog.push({ index, kind: action.kind, ok: true, durationMs: 0, skipped });
       continue;
     }
     const gate = await gateFor(action, index, o);
@@ -71,7 +84,7 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     } finally {
       if (action.options.interactive) await o.interaction.afterInteractive?.();
     }
-    o.log.write(`\n`);
+    o.actionLog.push({ index, kind: action.kind, ok: result.ok, durationMs: Math.round(result.durationMs), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
     emit(o.reporters, {
       type: 'action-end',
       stepId: step.id,
@@ -104,6 +117,7 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     const masked = {
       ...outcome,
       message: run.redact(outcome.message),
+      ...(outcome.table ? { table: { columns: outcome.table.columns, expected: outcome.table.expected, actual: outcome.table.actual.map((r) => r.map((c) => run.redact(c))) } } : {}),
       ...(outcome.expected !== undefined ? { expected: run.redact(outcome.expected) } : {}),
       ...(outcome.actual !== undefined ? { actual: run.redact(outcome.actual) } : {}),
     };
@@ -113,12 +127,15 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
       at: o.now().toISOString(),
       step: step.id,
       index,
+      kind: check.kind,
+      line: check.at.line,
       ok: masked.ok,
       message: masked.message,
       attempts: masked.attempts,
       durationMs: Math.round(masked.durationMs),
       ...(masked.expected !== undefined ? { expected: masked.expected } : {}),
       ...(masked.actual !== undefined ? { actual: masked.actual } : {}),
+      ...(masked.table ? { table: masked.table } : {}),
     });
     emit(o.reporters, { type: 'check-end', stepId: step.id, index, outcome: masked });
     if (!masked.ok && failed === undefined) failed = `check at line ${check.at.line} failed: ${masked.message}`;
