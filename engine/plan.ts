@@ -10,6 +10,8 @@ export interface PlanAction {
   readonly line: number;
   readonly db?: string;
   readonly on?: string;
+  /** The OS user it runs as (`user=`). */
+  readonly user?: string;
   /** Where it runs: a masked database URL, an ssh target, or a file path. */
   readonly target?: string;
   readonly only?: 'live' | 'rehearsal';
@@ -99,6 +101,7 @@ export function planRunbook(runbook: Runbook, options: PlanOptions): Plan {
       const db = action.options.db ?? (action.kind === 'sql' || action.kind === 'psql' ? soleDb : undefined);
       if (db !== undefined) base.db = db;
       if (action.options.on !== undefined) base.on = action.options.on;
+      if (action.options.user !== undefined) base.user = resolveTemplate(action.options.user, masked).text;
       const target = action.kind === 'file' ? resolveTemplate(action.path, masked).text : action.options.on !== undefined ? hostTarget.get(action.options.on) : db !== undefined ? dbTarget.get(db) : undefined;
       if (target !== undefined) base.target = target;
       if (action.options.only) base.only = action.options.only;

@@ -19,7 +19,7 @@ export function renderPlanText(plan: Plan): string {
     if (step.needs.length > 0) out.push(`${pad}needs ${step.needs.join(', ')}`);
     for (const a of step.actions) {
       const where = a.target ?? a.db ?? a.on;
-      const flags = [a.only ? `only ${a.only}` : '', a.confirm ? 'confirm' : '', a.capture ? `capture ${a.capture}` : ''].filter(Boolean).join(', ');
+      const flags = [a.user ? `as ${a.user}` : '', a.only ? `only ${a.only}` : '', a.confirm ? 'confirm' : '', a.capture ? `capture ${a.capture}` : ''].filter(Boolean).join(', ');
       out.push(`${pad}${a.kind.padEnd(8)}${where ? ` ${a.db ? `${a.db}: ` : ''}${where}` : ''}${flags ? `  [${flags}]` : ''}  (line ${a.line})`);
     }
     for (const c of step.checks) out.push(`${pad}check ${c.kind}${c.db ? ` on ${c.db}` : ''}${c.wait ? `, waits up to ${c.wait}` : ''}  (line ${c.line})`);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { FileAction } from '../model/action.js';
@@ -66,12 +66,31 @@ function readLocal(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
-/** Backup, then write beside and rename: a crash never leaves half a configuration file. */
+/**
+ * Backup, then write beside and rename: a crash never leaves half a
+ * configuration file. The file and its backup keep the file's owner and mode
+ * (a `pg_hba.conf` owned by postgres must stay readable by postgres).
+ */
 function writeLocal(file: string, current: string | undefined, next: string): void {
-  const mode = current === undefined ? 0o644 : statSync(file).mode & 0o7777;
-  if (current !== undefined) copyFileSync(file, `${file}.runbook-bak`);
+  const stat = current === undefined ? undefined : statSync(file);
+  const mode = stat ? stat.mode & 0o7777 : 0o644;
+  const keepOwner = (target: string): void => {
+    if (stat && (process.getuid?.() === 0 || stat.uid === process.getuid?.())) {
+      try {
+        chownSync(target, stat.uid, stat.gid);
+      } catch {
+        // Not allowed to give it away: it stays ours, as a new file would.
+      }
+    }
+  };
+  if (current !== undefined) {
+    const backup = `${file}.runbook-bak`;
+    copyFileSync(file, backup);
+    keepOwner(backup);
+  }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.runbook-tmp`);
   writeFileSync(tmp, next, { mode });
+  keepOwner(tmp);
   renameSync(tmp, file);
 }
 

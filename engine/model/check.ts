@@ -35,6 +35,8 @@ interface CheckBase {
   readonly everyMs?: number;
   /** Limit for one evaluation (statement_timeout for SQL). @default 30s */
   readonly timeoutMs?: number;
+  /** Evaluate only in a live run, or only in a rehearsal. */
+  readonly only?: 'live' | 'rehearsal';
   /** `leaf` for `::check{sql=…}`, `container` for `:::check` with a block inside. */
   readonly form: 'leaf' | 'container';
   readonly attributes: Readonly<Record<string, string>>;
@@ -52,6 +54,11 @@ export interface ShellCheck extends CheckBase {
   /** Expected exit status. @default 0 */
   readonly exit: number;
   readonly db?: string;
+  /** Run as this OS user (as a code block's `user=`). */
+  readonly user?: string;
+  /** Run on this host over ssh (as a code block's `on=`). */
+  readonly on?: string;
+  readonly cwd?: string;
 }
 
 export type Check = SqlCheck | ShellCheck;

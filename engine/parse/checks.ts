@@ -80,6 +80,11 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
   const timeoutMs = r.duration('timeout');
   const exit = r.integer('exit', { min: 0, max: 255 }) ?? 0;
   const db = r.string('db');
+  const only = r.oneOf('only', ['live', 'rehearsal'] as const);
+  const user = r.string('user');
+  const on = r.string('on');
+  const cwd = r.string('cwd');
+  if (kind === 'sql' && (user !== undefined || on !== undefined || cwd !== undefined)) r.error('user=, on= and cwd= apply to shell checks; a SQL check runs on its db= connection');
   diagnostics.push(...r.diagnostics);
   if (everyMs !== undefined && waitMs === undefined) diagnostics.push(diagnostic(at, 'warning', 'check', 'every= has no effect without wait='));
 
@@ -95,8 +100,10 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
     ...(everyMs !== undefined ? { everyMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(db !== undefined ? { db } : {}),
+    ...(only !== undefined ? { only } : {}),
   };
-  const check: Check = kind === 'sql' ? { ...base, kind } : { ...base, kind, shell, exit };
+  const shellPlace = { ...(user !== undefined ? { user } : {}), ...(on !== undefined ? { on } : {}), ...(cwd !== undefined ? { cwd } : {}) };
+  const check: Check = kind === 'sql' ? { ...base, kind } : { ...base, kind, shell, exit, ...shellPlace };
   return { check, diagnostics };
 }
 

@@ -12,7 +12,7 @@ export const DIRECTIVE_ATTRIBUTES: Record<string, ReadonlySet<string>> = {
   step: new Set(['id', 'needs', 'title']),
   manual: new Set(['id', 'title']),
   confirm: new Set(['prompt', 'type']),
-  check: new Set(['id', 'db', 'sql', 'sh', 'bash', 'expect', 'match', 'rows', 'empty', 'ordered', 'wait', 'every', 'exit', 'title', 'timeout']),
+  check: new Set(['id', 'db', 'sql', 'sh', 'bash', 'expect', 'match', 'rows', 'empty', 'ordered', 'wait', 'every', 'exit', 'title', 'timeout', 'only', 'user', 'on', 'cwd']),
   sentinel: new Set(['id']),
   include: new Set(['file']),
 };

@@ -59,7 +59,28 @@ function walk(node: Nodes, ctx: Ctx): void {
     directive(node, ctx);
     return;
   }
+  if (node.type === 'paragraph') brokenDirectives(node, ctx);
   if ('children' in node) for (const child of node.children as Nodes[]) walk(child, ctx);
+}
+
+const LOOKS_LIKE_OURS = /^[ \t]*(:{2,})(step|manual|confirm|check|sentinel|include)(?=[{[\s]|$)/;
+
+/**
+ * A line that starts like one of our directives but stayed a paragraph could
+ * not be read (an unbalanced quote, `\"` inside a quoted value): without this,
+ * a check would silently become prose and never run.
+ */
+function brokenDirectives(node: Nodes, ctx: Ctx): void {
+  const start = node.position?.start;
+  if (!start) return;
+  sliceOf(node, ctx.source).split('\n').forEach((line, i) => {
+    const m = LOOKS_LIKE_OURS.exec(line);
+    if (!m) return;
+    const at = { file: ctx.file, line: start.line + i, column: (i === 0 ? start.column : 1) + line.indexOf(':') };
+    ctx.scan.diagnostics.push(
+      diagnostic(at, 'error', 'directive', `cannot read this ${m[1]}${m[2]} directive: check its {attributes} — values with spaces need quotes, and a quote inside a value needs the other kind of quotes around it (sql='SELECT "x"')`),
+    );
+  });
 }
 
 function directive(node: LeafDirective | ContainerDirective, ctx: Ctx): void {

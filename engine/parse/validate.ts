@@ -35,9 +35,22 @@ export function validateRunbook(runbook: Runbook, options: ValidateOptions = {})
       const on = action.options.on;
       if (on !== undefined && !hosts.has(on)) out.push(diagnostic(action.at, 'error', 'unknown-host', `unknown host "${on}"${declared('hosts', hosts)}`));
     }
-    for (const check of step.checks) checkDb(check.db, check.kind, check.at);
+    for (const check of step.checks) {
+      checkDb(check.db, check.kind, check.at);
+      if (check.kind === 'sh' && check.on !== undefined && !hosts.has(check.on)) out.push(diagnostic(check.at, 'error', 'unknown-host', `unknown host "${check.on}"${declared('hosts', hosts)}`));
+    }
   }
   out.push(...checkVariables(runbook, options));
+  const params = new Set(runbook.params.map((p) => p.name));
+  const sentinels = new Set(runbook.sentinels.map((s) => s.name));
+  for (const step of runbook.steps) {
+    for (const action of step.actions) {
+      const name = isCodeAction(action) ? action.options.capture : undefined;
+      if (name !== undefined && (params.has(name) || sentinels.has(name))) {
+        out.push(diagnostic(action.at, 'warning', 'capture-shadows', `capture=${name} replaces the ${params.has(name) ? 'param' : 'sentinel'} "${name}" for every later step; give the capture its own name`));
+      }
+    }
+  }
   return out;
 }
 
@@ -95,7 +108,28 @@ function checkVariables(runbook: Runbook, options: ValidateOptions): Diagnostic[
   for (const ref of runbook.refs) checkRef(ref, undefined);
   for (const step of runbook.steps) {
     const items: (Action | Check)[] = [...step.actions, ...step.checks];
-    for (const item of items) for (const ref of 'refs' in item ? item.refs : []) checkRef(ref, step);
+    for (const item of items) {
+      const setHere = 'kind' in item && item.kind === 'psql' && 'code' in item ? psqlDefinitions(item.code, item.codeAt.line) : undefined;
+      for (const ref of 'refs' in item ? item.refs : []) {
+        if (setHere && (setHere.names.has(ref.name) || (setHere.gsetLine !== undefined && ref.at.line > setHere.gsetLine))) continue;
+        checkRef(ref, step);
+      }
+    }
   }
   return out;
+}
+
+/**
+ * Variables a psql block defines for itself: `\set name …`, and after a
+ * `\gset`, any name (its columns are only known when the query runs).
+ */
+function psqlDefinitions(code: string, firstLine: number): { names: Set<string>; gsetLine?: number } {
+  const names = new Set<string>();
+  let gsetLine: number | undefined;
+  code.split('\n').forEach((line, i) => {
+    const set = /^\s*\\set\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(line);
+    if (set?.[1]) names.add(set[1]);
+    if (gsetLine === undefined && /\\gset\b/.test(line)) gsetLine = firstLine + i;
+  });
+  return gsetLine === undefined ? { names } : { names, gsetLine };
 }

@@ -81,7 +81,12 @@ async function observeShell(check: Extract<Check, { kind: 'sh' }>, options: Chec
   const r = await runScript({
     shell: check.shell,
     script: check.code,
-    options: { timeoutMs: check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS },
+    options: {
+      timeoutMs: check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+      ...(check.user !== undefined ? { user: check.user } : {}),
+      ...(check.on !== undefined ? { on: check.on } : {}),
+      ...(check.cwd !== undefined ? { cwd: check.cwd } : {}),
+    },
     ctx,
     extraEnv: db === undefined ? {} : databaseEnv(ctx.connections.database(db).url),
     keepStdout: 1 << 20,

@@ -195,6 +195,9 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         else outcome = { kind: 'failed', message: context.redact((error as Error).message), interrupted: false };
       } finally {
         await log.close();
+        // Connections live as long as a step: held across steps, they would block a later
+        // DROP DATABASE and count as clients in a cutover's "are the writers gone?" check.
+        await context.connections.closeAll();
       }
       const durationMs = performance.now() - t0;
       switch (outcome.kind) {

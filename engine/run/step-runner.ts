@@ -111,6 +111,12 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
   let failed: string | undefined;
   for (const [index, check] of step.checks.entries()) {
     if (o.signal.aborted) return { kind: 'failed', message: 'interrupted', interrupted: true };
+    if (check.only && check.only !== o.mode) {
+      const outcome = { ok: true, message: `only=${check.only}: not checked in a ${o.mode} run`, attempts: 0, durationMs: 0 };
+      emit(o.reporters, { type: 'check-start', stepId: step.id, index, kind: check.kind, code: run.redact(check.code) });
+      emit(o.reporters, { type: 'check-end', stepId: step.id, index, outcome });
+      continue;
+    }
     const db = check.db ?? (check.kind === 'sql' ? soleDatabase(o) : undefined);
     emit(o.reporters, { type: 'check-start', stepId: step.id, index, kind: check.kind, code: run.redact(check.code), ...(check.waitMs !== undefined ? { waitMs: check.waitMs } : {}) });
     const outcome = await runCheck(check, { ctx: actionContext(o), ...(db !== undefined ? { db } : {}) });
@@ -173,7 +179,8 @@ function actionContext(o: StepRunOptions): ActionContext {
 async function execute(action: CodeAction, db: string | undefined, ctx: ActionContext): Promise<ActionResult> {
   switch (action.kind) {
     case 'sh':
-      return runShell(action, { ...ctx, env: db === undefined ? ctx.env : { ...ctx.env, ...databaseEnv(ctx.connections.database(db).url) } });
+      // As extra variables, so that an on= block exports them to the remote shell too.
+      return runShell(action, ctx, db === undefined ? {} : databaseEnv(ctx.connections.database(db).url));
     case 'console':
       return runConsole(action, db === undefined ? ctx : { ...ctx, env: { ...ctx.env, ...databaseEnv(ctx.connections.database(db).url) } });
     case 'sql':

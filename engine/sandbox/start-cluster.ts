@@ -5,7 +5,7 @@ import { copyTree } from './copy-tree.js';
 import type { PgInstall } from './find-postgres.js';
 import { launchServer, type LaunchResult } from './launch-server.js';
 import { SandboxError, tail } from './sandbox-error.js';
-import { generatePassword, scramVerifier } from './scram.js';
+import { scramVerifier } from './scram.js';
 import { clusterSettings, renderSettings } from './server-config.js';
 import type { ServerUser } from './server-user.js';
 import { TEMPLATE_MARKER } from './template.js';
@@ -25,6 +25,8 @@ export interface StartClusterOptions {
   settings?: Readonly<Record<string, string>> | undefined;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** The superuser's password; one per sandbox (see startSandbox). */
+  password: string;
 }
 
 /** Tries with other ports when the chosen one was taken between finding and binding it. */
@@ -53,7 +55,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Sandbo
   // PostgreSQL refuses a data directory others can read.
   await chmod(dataDir, 0o700);
 
-  const password = generatePassword();
+  const password = options.password;
   const setupSql = `ALTER ROLE postgres PASSWORD '${await scramVerifier(password)}'`;
   const baseConf = await readFile(join(dataDir, 'postgresql.conf'), 'utf8');
   const env: Record<string, string> = { PATH: [install.binDir, options.env.PATH].filter(Boolean).join(delimiter), LC_ALL: 'C' };

@@ -11,6 +11,7 @@ import { createSandbox, type Sandbox } from './sandbox.js';
 import { SandboxError } from './sandbox-error.js';
 import { assertServerCanEnter } from './server-access.js';
 import { resolveServerUser } from './server-user.js';
+import { generatePassword } from './scram.js';
 import { startCluster } from './start-cluster.js';
 import { ensureTemplate } from './template.js';
 
@@ -80,9 +81,12 @@ export async function startSandbox(options: StartSandboxOptions, seams: SandboxS
     checkAborted(signal);
     const preset = seams.ports ?? [];
     const ports = [...preset, ...(await freePorts(Math.max(0, names.length - preset.length)))];
+    // One superuser password for every cluster of a sandbox: a rehearsal that copies roles
+    // from one cluster to another (pg_dumpall, pg_basebackup) keeps a working password.
+    const password = generatePassword();
     const clusters = await startClusters(names, signal, (name, index, clusterSignal) =>
       startCluster({
-        name, root, templateDir, install, user, env,
+        name, root, templateDir, install, user, env, password,
         signal: clusterSignal,
         port: ports[index] ?? 0,
         nextPort: async () => (await freePorts(1))[0] ?? 0,

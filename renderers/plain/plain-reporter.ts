@@ -82,7 +82,8 @@ export class PlainReporter implements Reporter {
   onCheckEnd(e: Of<'check-end'>): void {
     this.flush();
     const o = e.outcome;
-    const tries = o.attempts > 1 ? this.style.dim(` after ${o.attempts} tries`) : '';
+    // A failed polling check says how long it tried in its own message.
+    const tries = o.ok && o.attempts > 1 ? this.style.dim(` after ${o.attempts} tries`) : '';
     if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + tries);
     else {
       this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + tries);

@@ -171,3 +171,21 @@ describe('include', () => {
     ]);
   });
 });
+
+describe('directives that cannot be read', () => {
+  it('are errors, not prose: a check must never silently disappear', () => {
+    const { runbook, diagnostics } = parse(md('## S', '```sh', 'true', '```', '', '::check{sql="SELECT :\\"t\\"" expect=1}', '', 'Prose mentioning ::check in a sentence is fine.'));
+    expect(runbook.steps[0]?.checks).toEqual([]);
+    expect(errors(diagnostics).map((d) => [d.line, d.column, d.rule])).toEqual([[6, 1, 'directive']]);
+    expect(errors(diagnostics)[0]?.message).toMatch(/cannot read this ::check directive/);
+  });
+});
+
+describe('psql blocks define their own variables', () => {
+  it('counts \\set and \\gset as definitions within the block', async () => {
+    const { validateRunbook } = await import('../../../engine/parse/index.js');
+    const { runbook } = parse(md('---', 'databases: { app: "postgres://x" }', '---', '## P', '```psql {db=app}', '\\set greeting hello', "SELECT :'greeting';", 'SELECT 1 AS one \\gset', "SELECT :'one', :'nowhere_before';", '```', '```psql {db=app}', "SELECT :'one';", '```'));
+    const found = validateRunbook(runbook).map((d) => [d.line, d.rule]);
+    expect(found).toEqual([[12, 'undefined-variable']]);
+  });
+});

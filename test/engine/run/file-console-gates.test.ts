@@ -116,3 +116,43 @@ describe('gates and manual steps', () => {
     expect(r.outcome).toMatchObject({ status: 'stopped', exitCode: 1 });
   });
 });
+
+describe('file= ownership', () => {
+  it('keeps the owner of the file and of its backup (a pg_hba.conf owned by postgres)', async () => {
+    if (process.getuid?.() !== 0) return expect(process.getuid?.()).not.toBe(0);
+    const { chownSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const dir = tempDir();
+    const conf = path.join(dir, 'pg_hba.conf');
+    writeFileSync(conf, 'local all all peer\n');
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    chownSync(conf, uid, gid);
+    chmodSync(conf, 0o600);
+    const r = await runMarkdown(md('## Hba', `\`\`\`conf {file="${conf}" mode=block}`, 'host all all 127.0.0.1/32 scram-sha-256', '```'), { dir });
+    expect(r.outcome.exitCode).toBe(0);
+    for (const f of [conf, `${conf}.runbook-bak`]) expect([statSync(f).uid, statSync(f).gid, statSync(f).mode & 0o777]).toEqual([uid, gid, 0o600]);
+  });
+});
+
+describe('checks with only=, user= and on=', () => {
+  it('skips a check meant for the other mode, and runs a shell check as another user', async () => {
+    const dir = tempDir();
+    const asRoot = process.getuid?.() === 0;
+    const r = await runMarkdown(md('## C', '```sh', 'true', '```', '::check{sh="false" only=rehearsal}', `::check{sh="id -un" expect="${asRoot ? 'postgres' : process.env['USER'] ?? ''}"${asRoot ? ' user=postgres' : ''}}`), { dir });
+    expect(r.outcome.exitCode).toBe(0);
+    expect(r.events.filter((e) => e.type === 'check-end').map((e) => e.type === 'check-end' && e.outcome.message)).toEqual(['only=rehearsal: not checked in a live run', `got "${asRoot ? 'postgres' : process.env['USER'] ?? ''}"`]);
+  });
+
+  it('sends a db= shell block\'s connection variables to an on= host', async () => {
+    const dir = tempDir();
+    const bin = path.join(dir, 'bin');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'ssh'), '#!/bin/sh\nfor last; do :; done\nexec sh -c "$last"\n');
+    chmodSync(path.join(bin, 'ssh'), 0o755);
+    const r = await runMarkdown(md('---', 'databases: { app: "postgres://u:pw-secret@db.internal:6432/appdb" }', 'hosts: { h: "root@h" }', '---', '## R', '```sh {on=h db=app}', `echo "$PGHOST:$PGPORT/$PGDATABASE" > ${path.join(dir, 'remote')}`, '```'), { dir, env: { PATH: `${bin}:${process.env['PATH']}` } });
+    expect(r.outcome.exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'remote'), 'utf8').trim()).toBe('db.internal:6432/appdb');
+  });
+});

@@ -52,7 +52,9 @@ describe('startSandbox', () => {
     expect([...pair.clusters.keys()]).toEqual(['source', 'target']);
     expect(source.port).not.toBe(target.port);
     expect(source.dataDir).not.toBe(target.dataDir);
-    expect(source.password).not.toBe(target.password);
+    // One password per sandbox: roles copied from one cluster to another keep working.
+    expect(source.password).toBe(target.password);
+    expect(source.password).not.toBe(warm.clusters.get('solo')!.password);
     const [sourceRow] = await query<{ port: string }>(source.url(), 'SHOW port');
     const [targetRow] = await query<{ port: string }>(target.url(), 'SHOW port');
     expect(sourceRow?.port).toBe(String(source.port));
