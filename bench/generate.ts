@@ -11,19 +11,18 @@ export interface GenerateOptions {
 
 const WORDS = ['replica', 'primary', 'checkpoint', 'vacuum', 'standby', 'backup', 'archive', 'tablespace', 'index', 'role', 'cutover', 'sentinel', 'lag', 'slot', 'publication', 'subscription'];
 
+/** A step's prose as runbooks have it: a sentence or two with emphasis, a link and code, a short list, now and then a note. */
 function prose(i: number): string {
   const w = (k: number): string => WORDS[(i * 7 + k) % WORDS.length] ?? 'step';
-  return [
-    `Before this step, make sure the **${w(1)}** is healthy and that the *${w(2)}* has caught up. See [the ${w(3)} guide](https://example.com/${w(3)}#section-${i}) and \`pg_stat_${w(4)}\`.`,
+  const lines = [
+    `Make sure the **${w(1)}** is healthy and the *${w(2)}* has caught up; see [the ${w(3)} guide](https://example.com/${w(3)}#s${i}) and \`pg_stat_${w(4)}\`.`,
     '',
     `- check the ${w(5)} with \`SELECT 1\``,
     `- confirm the ${w(6)} is *not* in recovery`,
-    `  - nested: the ${w(7)} at 10:30 on host:5432`,
-    `1. first, the ${w(8)}`,
-    `2. then the ${w(9)}`,
-    '',
-    `> Note: a ${w(10)} here takes about ${i % 9 + 1} minutes.`,
-  ].join('\n');
+    `  - the ${w(7)} at 10:30 on host:5432`,
+  ];
+  if (i % 3 === 0) lines.push('', `> Note: a ${w(10)} here takes about ${i % 9 + 1} minutes.`);
+  return lines.join('\n');
 }
 
 /** A runbook of `steps` steps, each with prose (lists, links, emphasis), a shell block, and usually SQL and checks. */

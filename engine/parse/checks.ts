@@ -1,14 +1,11 @@
-import type { Table } from 'mdast';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { toString } from 'mdast-util-to-string';
-import { gfmTable } from 'micromark-extension-gfm-table';
 import type { Check, Expectation, RowsOp, TableExpectation } from '../model/check.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/location.js';
 import type { VarRef } from '../model/runbook.js';
 import { readCodeBlock, sqlRefs } from './code-blocks.js';
+import { parseInline } from './markdown.js';
 import { SHELL_LANGS, SQL_LANGS } from './directives.js';
 import { AttributeReader } from './options.js';
 import { locateBraceRefs, locateOffset } from './refs.js';
@@ -131,37 +128,35 @@ function readExpectation(r: AttributeReader, table: TableExpectation | undefined
 }
 
 /**
- * The GFM table in a `:::check` body. Its shape is checked here, exactly as
- * GFM decides whether a paragraph is a table (a delimiter row with as many
- * cells as the header); its cells are read with the GFM table extension when
- * first needed (a run, lint, the docs), which keeps the parse of a large
- * runbook close to remark's own cost.
+ * The GFM table in a `:::check` body, read by GFM's own rules: a header row,
+ * a delimiter row with as many cells, then body rows (missing cells are
+ * empty, extra ones ignored); rows split at unescaped pipes; each cell's
+ * inline Markdown (`code`, \| escapes, emphasis) read by remark. The
+ * micromark table extension would cost a tenth of a second of start-up for
+ * every command, and a full parse per table.
  */
 function readTable(node: ContainerDirective, ctx: CheckContext): TableExpectation | undefined {
   for (const child of node.children) {
     if (child.type !== 'paragraph') continue;
     const start = child.position?.start;
     const text = sliceOf(child, ctx.source);
-    if (!/^\s*\|/.test(text) || !start) continue;
-    const [head = '', delimiter = ''] = text.split('\n');
-    const cells = splitRow(delimiter);
-    if (cells.length === 0 || !cells.every((c) => /^:?-+:?$/.test(c)) || splitRow(head).length !== cells.length) return undefined;
-    let parsed: { columns: string[]; rows: string[][] } | undefined;
-    const read = (): { columns: string[]; rows: string[][] } => {
-      if (parsed) return parsed;
-      const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
-      const [header, ...body] = tree.children.find((c): c is Table => c.type === 'table')?.children ?? [];
-      parsed = {
-        columns: header ? header.children.map((cell) => toString(cell).trim()) : [],
-        rows: body.map((row) => row.children.map((cell) => toString(cell).trim())),
-      };
-      return parsed;
+    const [head = '', delimiter = '', ...body] = text.split('\n');
+    if (!start || !delimiter.includes('|') && !head.includes('|')) continue;
+    const widths = splitRow(delimiter);
+    const columns = splitRow(head);
+    if (widths.length === 0 || !widths.every((c) => /^:?-+:?$/.test(c)) || columns.length !== widths.length) {
+      if (/^\s*\|/.test(text)) return undefined;
+      continue;
+    }
+    const cells = (row: string): string[] => {
+      const raw = splitRow(row);
+      return columns.map((_, i) => cellText(raw[i] ?? ''));
     };
-    const at = { file: ctx.file, line: start.line, column: start.column };
-    return Object.defineProperties({ at } as TableExpectation, {
-      columns: { get: () => read().columns, enumerable: true },
-      rows: { get: () => read().rows, enumerable: true },
-    });
+    return {
+      columns: columns.map(cellText),
+      rows: body.filter((line) => line.trim() !== '').map(cells),
+      at: { file: ctx.file, line: start.line, column: start.column },
+    };
   }
   return undefined;
 }
@@ -171,6 +166,13 @@ function splitRow(line: string): string[] {
   const trimmed = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
   if (trimmed === '') return [];
   return trimmed.split(/(?<!\\)\|/).map((c) => c.trim());
+}
+
+/** A cell's text: plain cells as they are, others through remark's inline parser. */
+function cellText(cell: string): string {
+  if (!/[\\`*_[\]<>&!~]/.test(cell)) return cell;
+  // In a table, `\|` is a pipe in the cell, also inside a code span.
+  return toString(parseInline(cell.replace(/\\\|/g, '|'))).trim();
 }
 
 export function stringAttributes(node: DirectiveNode): Record<string, string> {

@@ -66,4 +66,9 @@ function shiftPositions(node: Nodes, lines: number, chars: number): void {
   if ('children' in node) for (const child of node.children as Nodes[]) shiftPositions(child, lines, chars);
 }
 
+/** Inline Markdown (a table cell) as a tree. */
+export function parseInline(text: string): Root {
+  return processor.parse(text);
+}
+
 export type { Root, RootContent };

@@ -189,3 +189,12 @@ describe('psql blocks define their own variables', () => {
     expect(found).toEqual([[12, 'undefined-variable']]);
   });
 });
+
+describe('check tables, by GFM rules', () => {
+  it('reads escaped pipes (also in code), inline Markdown, missing and extra cells', () => {
+    const { runbook } = parse(FM + md('## C', ':::check{db=app}', '```sql', 'SELECT 1', '```', '', 'a | `b` | c', ':-- | :-: | --:', '`x\\|y` | **bold** | &amp;', 'only one', '1 | 2 | 3 | 4', ':::'));
+    const table = runbook.steps[0]?.checks[0]?.expectation.table;
+    expect(table?.columns).toEqual(['a', 'b', 'c']);
+    expect(table?.rows).toEqual([['x|y', 'bold', '&'], ['only one', '', ''], ['1', '2', '3']]);
+  });
+});
