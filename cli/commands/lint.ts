@@ -1,6 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { usageError, type Diagnostic } from '../../engine/model/index.js';
+import { displayPath, expandPaths, lintFiles, ruleInfo } from '../../checks/lint/index.js';
+import { LINT_FORMATS, renderLint, type LintFormat } from '../../renderers/lint/index.js';
+import { colorEnabled } from '../../renderers/style.js';
 import type { Io } from '../io.js';
-import { notBuilt } from './not-built.js';
 
-export async function lintCommand(_target: string[], _flags: Record<string, unknown>, _io: Io): Promise<number> {
-  notBuilt('lint', 'see the issue tracker');
+/** The options commander parsed for `runbook lint`. */
+export interface LintFlags {
+  readonly format?: string;
+  readonly maxWarnings?: number;
+  /** Commander's `--no-shellcheck`: false when given. */
+  readonly shellcheck?: boolean;
+}
+
+/**
+ * `runbook lint PATHS…` (SPEC 5): lints every runbook the paths name, prints
+ * the problems in the chosen format, and exits 1 when there is an error or
+ * more warnings than `--max-warnings`, else 0. Paths that name nothing are a
+ * usage error (exit 2), so that a CI job with a wrong path does not pass.
+ */
+export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Promise<number> {
+  const format = (flags.format ?? 'stylish') as LintFormat;
+  if (!LINT_FORMATS.includes(format)) throw usageError(`--format must be one of ${LINT_FORMATS.join(', ')}, not "${flags.format}"`);
+  const maxWarnings = flags.maxWarnings;
+  if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0)) throw usageError('--max-warnings needs a whole number of 0 or more');
+  const { files, problems } = expandPaths(paths, io.cwd);
+  if (problems.length > 0) throw usageError(problems.join('; '));
+
+  const found = await lintFiles(files, { env: io.env, shellcheck: flags.shellcheck !== false });
+  const diagnostics: Diagnostic[] = found.map((d) => ({ ...d, file: displayPath(path.resolve(io.cwd, d.file), io.cwd) }));
+  io.stdout.write(
+    renderLint(format, diagnostics, {
+      cwd: io.cwd,
+      version: packageVersion(),
+      describe: ruleInfo,
+      color: colorEnabled(io.stdout, io.env),
+    }),
+  );
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  if (errors > 0) return 1;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    if (format === 'stylish') io.stdout.write(`runbook lint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    else io.stderr.write(`runbook lint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The version in runbook's package.json, found upwards from this module (source or dist). */
+function packageVersion(): string {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'runbook' && pkg.version) return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return '0.0.0';
+  }
 }

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { compareDiagnostics, diagnostic, isCodeAction, type Diagnostic, type Runbook, type Step } from '../../engine/model/index.js';
+import { parseRunbookFile, validateRunbook } from '../../engine/parse/index.js';
+import { loadSqlParser } from '../../engine/sql/index.js';
+import { isFalseAlarm, psqlLocalFalseAlarms } from './psql-locals.js';
+import { LINT_RULES } from './rules/index.js';
+import { scanShell, type ShellScan } from './shell-scan.js';
+import { collectSnippets, snippetIds } from './snippets.js';
+import { SourceText } from './source-text.js';
+import { analyzeSql, type SqlAnalysis } from './sql-analysis.js';
+import { bashSyntax, shellcheck, type ToolResults } from './tools/index.js';
+import type { KnownNames, LintContext, Snippet, ToolFinding } from './types.js';
+
+/** Options of {@link lintFiles}. */
+export interface LintOptions {
+  /** The environment tools are found in (PATH, TMPDIR). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Run shellcheck when it is installed. @default true */
+  readonly shellcheck?: boolean;
+  /** Reads a file as UTF-8. @default fs.readFileSync */
+  readonly readFile?: (file: string) => string;
+  /** Resolves symbolic links (include confinement). @default fs.realpathSync */
+  readonly realpath?: (file: string) => string;
+  /** The bash that checks syntax. @default 'bash' */
+  readonly bash?: string;
+  /** The shellcheck program. @default 'shellcheck' */
+  readonly shellcheckProgram?: string;
+}
+
+interface Unit {
+  readonly file: string;
+  readonly runbook?: Runbook;
+  readonly diagnostics: Diagnostic[];
+  readonly snippets: Snippet[];
+}
+
+/**
+ * Lints runbook files (SPEC 5) without running anything from them: the
+ * parser's problems, the cross-reference checks `run` makes (with no
+ * environment), and lint's rules. The slow work is batched across files:
+ * one bash -n for every shell snippet of every file, shellcheck over all of
+ * them at once, and the WASM Postgres parser loaded only when there is SQL.
+ * Returns the diagnostics in file order (as given), then line and column.
+ */
+export async function lintFiles(files: readonly string[], options: LintOptions): Promise<Diagnostic[]> {
+  const source = new SourceText();
+  const ids = snippetIds();
+  const read = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const readFile = (file: string): string => {
+    const text = read(file);
+    source.add(file, text);
+    return text;
+  };
+  const units = files.map((file) => parseUnit(file, { ...options, readFile }, ids));
+  const snippets = units.flatMap((u) => u.snippets);
+  const shell = snippets.filter((s) => s.language === 'shell');
+  const [bash, check] = await Promise.all([
+    shell.length > 0 ? bashSyntax(shell, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults(),
+    shell.length > 0 && options.shellcheck !== false ? shellcheck(shell, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults(),
+    snippets.some((s) => s.language !== 'shell') ? loadSqlParser() : undefined,
+  ]);
+  const tools = mergeFindings(bash.findings, check.findings);
+
+  const order = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const unit of units) {
+    for (const f of [unit.file, ...(unit.runbook?.files ?? [])]) if (!order.has(f)) order.set(f, order.size);
+    if (!unit.runbook) {
+      out.push(...unit.diagnostics);
+      continue;
+    }
+    const context = createContext(unit.runbook, unit.snippets, source, tools);
+    const alarms = psqlLocalFalseAlarms(context);
+    out.push(...unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)));
+    for (const rule of LINT_RULES) out.push(...rule.check(context));
+    const firstShell = unit.snippets.find((s) => s.language === 'shell');
+    if (firstShell && bash.failure) out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', bash.failure));
+    if (firstShell && check.failure && check.failure !== 'missing') out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', check.failure));
+  }
+  const rank = (file: string): number => order.get(file) ?? order.size;
+  return dedupe(out).sort((a, b) => rank(a.file) - rank(b.file) || compareDiagnostics(a, b));
+}
+
+function parseUnit(file: string, options: LintOptions & { readFile: (file: string) => string }, ids: ReturnType<typeof snippetIds>): Unit {
+  let parsed;
+  try {
+    parsed = parseRunbookFile(file, { readFile: options.readFile, ...(options.realpath ? { realpath: options.realpath } : {}) });
+  } catch (error) {
+    return { file, diagnostics: [diagnostic({ file, line: 1, column: 1 }, 'error', 'file', (error as Error).message)], snippets: [] };
+  }
+  const { runbook } = parsed;
+  return { file, runbook, diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)], snippets: collectSnippets(runbook, ids) };
+}
+
+function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>): LintContext {
+  const sql = new Map<number, SqlAnalysis>();
+  const shell = new Map<number, ShellScan>();
+  return {
+    runbook,
+    snippets,
+    source,
+    known: knownNames(runbook),
+    tools,
+    sql(snippet) {
+      let analysis = sql.get(snippet.id);
+      if (!analysis) {
+        analysis = analyzeSql(snippet.code, snippet.language === 'psql' ? 'psql' : 'sql');
+        sql.set(snippet.id, analysis);
+      }
+      return analysis;
+    },
+    shell(snippet) {
+      let scan = shell.get(snippet.id);
+      if (!scan) {
+        scan = scanShell(snippet.code);
+        shell.set(snippet.id, scan);
+      }
+      return scan;
+    },
+  };
+}
+
+function knownNames(runbook: Runbook): KnownNames {
+  const captures = new Map<string, Step>();
+  for (const step of runbook.steps) {
+    for (const action of step.actions) {
+      if (isCodeAction(action) && action.options.capture && !captures.has(action.options.capture)) captures.set(action.options.capture, step);
+    }
+  }
+  return {
+    params: new Set(runbook.params.map((p) => p.name)),
+    sentinels: new Set(runbook.sentinels.map((s) => s.name)),
+    captures,
+    order: new Map(runbook.order.map((id, i) => [id, i])),
+  };
+}
+
+async function noResults(): Promise<ToolResults> {
+  return { findings: new Map() };
+}
+
+function mergeFindings(...maps: ReadonlyMap<number, readonly ToolFinding[]>[]): Map<number, ToolFinding[]> {
+  const out = new Map<number, ToolFinding[]>();
+  for (const map of maps) for (const [id, list] of map) out.set(id, [...(out.get(id) ?? []), ...list]);
+  return out;
+}
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,27 @@
+import { diagnostic, type Diagnostic, type Severity } from '../../../engine/model/index.js';
+import type { LintContext, LintRule } from '../types.js';
+import { hasShellSyntaxError } from './shell-syntax.js';
+
+const SEVERITY: Record<'error' | 'warning' | 'info' | 'style', Severity> = { error: 'error', warning: 'warning', info: 'info', style: 'info' };
+
+/**
+ * shellcheck's findings on shell blocks, checks and console sessions, with
+ * its own code in the rule id (`shellcheck/SC2086`) and its level as the
+ * severity (style and info are `info`). Its parse errors (SC1xxx) are left
+ * out where bash -n already reported the syntax error.
+ */
+export const shellcheckFindings: LintRule = {
+  id: 'shellcheck/',
+  check(ctx: LintContext): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const snippet of ctx.snippets) {
+      const findings = ctx.tools.get(snippet.id) ?? [];
+      const syntaxError = findings.length > 0 && hasShellSyntaxError(ctx, snippet);
+      for (const f of findings) {
+        if (f.tool !== 'shellcheck' || (syntaxError && f.code < 2000)) continue;
+        out.push(diagnostic(snippet.locate(f.line, f.column), SEVERITY[f.level], `shellcheck/SC${f.code}`, f.message));
+      }
+    }
+    return out;
+  },
+};

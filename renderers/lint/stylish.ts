@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../../engine/model/index.js';
+import { createStyle } from '../style.js';
+
+export interface StylishOptions {
+  /** Colour the output (only for a terminal without NO_COLOR). @default false */
+  readonly color?: boolean;
+}
+
+/**
+ * ESLint's "stylish" layout: the problems grouped under each file, one per
+ * line with `line:column`, severity, message and rule id in aligned
+ * columns, then a count. Nothing at all when there are no problems.
+ */
+export function renderStylish(diagnostics: readonly Diagnostic[], options: StylishOptions = {}): string {
+  if (diagnostics.length === 0) return '';
+  const style = createStyle(options.color === true);
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  const lines: string[] = [];
+  for (const [file, list] of byFile) {
+    lines.push('', style.bold(file));
+    const places = list.map((d) => `${d.line}:${d.column}`);
+    const placeWidth = Math.max(...places.map((p) => p.length));
+    const severityWidth = Math.max(...list.map((d) => d.severity.length));
+    const messageWidth = Math.max(...list.map((d) => d.message.length));
+    list.forEach((d, i) => {
+      const severity = d.severity.padEnd(severityWidth);
+      const colored = d.severity === 'error' ? style.red(severity) : d.severity === 'warning' ? style.yellow(severity) : style.cyan(severity);
+      lines.push(`  ${style.dim((places[i] ?? '').padEnd(placeWidth))}  ${colored}  ${d.message.padEnd(messageWidth)}  ${style.dim(d.rule)}`.trimEnd());
+    });
+  }
+  const count = (severity: Diagnostic['severity']): number => diagnostics.filter((d) => d.severity === severity).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  const infos = count('info');
+  const parts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(infos > 0 ? [plural(infos, 'info', 'infos')] : [])];
+  const summary = `✖ ${plural(diagnostics.length, 'problem')} (${parts.join(', ')})`;
+  lines.push('', errors > 0 ? style.bold(style.red(summary)) : warnings > 0 ? style.bold(style.yellow(summary)) : style.bold(summary), '');
+  return lines.join('\n');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
