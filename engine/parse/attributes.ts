@@ -21,8 +21,21 @@ export function parseCodeAttributes(meta: string | null | undefined): AttributeR
   if (text === '') return { ok: true, attributes: {} };
   if (!text.startsWith('{')) return { ok: false, message: `attributes must be written in braces, like {db=app}; got "${text}"` };
   if (/^\{\s*"/.test(text)) return parseJsonAttributes(text);
-  if (SIMPLE.test(text)) return { ok: true, attributes: parseSimple(text) };
-  return parseWithMicromark(text);
+  const parsed = SIMPLE.test(text) ? ({ ok: true, attributes: parseSimple(text) } as const) : parseWithMicromark(text);
+  return parsed.ok ? { ok: true, attributes: fromRunme(parsed.attributes) } : parsed;
+}
+
+/** Runme's attribute names, written in brace form: `{ name=setup excludeFromRunAll=true }`. */
+function fromRunme(attributes: Record<string, string>): Record<string, string> {
+  if (!('name' in attributes || 'excludeFromRunAll' in attributes)) return attributes;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === 'name') out['id'] ??= value;
+    else if (key === 'excludeFromRunAll') {
+      if (value === 'true' || value === '') out['run'] = 'false';
+    } else out[key] = value;
+  }
+  return out;
 }
 
 function parseSimple(text: string): Record<string, string> {

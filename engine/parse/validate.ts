@@ -119,15 +119,23 @@ function checkVariables(runbook: Runbook, options: ValidateOptions): Diagnostic[
   return out;
 }
 
+/** Variables psql itself sets (psql's documentation, "Special Variables"). */
+const PSQL_BUILTINS = [
+  'AUTOCOMMIT', 'COMP_KEYWORD_CASE', 'DBNAME', 'ECHO', 'ECHO_HIDDEN', 'ENCODING', 'ERROR', 'FETCH_COUNT', 'HIDE_TABLEAM', 'HIDE_TOAST_COMPRESSION',
+  'HISTCONTROL', 'HISTFILE', 'HISTSIZE', 'HOST', 'IGNOREEOF', 'LASTOID', 'LAST_ERROR_MESSAGE', 'LAST_ERROR_SQLSTATE', 'ON_ERROR_ROLLBACK',
+  'ON_ERROR_STOP', 'PORT', 'PROMPT1', 'PROMPT2', 'PROMPT3', 'QUIET', 'ROW_COUNT', 'SERVER_VERSION_NAME', 'SERVER_VERSION_NUM', 'SHELL_ERROR',
+  'SHELL_EXIT_CODE', 'SHOW_ALL_RESULTS', 'SHOW_CONTEXT', 'SINGLELINE', 'SINGLESTEP', 'SQLSTATE', 'USER', 'VERBOSITY', 'VERSION', 'VERSION_NAME', 'VERSION_NUM',
+];
+
 /**
  * Variables a psql block defines for itself: `\set name …`, and after a
  * `\gset`, any name (its columns are only known when the query runs).
  */
 function psqlDefinitions(code: string, firstLine: number): { names: Set<string>; gsetLine?: number } {
-  const names = new Set<string>();
+  const names = new Set<string>(PSQL_BUILTINS);
   let gsetLine: number | undefined;
   code.split('\n').forEach((line, i) => {
-    const set = /^\s*\\set\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(line);
+    const set = /^\s*\\(?:set|getenv|prompt(?:\s+'[^']*'|\s+"[^"]*")?)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(line);
     if (set?.[1]) names.add(set[1]);
     if (gsetLine === undefined && /\\gset\b/.test(line)) gsetLine = firstLine + i;
   });

@@ -98,3 +98,10 @@ describe('attribute syntax', () => {
     expect(parseCodeAttributes('{"a": }')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid JSON/) });
   });
 });
+
+describe('Runme attributes in brace form', () => {
+  it('maps name and excludeFromRunAll like the JSON form', () => {
+    expect(parseCodeAttributes('{ name=setup excludeFromRunAll=true }')).toEqual({ ok: true, attributes: { id: 'setup', run: 'false' } });
+    expect(parseCodeAttributes('{ name=setup interactive=false }')).toEqual({ ok: true, attributes: { id: 'setup', interactive: 'false' } });
+  });
+});

@@ -184,9 +184,9 @@ describe('directives that cannot be read', () => {
 describe('psql blocks define their own variables', () => {
   it('counts \\set and \\gset as definitions within the block', async () => {
     const { validateRunbook } = await import('../../../engine/parse/index.js');
-    const { runbook } = parse(md('---', 'databases: { app: "postgres://x" }', '---', '## P', '```psql {db=app}', '\\set greeting hello', "SELECT :'greeting';", 'SELECT 1 AS one \\gset', "SELECT :'one', :'nowhere_before';", '```', '```psql {db=app}', "SELECT :'one';", '```'));
+    const { runbook } = parse(md('---', 'databases: { app: "postgres://x" }', '---', '## P', '```psql {db=app}', '\\set greeting hello', "SELECT :'greeting', :'DBNAME';", '\\getenv home HOME', "SELECT :'home';", 'SELECT 1 AS one \\gset', "SELECT :'one', :'nowhere_before';", '```', '```psql {db=app}', "SELECT :'one';", '```'));
     const found = validateRunbook(runbook).map((d) => [d.line, d.rule]);
-    expect(found).toEqual([[12, 'undefined-variable']]);
+    expect(found).toEqual([[14, 'undefined-variable']]);
   });
 });
 
