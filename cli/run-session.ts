@@ -39,7 +39,6 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   }
   const style = createStyle(colorEnabled(io.stdout, io.env));
   const interrupter = new Interrupter();
-  const interaction: Interaction = interactive && o.yes !== 'all' ? promptInteraction({ stdin: io.stdin, stdout: io.stdout }, style) : automatic({ yes: o.yes === 'all' || o.mode === 'rehearsal' ? 'all' : 'steps' });
 
   const sets = parseSets(o.set);
   const captureNames = new Set(o.runbook.steps.flatMap((s) => s.actions.flatMap((a) => ('options' in a && a.options.capture ? [a.options.capture] : []))));
@@ -49,15 +48,30 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   const resolved = resolveParams(o.runbook, { set: paramSets, env: io.env, mode: o.mode, ...(o.resume ? { restored: o.resume.restoredParams } : {}) });
   if (resolved.diagnostics.length > 0) throw usageError(resolved.diagnostics.map((d) => d.message).join('; '));
   const params = new Map<string, ResolvedParam>(resolved.values);
-  for (const param of resolved.missing) {
-    if (!interactive) throw usageError(new MissingParamError(param).message);
-    params.set(param.name, { param, value: await interaction.askParam(param), source: 'prompt' });
+  // The full-screen UI (SPEC 4): Ink and React are loaded here only, never for other commands.
+  const tui = reporterName === 'tui' && interactive ? (await loadTui()).startTui({ stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, env: io.env, interrupter, runbook: o.runbook, params, cwd: io.cwd }) : undefined;
+  const auto = automatic({ yes: o.yes === 'all' || o.mode === 'rehearsal' ? 'all' : 'steps' });
+  const interaction: Interaction =
+    interactive && o.yes !== 'all'
+      ? (tui?.interaction ?? promptInteraction({ stdin: io.stdin, stdout: io.stdout }, style))
+      : tui
+        ? { ...auto, beforeInteractive: tui.interaction.beforeInteractive, afterInteractive: tui.interaction.afterInteractive }
+        : auto;
+  try {
+    for (const param of resolved.missing) {
+      if (!interactive) throw usageError(new MissingParamError(param).message);
+      params.set(param.name, { param, value: await (tui?.interaction ?? interaction).askParam(param), source: 'prompt' });
+    }
+  } catch (error) {
+    await tui?.close();
+    throw error;
   }
 
-  const reporters: Reporter[] = [reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style)];
-  if (reporterName === 'tui') writeLine(io.stderr, style.dim('(the full-screen UI is not built yet: using line output)'));
+  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style)];
 
   const stop = new AbortController();
+  // In the UI Ctrl-C is a key (raw mode), not SIGINT: its quit must also stop a sandbox that is starting.
+  interrupter.quitSignal.addEventListener('abort', () => stop.abort(), { once: true });
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -79,7 +93,8 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   let session: SandboxSession | undefined;
   try {
     if (o.sandbox) {
-      writeLine(io.stderr, style.dim('starting throwaway PostgreSQL clusters…'));
+      if (tui) tui.reporter.onNotice?.({ type: 'notice', level: 'info', message: 'starting throwaway PostgreSQL clusters…' });
+      else writeLine(io.stderr, style.dim('starting throwaway PostgreSQL clusters…'));
       session = await startSandboxFor(o.runbook, { env: io.env, keep: o.keep, signal: stop.signal, lookup: (n) => params.get(n)?.value ?? io.env[n] });
     }
     const outcome = await executeRun({
@@ -98,6 +113,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
       ...(session ? { sandbox: session.binding, secrets: session.secrets } : {}),
       ...(o.resume ? { resume: { ...o.resume, captures } } : {}),
     });
+    await tui?.close();
     if (session && o.keep) {
       writeLine(io.stderr, `sandbox kept in ${session.sandbox.root}:`);
       for (const c of session.sandbox.clusters.values()) {
@@ -108,6 +124,24 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    await tui?.close();
     await session?.sandbox.teardown();
+  }
+}
+
+/**
+ * Loads the UI with React's production build: React picks its build from
+ * NODE_ENV when it is first loaded, and the development one draws a frame at
+ * about 1.5× the CPU and may print warnings over the screen. NODE_ENV is set
+ * only while loading, so steps never inherit it.
+ */
+async function loadTui() {
+  const prior = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    return await import('../renderers/tui/index.js');
+  } finally {
+    if (prior === undefined) delete process.env['NODE_ENV'];
+    else process.env['NODE_ENV'] = prior;
   }
 }

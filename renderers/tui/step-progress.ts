@@ -1,0 +1,121 @@
+import type { Step } from '../../engine/model/index.js';
+import type { RunEvent, StepState } from '../../engine/run/index.js';
+import { OutputBuffer, type OutputStream } from './output-buffer.js';
+import type { ActionRun, CheckRun, CurrentStep } from './tui-state.js';
+
+type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/** Lines of output a frame takes from the ring: more than any terminal is tall. */
+const FRAME_LINES = 200;
+
+/** What happened so far in the step on screen: its actions, checks, captures and output. */
+export class StepProgress {
+  position: number | undefined;
+  total: number | undefined;
+  state: StepState;
+  attempt: number;
+  startedAt: number | undefined;
+  durationMs: number | undefined;
+  message: string | undefined;
+  outputLog: string | undefined;
+  readonly actions = new Map<number, ActionRun>();
+  readonly checks = new Map<number, CheckRun>();
+  private captures: { name: string; value: string }[] = [];
+  private readonly output: OutputBuffer;
+
+  constructor(
+    readonly step: Step,
+    options: { readonly state: StepState; readonly attempt: number; readonly outputLines: number },
+  ) {
+    this.state = options.state;
+    this.attempt = options.attempt;
+    this.output = new OutputBuffer({ capacity: options.outputLines });
+  }
+
+  /** A new attempt starts from a clean slate (the journal keeps every attempt's output). */
+  reset(): void {
+    this.actions.clear();
+    this.checks.clear();
+    this.captures = [];
+    this.output.clear();
+  }
+
+  start(e: Of<'step-start'>, now: number, outputLog: string | undefined): void {
+    this.attempt = e.attempt;
+    this.position = e.index;
+    this.total = e.total;
+    this.state = 'running';
+    this.startedAt = now;
+    this.durationMs = undefined;
+    this.message = undefined;
+    this.outputLog = outputLog;
+  }
+
+  actionStart(e: Of<'action-start'>, now: number): void {
+    const prior = this.actions.get(e.index);
+    this.actions.set(e.index, { state: 'running', startedAt: now, ...(e.target ? { target: e.target } : {}), ...(prior?.answer ? { answer: prior.answer } : {}) });
+  }
+
+  actionEnd(e: Of<'action-end'>, now: number): void {
+    const prior = this.actions.get(e.index);
+    this.actions.set(e.index, {
+      state: e.skipped ? 'skipped' : e.ok ? 'ok' : 'failed',
+      startedAt: prior?.startedAt ?? now,
+      durationMs: e.durationMs,
+      ...(prior?.target ? { target: prior.target } : {}),
+      ...(e.exitCode !== undefined ? { exitCode: e.exitCode } : {}),
+      ...((e.message ?? e.skipped) ? { message: e.message ?? e.skipped } : {}),
+    });
+  }
+
+  /** A gate's or manual step's answer, shown on its action. */
+  answered(index: number, answer: string, now: number): void {
+    const prior = this.actions.get(index);
+    const state = answer === 'yes' || answer === 'done' ? 'ok' : answer === 'skip' ? 'skipped' : 'failed';
+    this.actions.set(index, { ...(prior ?? { startedAt: now }), state: prior?.state ?? state, answer });
+  }
+
+  checkStart(e: Of<'check-start'>, now: number): void {
+    this.checks.set(e.index, { state: 'running', startedAt: now, ...(e.waitMs !== undefined ? { waitMs: e.waitMs } : {}) });
+  }
+
+  checkEnd(e: Of<'check-end'>, now: number): void {
+    const prior = this.checks.get(e.index);
+    this.checks.set(e.index, { state: e.outcome.ok ? 'ok' : 'failed', startedAt: prior?.startedAt ?? now, outcome: e.outcome });
+  }
+
+  print(stream: OutputStream, text: string): void {
+    this.output.push(stream, text);
+  }
+
+  capture(name: string, value: string): void {
+    this.captures.push({ name, value });
+  }
+
+  end(e: Of<'step-end'>): void {
+    this.state = e.state;
+    this.durationMs = e.durationMs;
+    this.message = e.message;
+  }
+
+  /** An immutable copy for a frame. */
+  view(): CurrentStep {
+    return {
+      step: this.step,
+      attempt: this.attempt,
+      state: this.state,
+      actions: new Map(this.actions),
+      checks: new Map(this.checks),
+      captures: [...this.captures],
+      output: this.output.tail(FRAME_LINES),
+      outputLines: this.output.totalLines,
+      outputBytes: this.output.totalBytes,
+      ...(this.position !== undefined ? { position: this.position } : {}),
+      ...(this.total !== undefined ? { total: this.total } : {}),
+      ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
+      ...(this.durationMs !== undefined ? { durationMs: this.durationMs } : {}),
+      ...(this.message !== undefined ? { message: this.message } : {}),
+      ...(this.outputLog !== undefined ? { outputLog: this.outputLog } : {}),
+    };
+  }
+}

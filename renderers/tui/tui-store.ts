@@ -1,0 +1,371 @@
+import type { Runbook, Step } from '../../engine/model/index.js';
+import type { RunEvent } from '../../engine/run/index.js';
+import { createRedactor, type Redactor } from '../../engine/secrets/index.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import type { OutputStream } from './output-buffer.js';
+import { StepProgress } from './step-progress.js';
+import type { DisplayValue, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+
+export type { ActionRun, CheckRun, CurrentStep, DisplayValue, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+
+type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+export interface TuiStoreOptions {
+  readonly runbook: Runbook;
+  /** Param values already resolved (`--set`, environment, defaults). */
+  readonly params?: ReadonlyMap<string, { readonly value: string; readonly param: { readonly secret: boolean } }>;
+  /**
+   * Minimum time between two frames caused by output (prompts and state
+   * changes draw at once). A full-screen frame costs Ink and React about
+   * 5–10 ms, so streaming output redraws ten times a second. @default 100
+   */
+  readonly frameMs?: number;
+  /** Lines of output kept for the screen. @default 500 */
+  readonly outputLines?: number;
+  /** @default performance.now */
+  readonly clock?: () => number;
+  /** Spinner and elapsed times tick while a step runs. @default true */
+  readonly ticking?: boolean;
+}
+
+interface Pending {
+  prompt: Prompt;
+  input: string;
+  error?: string;
+  shownAt: number;
+  resolve: (answer: string) => void;
+  reject: (error: Error) => void;
+  /** The action a gate or manual prompt is about. */
+  actionIndex?: number;
+}
+
+/**
+ * The UI's state, fed by the reporter and the interaction, read by the
+ * components. Events only mutate; frames are built at most every `frameMs`
+ * (at once for prompts and state changes), so a step printing hundreds of
+ * megabytes costs a ring-buffer append per chunk and ten frames a second.
+ */
+export class TuiStore {
+  readonly runbook: Runbook;
+  private readonly stepsById: Map<string, Step>;
+  private rows: StepRow[];
+  private current: StepProgress | undefined;
+  private pending: Pending | undefined;
+  private run: RunInfo | undefined;
+  private end: RunEnd | undefined;
+  private notice: TuiSnapshot['notice'];
+  private interruptingFlag = false;
+  private suspendedFlag = false;
+  private helpFlag = false;
+  private readonly values = new Map<string, DisplayValue>();
+  private valuesView: ReadonlyMap<string, DisplayValue> = new Map();
+  private valuesDirty = true;
+  private readonly secrets = new Set<string>();
+  private redactor: Redactor | undefined;
+  private readonly outputCapacity: number;
+  private readonly clock: () => number;
+  private readonly ticking: boolean;
+  private readonly frames: FrameScheduler;
+  private version = 0;
+  private snapshot: TuiSnapshot;
+  private readonly listeners = new Set<() => void>();
+  /** Called when the run ends (the session unmounts the UI). */
+  onEnd: (() => void) | undefined;
+
+  constructor(options: TuiStoreOptions) {
+    this.runbook = options.runbook;
+    this.outputCapacity = options.outputLines ?? 500;
+    this.clock = options.clock ?? (() => performance.now());
+    this.ticking = options.ticking ?? true;
+    this.stepsById = new Map(options.runbook.steps.map((s) => [s.id, s]));
+    const order = options.runbook.order.length > 0 ? options.runbook.order : options.runbook.steps.map((s) => s.id);
+    this.rows = order.flatMap((id) => {
+      const s = this.stepsById.get(id);
+      return s ? [{ id, title: s.title, state: 'pending' as const, selected: true, attempt: 0 }] : [];
+    });
+    for (const sentinel of options.runbook.sentinels) this.values.set(sentinel.name, { kind: 'sentinel', secret: false });
+    for (const [name, p] of options.params ?? []) this.setValue(name, { kind: 'param', value: p.value, secret: p.param.secret });
+    this.snapshot = this.build();
+    this.frames = new FrameScheduler({ draw: () => this.draw(), frameMs: options.frameMs ?? 100, clock: this.clock, tickMs: () => this.tickMs() });
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────
+
+  getSnapshot = (): TuiSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get prompt(): PromptState | undefined {
+    return this.pending;
+  }
+
+  get ended(): boolean {
+    return this.end !== undefined;
+  }
+
+  /** The engine has started the run (run-start was seen). */
+  get started(): boolean {
+    return this.run !== undefined;
+  }
+
+  get interrupting(): boolean {
+    return this.interruptingFlag;
+  }
+
+  get now(): number {
+    return this.clock();
+  }
+
+  mask = (text: string): string => {
+    if (this.secrets.size === 0) return text;
+    this.redactor ??= createRedactor([...this.secrets]);
+    return this.redactor.redact(text);
+  };
+
+  step(id: string): Step | undefined {
+    return this.stepsById.get(id);
+  }
+
+  /** The first action of the step on screen that matches and has not started (a `confirm` block's gate). */
+  firstUnstarted(stepId: string, predicate: (action: Step['actions'][number]) => boolean): number | undefined {
+    const cur = this.current?.step.id === stepId ? this.current : undefined;
+    const step = this.stepsById.get(stepId);
+    if (!step) return undefined;
+    const i = step.actions.findIndex((a, index) => predicate(a) && !cur?.actions.has(index));
+    return i >= 0 ? i : undefined;
+  }
+
+  // ── prompts ──────────────────────────────────────────────────────────
+
+  /** Shows a prompt; resolves with the answer the key handler gives. */
+  ask(prompt: Prompt, actionIndex?: number): Promise<string> {
+    if (this.pending) this.pending.reject(new Error('a new question replaced this one'));
+    if ('step' in prompt && prompt.kind !== 'failed') this.focus(prompt.step);
+    return new Promise<string>((resolve, reject) => {
+      this.pending = { prompt, input: '', shownAt: this.clock(), resolve, reject, ...(actionIndex !== undefined ? { actionIndex } : {}) };
+      this.interruptingFlag = false;
+      this.changed(true);
+    });
+  }
+
+  /** Answers the open prompt. */
+  answer(value: string): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.helpFlag = false;
+    if (p.actionIndex !== undefined) this.current?.answered(p.actionIndex, value, this.clock());
+    if (p.prompt.kind === 'param') this.setValue(p.prompt.param.name, { kind: 'param', value, secret: p.prompt.param.secret });
+    this.changed(true);
+    p.resolve(value);
+  }
+
+  /** Gives up the open prompt with an error (Ctrl-C at a param prompt). */
+  abandon(error: Error): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.changed(true);
+    p.reject(error);
+  }
+
+  setInput(input: string, error?: string): void {
+    if (!this.pending) return;
+    this.pending.input = input;
+    if (error === undefined) delete this.pending.error;
+    else this.pending.error = error;
+    this.changed(true);
+  }
+
+  setInterrupting(value: boolean): void {
+    this.interruptingFlag = value;
+    this.changed(true);
+  }
+
+  toggleHelp(value = !this.helpFlag): void {
+    this.helpFlag = value;
+    this.changed(true);
+  }
+
+  get help(): boolean {
+    return this.helpFlag;
+  }
+
+  setSuspended(value: boolean): void {
+    this.suspendedFlag = value;
+    this.changed(true);
+  }
+
+  // ── events ───────────────────────────────────────────────────────────
+
+  runStart(e: Of<'run-start'>): void {
+    this.run = { runId: e.runId, mode: e.mode, resumed: e.resumed, stateDir: e.stateDir, startedAt: this.clock() };
+    this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0 }));
+    this.changed(true);
+  }
+
+  stepStart(e: Of<'step-start'>): void {
+    const step = this.stepsById.get(e.stepId);
+    if (!step) return;
+    const cur = this.focus(step, e.attempt > 1 || this.current?.state !== 'pending');
+    // Where the engine's OutputLog writes the step's full output.
+    const log = this.run ? `${this.run.stateDir}/runs/${this.run.runId}/output/${e.stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log` : undefined;
+    cur.start(e, this.clock(), log);
+    this.interruptingFlag = false;
+    this.updateRow(e.stepId, { state: 'running', attempt: e.attempt, startedAt: cur.startedAt, durationMs: undefined, note: undefined });
+    this.changed(true);
+  }
+
+  actionStart(e: Of<'action-start'>): void {
+    this.currentFor(e.stepId)?.actionStart(e, this.clock());
+    this.changed(true);
+  }
+
+  output(e: Of<'output'>): void {
+    this.currentFor(e.stepId)?.print(e.stream as OutputStream, e.text);
+    this.changed(false);
+  }
+
+  actionEnd(e: Of<'action-end'>): void {
+    this.currentFor(e.stepId)?.actionEnd(e, this.clock());
+    this.changed(true);
+  }
+
+  checkStart(e: Of<'check-start'>): void {
+    this.currentFor(e.stepId)?.checkStart(e, this.clock());
+    this.changed(true);
+  }
+
+  checkEnd(e: Of<'check-end'>): void {
+    this.currentFor(e.stepId)?.checkEnd(e, this.clock());
+    this.changed(true);
+  }
+
+  capture(e: Of<'capture'>): void {
+    this.currentFor(e.stepId)?.capture(e.name, e.value);
+    this.setValue(e.name, { kind: 'capture', value: e.value, secret: e.value.includes('***') });
+    this.changed(true);
+  }
+
+  stepEnd(e: Of<'step-end'>): void {
+    const note = e.assumed ? 'marked done' : e.state === 'done' ? undefined : e.message;
+    this.updateRow(e.stepId, { state: e.state, durationMs: e.durationMs, note, startedAt: undefined });
+    this.currentFor(e.stepId)?.end(e);
+    this.changed(true);
+  }
+
+  noticeEvent(e: Of<'notice'>): void {
+    this.notice = { level: e.level, message: e.message };
+    this.changed(true);
+  }
+
+  runEnd(e: Of<'run-end'>): void {
+    this.end = { status: e.status, exitCode: e.exitCode, durationMs: e.durationMs, message: e.message, ...(e.resumeHint ? { resumeHint: e.resumeHint } : {}) };
+    this.interruptingFlag = false;
+    this.flush();
+    this.onEnd?.();
+  }
+
+  /** Shown before the run starts (starting clusters…). */
+  status(message: string): void {
+    this.notice = { level: 'info', message };
+    this.changed(true);
+  }
+
+  // ── frames ───────────────────────────────────────────────────────────
+
+  /** Builds a frame now (tests, the final frame). */
+  flush(): void {
+    this.frames.flush();
+  }
+
+  close(): void {
+    this.frames.close();
+    this.listeners.clear();
+  }
+
+  private draw(): void {
+    this.snapshot = this.build();
+    for (const l of [...this.listeners]) l();
+  }
+
+  private changed(urgent: boolean): void {
+    this.version++;
+    this.frames.changed(urgent);
+  }
+
+  /** Spinner and clocks: five frames a second while a step runs (output redraws anyway), once a second otherwise. */
+  private tickMs(): number | undefined {
+    if (!this.ticking || this.end || this.suspendedFlag) return undefined;
+    const busy = this.current?.state === 'running' && !this.pending;
+    const preparing = !this.run && !this.pending;
+    return busy || preparing ? 200 : 1000;
+  }
+
+  private build(): TuiSnapshot {
+    const cur = this.current;
+    if (this.valuesDirty) {
+      this.valuesView = new Map(this.values);
+      this.valuesDirty = false;
+    }
+    return {
+      version: this.version,
+      runbook: this.runbook,
+      now: this.clock(),
+      title: this.runbook.title,
+      file: this.runbook.file,
+      steps: this.rows,
+      interrupting: this.interruptingFlag,
+      suspended: this.suspendedFlag,
+      help: this.helpFlag,
+      values: this.valuesView,
+      mask: this.mask,
+      ...(this.run ? { run: this.run } : {}),
+      ...(this.end ? { end: this.end } : {}),
+      ...(this.notice ? { notice: this.notice } : {}),
+      ...(this.pending ? { prompt: { prompt: this.pending.prompt, input: this.pending.input, shownAt: this.pending.shownAt, ...(this.pending.error ? { error: this.pending.error } : {}) } } : {}),
+      ...(cur ? { current: cur.view() } : {}),
+    };
+  }
+
+  private focus(step: Step, reset = false): StepProgress {
+    if (this.current?.step.id === step.id) {
+      if (reset) this.current.reset();
+      return this.current;
+    }
+    const row = this.rows.find((r) => r.id === step.id);
+    this.current = new StepProgress(step, { state: row?.state ?? 'pending', attempt: row?.attempt ?? 0, outputLines: this.outputCapacity });
+    this.notice = undefined;
+    return this.current;
+  }
+
+  private currentFor(stepId: string): StepProgress | undefined {
+    if (this.current?.step.id === stepId) return this.current;
+    const step = this.stepsById.get(stepId);
+    return step ? this.focus(step) : undefined;
+  }
+
+  private updateRow(id: string, patch: { [K in keyof StepRow]?: StepRow[K] | undefined }): void {
+    this.rows = this.rows.map((r) => {
+      if (r.id !== id) return r;
+      const next: Record<string, unknown> = { ...r };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      return next as unknown as StepRow;
+    });
+  }
+
+  private setValue(name: string, value: DisplayValue): void {
+    this.values.set(name, value);
+    this.valuesDirty = true;
+    if (value.secret && value.kind === 'param' && value.value !== undefined && value.value !== '') {
+      this.secrets.add(value.value);
+      this.redactor = undefined;
+    }
+  }
+}
