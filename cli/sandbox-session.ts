@@ -22,6 +22,7 @@ export async function startSandboxFor(runbook: Runbook, options: { env: Readonly
   try {
     sandbox = await startSandbox({ clusters: names, env: { ...options.env }, keep: options.keep, signal: options.signal });
   } catch (error) {
+    if (options.signal.aborted) throw new RunbookError('INTERRUPTED', 'interrupted while the sandbox was starting: nothing ran, and nothing was left behind', { cause: error });
     if (error instanceof SandboxError) throw new RunbookError('STEP_FAILED', `cannot start the sandbox: ${error.message}${error.output ? `\n${error.output}` : ''}`, { cause: error });
     throw error;
   }

@@ -58,7 +58,23 @@ type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
  */
 export type Reporter = {
   [T in RunEvent['type'] as `on${Capitalize<HookName<T>>}`]?: (event: EventOf<T>) => void;
+} & {
+  /**
+   * While the reporter's output is saturated (a slow pipe), a promise that
+   * resolves when it can take more: the engine stops reading the step's
+   * output until then, so memory stays bounded however much a step prints.
+   */
+  readonly drained?: () => Promise<void> | undefined;
 };
+
+/** The first reporter's pending drain, if any. */
+export function reportersDrained(reporters: readonly Reporter[]): Promise<void> | undefined {
+  for (const r of reporters) {
+    const wait = r.drained?.();
+    if (wait) return wait;
+  }
+  return undefined;
+}
 
 const hookNames = new Map<string, string>();
 

@@ -10,7 +10,7 @@ import { assertNever } from '../model/errors.js';
 import type { Step } from '../model/runbook.js';
 import type { JournalWriter } from '../journal/index.js';
 import { runCheck } from './check-runner.js';
-import { emit, type GateAnswer, type GateKind, type Reporter } from './events.js';
+import { emit, reportersDrained, type GateAnswer, type GateKind, type Reporter } from './events.js';
 import type { Interaction } from './interaction.js';
 import type { OutputLog } from './output-log.js';
 import type { RunContext } from './run-context.js';
@@ -171,7 +171,7 @@ function actionContext(o: StepRunOptions): ActionContext {
       emit(o.reporters, { type: 'output', stepId: step.id, stream, text });
     },
     signal: o.signal,
-    backpressure: () => o.log.backpressure,
+    backpressure: () => o.log.backpressure ?? reportersDrained(o.reporters),
     redact: (text) => run.redact(text),
   };
 }

@@ -30,8 +30,25 @@ export class PlainReporter implements Reporter {
       : { stdout: '  | ', stderr: '  : ', info: '  - ' };
   }
 
+  private pending: Promise<void> | undefined;
+
   private line(text: string): void {
-    this.out.write(`${text}\n`);
+    this.write(`${text}\n`);
+  }
+
+  /** Writes, remembering when the stream asks the writer to wait (see `drained`). */
+  private write(text: string): void {
+    if (!this.out.write(text) && !this.pending) {
+      this.pending = new Promise((resolve) => this.out.once('drain', () => {
+        this.pending = undefined;
+        resolve();
+      }));
+    }
+  }
+
+  /** A pipe that is not being read (`runbook run … | less`) makes the engine wait instead of buffering. */
+  drained(): Promise<void> | undefined {
+    return this.pending;
   }
 
   onRunStart(e: Of<'run-start'>): void {
@@ -64,12 +81,12 @@ export class PlainReporter implements Reporter {
     }
     this.partial = text.slice(last + 1);
     const gutter = this.gutters[e.stream];
-    this.out.write(`${gutter}${text.slice(0, last).replace(/\n/g, `\n${gutter}`)}\n`);
+    this.write(`${gutter}${text.slice(0, last).replace(/\n/g, `\n${gutter}`)}\n`);
   }
 
   private flush(): void {
     if (!this.partial) return;
-    this.out.write(`${this.gutters[this.partialStream]}${this.partial}\n`);
+    this.write(`${this.gutters[this.partialStream]}${this.partial}\n`);
     this.partial = '';
   }
 
