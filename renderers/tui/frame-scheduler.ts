@@ -18,6 +18,8 @@ export class FrameScheduler {
   private immediate: NodeJS.Immediate | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private lastDraw = 0;
+  /** What the last frame cost, React's commit included (measured after the microtasks it queued). */
+  private lastCost = 0;
   private closed = false;
 
   constructor(private readonly options: FrameSchedulerOptions) {}
@@ -32,7 +34,10 @@ export class FrameScheduler {
       return;
     }
     if (this.timer || this.immediate) return;
-    const wait = Math.max(0, this.options.frameMs - (this.options.clock() - this.lastDraw));
+    // Output frames are paced by what a frame costs: the UI takes at most about a tenth of a core
+    // while a step streams, so the step's output is not slowed by its own display.
+    const interval = Math.max(this.options.frameMs, this.lastCost * 10);
+    const wait = Math.max(0, interval - (this.options.clock() - this.lastDraw));
     this.timer = setTimeout(() => this.flush(), wait);
     this.timer.unref();
   }
@@ -40,8 +45,12 @@ export class FrameScheduler {
   /** Draws now. */
   flush(): void {
     this.cancel();
-    this.lastDraw = this.options.clock();
+    const started = this.options.clock();
+    this.lastDraw = started;
     this.options.draw();
+    setImmediate(() => {
+      this.lastCost = this.options.clock() - started;
+    }).unref();
     if (this.closed) return;
     const tick = this.options.tickMs();
     if (tick === undefined) return;

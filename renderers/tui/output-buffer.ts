@@ -21,9 +21,7 @@ export interface OutputBufferOptions {
 interface LazyTail {
   readonly stream: OutputStream;
   readonly text: string;
-  /** Offset of the first kept line. */
-  readonly start: number;
-  /** Offset of the newline that ends the last kept line. */
+  /** Offset of the newline that ends the last kept line (the first kept line is found when read). */
   readonly end: number;
 }
 
@@ -74,15 +72,13 @@ export class OutputBuffer {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
     if (newlines > this.capacity) {
       // Everything before the chunk's last `capacity` lines is evicted: count it, keep the rest for later.
-      let start = last;
-      for (let n = 0; n < this.capacity; n++) start = text.lastIndexOf('\n', start - 1);
       this.size = 0;
       this.head = 0;
       this.ring.fill(undefined);
       this.partial = '';
       this.partialCut = 0;
       this.totalLines += newlines;
-      this.lazy = { stream, text, start: start + 1, end: last };
+      this.lazy = { stream, text, end: last };
     } else {
       let from = 0;
       for (let n = 0; n < newlines; n++) {
@@ -125,7 +121,9 @@ export class OutputBuffer {
     const lazy = this.lazy;
     if (!lazy) return;
     this.lazy = undefined;
-    let from = lazy.start;
+    let start = lazy.end;
+    for (let n = 0; n < this.capacity; n++) start = lazy.text.lastIndexOf('\n', start - 1);
+    let from = start + 1;
     while (from <= lazy.end) {
       const end = lazy.text.indexOf('\n', from);
       const take = Math.min(end - from, this.maxLineLength);
