@@ -6,7 +6,9 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { Chunk } from './source.js';
 
-const processor = unified().use(remarkParse).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
+const processor = unified().use(remarkParse).use(remarkDirective).freeze();
+/** Front matter only exists at the top of a file: only that chunk is parsed with the extension. */
+const frontMatterProcessor = unified().use(remarkParse).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
 
 /**
  * Parses one chunk and moves every position back to where it is in the whole
@@ -14,8 +16,9 @@ const processor = unified().use(remarkParse).use(remarkDirective).use(remarkFron
  * is put back as the exact text the author wrote.
  */
 export function parseChunk(chunk: Chunk): Root {
-  const tree = processor.parse(chunk.text);
-  restoreTextDirectives(tree, chunk.text);
+  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(chunk.text);
+  // Text directives come from `:` in prose: most chunks have none, and need no walk for them.
+  if (chunk.text.includes(':')) restoreTextDirectives(tree, chunk.text);
   if (chunk.lineOffset !== 0 || chunk.charOffset !== 0) shiftPositions(tree, chunk.lineOffset, chunk.charOffset);
   return tree;
 }

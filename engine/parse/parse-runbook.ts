@@ -2,16 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import GithubSlugger from 'github-slugger';
-import type { Heading as MdHeading, Root } from 'mdast';
-import { toString } from 'mdast-util-to-string';
+import type { Root } from 'mdast';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/location.js';
 import type { Database, DirectiveUse, Heading, Host, Param, Runbook, Section, Sentinel, Step, VarRef } from '../model/runbook.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { buildGraph } from './graph.js';
 import { parseChunk } from './markdown.js';
-import { scanSection, type SectionScan } from './section-scan.js';
-import { cutSections, normalizeSource } from './source.js';
+import { scanChunksInParallel, type ChunkScan } from './parallel-scan.js';
+import { scanChunk } from './scan-chunk.js';
+import type { SectionScan } from './section-scan.js';
+import { cutSections, normalizeSource, type Chunk } from './source.js';
 
 export interface ParseOptions {
   /** Reads a file as UTF-8. @default fs.readFileSync */
@@ -27,8 +28,17 @@ export interface ParseResult {
 }
 
 interface RawSection {
-  readonly section: Omit<Section, 'stepId'>;
+  readonly section: SectionInit;
   readonly scan: SectionScan;
+}
+
+/** What a section is made from; its tree is parsed again only if someone reads it. */
+interface SectionInit {
+  readonly heading?: Heading;
+  readonly file: string;
+  readonly startLine: number;
+  readonly markdown: string;
+  readonly chunk: Chunk;
 }
 
 interface FileParse {
@@ -115,40 +125,27 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
   let frontMatter: FrontMatter = { params: [], databases: [], hosts: [], refs: [] };
   let firstH1: string | undefined;
   const sections: RawSection[] = [];
-  for (const chunk of cutSections(source)) {
-    const tree = parseChunk(chunk);
-    if (chunk.frontMatter) {
-      const yaml = tree.children.find((c) => c.type === 'yaml');
-      if (yaml && yaml.type === 'yaml') {
-        const parsed = parseFrontMatter(yaml.value, file, chunk.lineOffset + 2);
-        frontMatter = parsed.frontMatter;
-        diagnostics.push(...parsed.diagnostics);
-      }
-      continue;
+  const chunks = cutSections(source);
+  const head = chunks[0]?.frontMatter ? chunks.shift() : undefined;
+  if (head) {
+    const yaml = parseChunk(head).children.find((c) => c.type === 'yaml');
+    if (yaml && yaml.type === 'yaml') {
+      const parsed = parseFrontMatter(yaml.value, file, head.lineOffset + 2);
+      frontMatter = parsed.frontMatter;
+      diagnostics.push(...parsed.diagnostics);
     }
-    // Blank lines between the front matter and the first heading are not a section.
-    if (tree.children.length === 0) continue;
-    const first = tree.children[0];
-    const headingNode = first?.type === 'heading' ? first : undefined;
-    const heading = headingNode ? readHeading(headingNode, file) : undefined;
-    if (heading?.depth === 1 && firstH1 === undefined) firstH1 = heading.text;
-    sections.push({
-      section: {
-        ...(heading ? { heading } : {}),
-        file,
-        startLine: chunk.lineOffset + 1,
-        markdown: chunk.text,
-        tree,
-      },
-      scan: scanSection(tree, file, source),
-    });
   }
+  const scanHere = (chunk: Chunk): ChunkScan => scanChunk(chunk, file, source);
+  const scans = scanChunksInParallel(chunks, { file, source, scanHere }) ?? chunks.map(scanHere);
+  chunks.forEach((chunk, i) => {
+    const result = scans[i];
+    // Blank lines between the front matter and the first heading are not a section.
+    if (!result || result.empty) return;
+    const { heading } = result;
+    if (heading?.depth === 1 && firstH1 === undefined) firstH1 = heading.text;
+    sections.push({ section: { ...(heading ? { heading } : {}), file, startLine: chunk.lineOffset + 1, markdown: chunk.text, chunk }, scan: result.scan });
+  });
   return firstH1 === undefined ? { frontMatter, sections } : { frontMatter, firstH1, sections };
-}
-
-function readHeading(node: MdHeading, file: string): Heading {
-  const start = node.position?.start;
-  return { depth: node.depth, text: toString(node).trim(), at: { file, line: start?.line ?? 1, column: start?.column ?? 1 } };
 }
 
 interface IncludeCtx {
@@ -220,13 +217,13 @@ function buildSteps(raws: readonly RawSection[], runbookTitle: string, diagnosti
     const isStep = scan.actions.length > 0 || scan.checks.length > 0;
     if (!isStep) {
       if (scan.step) diagnostics.push(diagnostic(scan.step.at, 'warning', 'empty-step', '::step is in a section with nothing to run (no code block, check, ::manual or ::confirm)'));
-      const section: Section = raw.section;
+      const section = makeSection(raw.section);
       sections.push(section);
       context.push(section);
       continue;
     }
     const id = scan.step?.id ?? slug ?? (slugger.slug('step') || 'step');
-    const section: Section = { ...raw.section, stepId: id };
+    const section = makeSection(raw.section, id);
     sections.push(section);
     const at: SourceLocation = raw.section.heading?.at ?? scan.step?.at ?? { file: raw.section.file, line: raw.section.startLine, column: 1 };
     pending.push({
@@ -246,6 +243,24 @@ function buildSteps(raws: readonly RawSection[], runbookTitle: string, diagnosti
   diagnostics.push(...graph.diagnostics);
   const steps: Step[] = pending.map((step, index) => ({ ...step, index, needs: graph.needs[index] ?? [] }));
   return { sections, steps, order: graph.order.map((i) => steps[i]?.id ?? '') };
+}
+
+/**
+ * A section whose mdast tree is parsed again when first read (the UI's prose,
+ * tests). The parse keeps only what the scan extracted: holding every
+ * section's tree would make a 10,000-step runbook's parse mostly garbage
+ * collection.
+ */
+function makeSection(init: SectionInit, stepId?: string): Section {
+  let tree: Root | undefined;
+  const section = {
+    ...(init.heading ? { heading: init.heading } : {}),
+    file: init.file,
+    startLine: init.startLine,
+    markdown: init.markdown,
+    ...(stepId !== undefined ? { stepId } : {}),
+  };
+  return Object.defineProperty(section, 'tree', { enumerable: true, get: () => (tree ??= parseChunk(init.chunk)) }) as Section;
 }
 
 function mergeByName<T extends { name: string; at: SourceLocation }>(into: T[], from: readonly T[], what: string, diagnostics: Diagnostic[], same: (a: T, b: T) => boolean): void {

@@ -59,7 +59,12 @@ function walk(node: Nodes, ctx: Ctx): void {
     directive(node, ctx);
     return;
   }
-  if (node.type === 'paragraph') brokenDirectives(node, ctx);
+  if (node.type === 'paragraph') {
+    // Code blocks and directives are flow content: nothing to find inside phrasing.
+    brokenDirectives(node, ctx);
+    return;
+  }
+  if (node.type === 'heading') return;
   if ('children' in node) for (const child of node.children as Nodes[]) walk(child, ctx);
 }
 
@@ -72,8 +77,9 @@ const LOOKS_LIKE_OURS = /^[ \t]*(:{2,})(step|manual|confirm|check|sentinel|inclu
  */
 function brokenDirectives(node: Nodes, ctx: Ctx): void {
   const start = node.position?.start;
-  if (!start) return;
-  sliceOf(node, ctx.source).split('\n').forEach((line, i) => {
+  const text = sliceOf(node, ctx.source);
+  if (!start || !text.includes('::')) return;
+  text.split('\n').forEach((line, i) => {
     const m = LOOKS_LIKE_OURS.exec(line);
     if (!m) return;
     const at = { file: ctx.file, line: start.line + i, column: (i === 0 ? start.column : 1) + line.indexOf(':') };
