@@ -43,6 +43,9 @@ interface Unit {
  * Returns the diagnostics in file order (as given), then line and column.
  */
 export async function lintFiles(files: readonly string[], options: LintOptions): Promise<Diagnostic[]> {
+  // Compiling the WASM parser happens off the main thread: start it now, while the runbooks are parsed.
+  const sqlParser = loadSqlParser();
+  sqlParser.catch(() => undefined);
   const source = new SourceText();
   const ids = snippetIds();
   const read = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
@@ -54,15 +57,17 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
   const units = files.map((file) => parseUnit(file, { ...options, readFile }, ids));
   const snippets = units.flatMap((u) => u.snippets);
   const shell = snippets.filter((s) => s.language === 'shell');
-  const [bash, check] = await Promise.all([
+  // The tools run in their own processes while the rules that do not need them run here.
+  const toolRuns = Promise.all([
     shell.length > 0 ? bashSyntax(shell, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults(),
     shell.length > 0 && options.shellcheck !== false ? shellcheck(shell, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults(),
-    snippets.some((s) => s.language !== 'shell') ? loadSqlParser() : undefined,
   ]);
-  const tools = mergeFindings(bash.findings, check.findings);
+  if (snippets.some((s) => s.language !== 'shell')) await sqlParser;
+  const tools = new Map<number, readonly ToolFinding[]>();
 
   const order = new Map<string, number>();
   const out: Diagnostic[] = [];
+  const later: LintContext[] = [];
   for (const unit of units) {
     for (const f of [unit.file, ...(unit.runbook?.files ?? [])]) if (!order.has(f)) order.set(f, order.size);
     if (!unit.runbook) {
@@ -72,8 +77,14 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
     const context = createContext(unit.runbook, unit.snippets, source, tools);
     const alarms = psqlLocalFalseAlarms(context);
     out.push(...unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)));
-    for (const rule of LINT_RULES) out.push(...rule.check(context));
-    const firstShell = unit.snippets.find((s) => s.language === 'shell');
+    for (const rule of LINT_RULES) if (!rule.needsTools) out.push(...rule.check(context));
+    later.push(context);
+  }
+  const [bash, check] = await toolRuns;
+  for (const [id, findings] of mergeFindings(bash.findings, check.findings)) tools.set(id, findings);
+  for (const context of later) {
+    for (const rule of LINT_RULES) if (rule.needsTools) out.push(...rule.check(context));
+    const firstShell = context.snippets.find((s) => s.language === 'shell');
     if (firstShell && bash.failure) out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', bash.failure));
     if (firstShell && check.failure && check.failure !== 'missing') out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', check.failure));
   }

@@ -75,5 +75,7 @@ export interface LintContext {
 export interface LintRule {
   /** The rule's id, or the prefix of its ids (`shellcheck/`). */
   readonly id: string;
+  /** Reads `context.tools` (bash -n, shellcheck): runs once the tools are done; other rules run while they work. */
+  readonly needsTools?: boolean;
   check(context: LintContext): Diagnostic[];
 }

@@ -7,6 +7,7 @@ import type { LintContext, LintRule, Snippet } from '../types.js';
  */
 export const shellSyntax: LintRule = {
   id: 'shell-syntax',
+  needsTools: true,
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const snippet of ctx.snippets) {

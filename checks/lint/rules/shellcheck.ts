@@ -12,6 +12,7 @@ const SEVERITY: Record<'error' | 'warning' | 'info' | 'style', Severity> = { err
  */
 export const shellcheckFindings: LintRule = {
   id: 'shellcheck/',
+  needsTools: true,
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const snippet of ctx.snippets) {
