@@ -4,7 +4,7 @@
  * test: it reports, and exits 1 only when a figure could not be measured.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchContext, Figure } from './figure.js';
@@ -33,7 +33,9 @@ const FIGURES: [string, (ctx: BenchContext) => Promise<Figure | Figure[]>][] = [
 ];
 
 async function main(): Promise<number> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'runbook-bench-'));
+  // On tmpfs when there is one: figures that write hundreds of megabytes (a step's log, the floor's)
+  // would otherwise be measured against the disk's writeback, not against each other.
+  const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'runbook-bench-'));
   const ctx: BenchContext = { cli: path.join(root, 'dist/cli.js'), dir, runs: 5, log: (line) => console.log(line) };
   const started = performance.now();
   const results: Figure[] = [];
@@ -86,7 +88,9 @@ Machine: ${machine()}.
 
 Each figure is the median of several runs after a warm-up, with the range in
 brackets; its floor is measured in the same run, on the same machine. Whole-process
-figures include Node's start-up.
+figures include Node's start-up. Scratch files (runbooks, state dirs, logs) are
+on tmpfs (/dev/shm) when the machine has it, so figures that write large logs
+compare CPU work rather than the disk's writeback.
 
 | figure | runbook | floor | ratio | budget | verdict | notes |
 | --- | --- | --- | --- | --- | --- | --- |

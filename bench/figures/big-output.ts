@@ -14,7 +14,7 @@ const BYTES = 100_000_000;
  * show it stays flat as output grows.
  */
 export async function bigOutput(ctx: BenchContext, reporter: 'plain' | 'tui'): Promise<Figure> {
-  const runs = Math.min(ctx.runs, 3);
+  const runs = ctx.runs;
   const big = path.join(ctx.dir, 'big.md');
   const quarter = path.join(ctx.dir, 'quarter.md');
   const one = path.join(ctx.dir, 'one.md');

@@ -10,7 +10,7 @@ import { time } from '../measure.js';
 /** Sandbox: one more cluster ready to accept a connection, against a cold initdb + start + ready of the same version. */
 export async function sandboxCluster(ctx: BenchContext): Promise<Figure> {
   const install = await findPostgres({ env: { ...process.env } });
-  const runs = Math.min(ctx.runs, 3);
+  const runs = ctx.runs;
   // The template cache is warm after the first start (done by the warm-up run).
   const ours = await time(async () => {
     const s = await startSandbox({ clusters: ['one'], env: { ...process.env }, install });
