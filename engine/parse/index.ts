@@ -5,6 +5,6 @@ export { interpolate, braceRefNames } from './refs.js';
 export { isSecretName } from './secret-names.js';
 export { parseCodeAttributes } from './attributes.js';
 export { cutSections, normalizeSource, type Chunk } from './source.js';
-export { parseChunk } from './markdown.js';
+export { parseChunk, restoreTextDirectives } from './markdown.js';
 export { buildGraph, type Graph, type GraphNode } from './graph.js';
 export { DIRECTIVE_ATTRIBUTES, CODE_ATTRIBUTES, RUNBOOK_DIRECTIVES, ADMONITIONS } from './directives.js';

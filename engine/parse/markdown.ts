@@ -1,5 +1,5 @@
 import type {} from 'mdast-util-directive';
-import type { Nodes, Root, RootContent, Text } from 'mdast';
+import type { Html, Nodes, Root, RootContent, Text } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
@@ -23,7 +23,12 @@ export function parseChunk(chunk: Chunk): Root {
   return tree;
 }
 
-function restoreTextDirectives(node: Nodes, source: string): void {
+/**
+ * Puts every text directive back as the text the author wrote (`10:30`,
+ * `host:5432` in prose are never ours). `as: 'raw'` makes them `html` nodes,
+ * so that a Markdown serializer writes them back byte for byte.
+ */
+export function restoreTextDirectives(node: Nodes, source: string, as: 'text' | 'raw' = 'text'): void {
   if (!('children' in node)) return;
   const children = node.children as Nodes[];
   let changed = false;
@@ -33,12 +38,13 @@ function restoreTextDirectives(node: Nodes, source: string): void {
     if (child.type === 'textDirective') {
       const start = child.position?.start.offset;
       const end = child.position?.end.offset;
-      const text: Text = { type: 'text', value: start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}` };
+      const value = start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}`;
+      const text: Text | Html = as === 'raw' ? { type: 'html', value } : { type: 'text', value };
       if (child.position) text.position = child.position;
       children[i] = text;
       changed = true;
     } else {
-      restoreTextDirectives(child, source);
+      restoreTextDirectives(child, source, as);
     }
   }
   if (changed) mergeTexts(children);

@@ -1,9 +1,10 @@
 import type {} from 'mdast-util-directive';
-import type { Html, Nodes, Root, Text } from 'mdast';
+import type { Root } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { restoreTextDirectives } from '../../engine/parse/markdown.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkDirective).freeze();
 
@@ -29,41 +30,6 @@ export interface SectionParseOptions {
    * it back byte for byte instead of escaping it. @default 'text'
    */
   readonly textDirectives?: 'text' | 'raw';
-}
-
-function restoreTextDirectives(node: Nodes, source: string, as: 'text' | 'raw'): void {
-  if (!('children' in node)) return;
-  const children = node.children as Nodes[];
-  let changed = false;
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i];
-    if (!child) continue;
-    if (child.type === 'textDirective') {
-      const start = child.position?.start.offset;
-      const end = child.position?.end.offset;
-      const value = start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}`;
-      const text: Text | Html = as === 'raw' ? { type: 'html', value } : { type: 'text', value };
-      if (child.position) text.position = child.position;
-      children[i] = text;
-      changed = true;
-    } else {
-      restoreTextDirectives(child, source, as);
-    }
-  }
-  if (changed) mergeTexts(children);
-}
-
-/** Joins runs of text nodes so a restored directive reads as one piece of prose. */
-function mergeTexts(children: Nodes[]): void {
-  for (let i = children.length - 1; i > 0; i--) {
-    const a = children[i - 1];
-    const b = children[i];
-    if (a?.type === 'text' && b?.type === 'text') {
-      a.value += b.value;
-      if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
-      children.splice(i, 1);
-    }
-  }
 }
 
 /** The source text of a node, as the author wrote it. */
