@@ -21,7 +21,8 @@ export interface DirectiveContext {
 
 type Directive = LeafDirective | ContainerDirective;
 
-const isLabel = (node: RootContent): boolean => (node.data as { directiveLabel?: boolean } | undefined)?.directiveLabel === true;
+/** The `[label]` of a container directive, which mdast keeps as its first paragraph. */
+export const isLabel = (node: RootContent): boolean => (node.data as { directiveLabel?: boolean } | undefined)?.directiveLabel === true;
 
 /** Renders a leaf or container directive: ours become styled blocks, others their source text. */
 export function renderDirective(state: State, node: Directive, ctx: DirectiveContext): ElementContent | ElementContent[] {

@@ -11,3 +11,4 @@ export { maskTree } from './mask-tree.js';
 export { renderReportPage, type ReportPageOptions } from './report-page.js';
 export { foldJournal, splitLog, type RunReport, type StepReport, type AttemptReport, type SessionReport } from './report-model.js';
 export type { StepLog } from './report-steps.js';
+export { isLabel, type DirectiveContext } from './directive-html.js';

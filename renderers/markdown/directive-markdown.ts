@@ -2,23 +2,17 @@ import type { BlockContent, Code, PhrasingContent, RootContent } from 'mdast';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import type { Step } from '../../engine/model/index.js';
 import { ADMONITIONS } from '../../engine/parse/index.js';
-import { actionBadges, actionKindLabel, checkClauses, checkPolling, isCode, sourceOf, stepTraits, type DocsModel, type SentinelTrace } from '../html/index.js';
+import { actionBadges, actionKindLabel, checkClauses, checkPolling, isCode, isLabel, sourceOf, stepTraits, type DirectiveContext, type DocsModel, type SentinelTrace } from '../html/index.js';
 import { joined, md } from './mdast-build.js';
 
-export interface MarkdownSectionContext {
-  readonly model: DocsModel;
-  readonly file: string;
-  readonly startLine: number;
-  readonly markdown: string;
-  readonly step?: Step;
-}
+/** The same context as the HTML renderer's directives. */
+export type MarkdownSectionContext = DirectiveContext;
 
 type Directive = LeafDirective | ContainerDirective;
 const ALERTS: Record<string, 'NOTE' | 'TIP' | 'IMPORTANT' | 'WARNING' | 'CAUTION'> = {
   note: 'NOTE', info: 'NOTE', tip: 'TIP', important: 'IMPORTANT', warning: 'WARNING', caution: 'CAUTION', danger: 'CAUTION',
 };
 
-const isLabel = (node: RootContent): boolean => (node.data as { directiveLabel?: boolean } | undefined)?.directiveLabel === true;
 
 /** A directive as Markdown GitHub shows well: our directives become alerts, others stay as written. */
 export function directiveMarkdown(node: Directive, ctx: MarkdownSectionContext): RootContent[] {
