@@ -15,8 +15,10 @@ export interface Figure {
 export interface BenchContext {
   /** Absolute path of the built CLI (dist/cli.js). */
   readonly cli: string;
-  /** A scratch directory for this bench run. */
+  /** A scratch directory for this bench run (tmpfs when the machine has one). */
   readonly dir: string;
+  /** A scratch directory on a real disk, for figures whose cost is fsync (tmpfs makes it free). */
+  readonly diskDir: string;
   /** Runs per measurement (after a warm-up). */
   readonly runs: number;
   readonly log: (line: string) => void;

@@ -12,12 +12,12 @@ export async function journalAppends(ctx: BenchContext): Promise<Figure> {
   const entry = (i: number) => ({ type: 'step-start' as const, at: new Date(0).toISOString(), step: `step-${i}`, attempt: 1 });
   const runs = Math.max(1, Math.min(ctx.runs, 3));
   const ours = await time(() => {
-    const w = JournalWriter.open(path.join(ctx.dir, 'journal-bench', `ours-${round++}`));
+    const w = JournalWriter.open(path.join(ctx.diskDir, 'journal-bench', `ours-${round++}`));
     for (let i = 0; i < EVENTS; i++) w.append(entry(i));
     w.close();
   }, { runs, warmup: 1 });
   const floor = await time(() => {
-    const dir = path.join(ctx.dir, 'journal-bench', `raw-${round++}`);
+    const dir = path.join(ctx.diskDir, 'journal-bench', `raw-${round++}`);
     mkdirSync(dir, { recursive: true });
     const fd = openSync(path.join(dir, 'journal.jsonl'), 'a', 0o600);
     for (let i = 0; i < EVENTS; i++) {

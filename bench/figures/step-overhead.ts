@@ -29,7 +29,7 @@ for (let i = 0; i < n; i++) await new Promise((resolve) => {
   for (const n of COUNTS) {
     const file = path.join(ctx.dir, `steps-${n}.md`);
     writeFileSync(file, trivialRunbook(n));
-    const o = await timeProcess(process.execPath, [ctx.cli, 'run', file, '--yes', '--reporter', 'plain', '--state-dir', path.join(ctx.dir, 'state')], { cwd: ctx.dir, runs: ctx.runs });
+    const o = await timeProcess(process.execPath, [ctx.cli, 'run', file, '--yes', '--reporter', 'plain', '--state-dir', path.join(ctx.diskDir, 'state')], { cwd: ctx.dir, runs: ctx.runs });
     const f = await timeProcess(process.execPath, [floorScript, String(n)], { runs: ctx.runs });
     ours.push([n, o.median]);
     floor.push([n, f.median]);

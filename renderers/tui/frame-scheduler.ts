@@ -34,9 +34,9 @@ export class FrameScheduler {
       return;
     }
     if (this.timer || this.immediate) return;
-    // Output frames are paced by what a frame costs: the UI takes at most about a tenth of a core
+    // Output frames are paced by what a frame costs: the UI takes at most about a twentieth of a core
     // while a step streams, so the step's output is not slowed by its own display.
-    const interval = Math.max(this.options.frameMs, this.lastCost * 10);
+    const interval = Math.max(this.options.frameMs, this.lastCost * 20);
     const wait = Math.max(0, interval - (this.options.clock() - this.lastDraw));
     this.timer = setTimeout(() => this.flush(), wait);
     this.timer.unref();
