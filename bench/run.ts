@@ -93,7 +93,8 @@ brackets; its floor is measured in the same run, on the same machine. Whole-proc
 figures include Node's start-up. Scratch files (runbooks, state dirs, logs) are
 on tmpfs (/dev/shm) when the machine has it, so figures that write large logs
 compare CPU work rather than the disk's writeback — except the journal and the
-per-step figure, whose point is fsync: their state is on the real disk.
+per-step figure, whose point is fsync: their state is on the real disk. Why
+the figures that miss their budget do: [docs/performance.md](docs/performance.md).
 
 | figure | runbook | floor | ratio | budget | verdict | notes |
 | --- | --- | --- | --- | --- | --- | --- |
