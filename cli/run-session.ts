@@ -32,6 +32,9 @@ export interface SessionOptions {
 
 /** Sets up params, reporters, the sandbox and Ctrl-C, runs the engine, and tears everything down. */
 export async function runSession(o: SessionOptions, io: Io): Promise<number> {
+  if (o.runbook.steps.length === 0) {
+    throw usageError(`${o.runbook.file} has no steps: a step is a section with a \`\`\`sh, \`\`\`sql or \`\`\`psql block, a check, ::manual or ::confirm`);
+  }
   const interactive = o.allowPrompts && io.stdin.isTTY === true && io.stdout.isTTY === true;
   const reporterName = o.reporter ?? (interactive ? 'tui' : 'plain');
   if (!interactive && o.yes === 'none' && o.mode === 'live') {

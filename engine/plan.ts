@@ -79,7 +79,7 @@ export function selectSteps(order: readonly Step[], selection: StepSelection): S
   }
   const start = selection.from ? order.findIndex((s) => s.id === selection.from) : 0;
   const end = selection.to ? order.findIndex((s) => s.id === selection.to) : order.length - 1;
-  if (end < start) throw usageError(`--to ${selection.to} comes before --from ${selection.from} in the execution order`);
+  if (selection.from && selection.to && end < start) throw usageError(`--to ${selection.to} comes before --from ${selection.from} in the execution order`);
   return order.slice(start, end + 1);
 }
 

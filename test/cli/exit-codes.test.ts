@@ -31,6 +31,17 @@ describe('exit statuses and messages (SPEC 3)', () => {
     expect((await cli(['run', 'ok.md', '--yes', '--only', 'zzz'], { cwd: dir })).stderr).toMatch(/no step "zzz"/);
   });
 
+  it('refuses to run a file with no steps (exit 2), and plans it as empty (exit 0)', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'prose.md'), md('# Only prose', 'Nothing to run here.'));
+    const run = await cli(['run', 'prose.md', '--yes'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/prose\.md has no steps/);
+    const plan = await cli(['plan', 'prose.md'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/No steps/);
+  });
+
   it('exits 0 on success and 1 when a step fails', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'ok.md'), md('## A', '```sh', 'true', '```'));

@@ -141,3 +141,15 @@ describe('the step graph', () => {
     expect(errors(diagnostics).map((d) => d.rule)).toEqual(['cycle']);
   });
 });
+
+describe('selecting steps', () => {
+  it('selects nothing from a runbook with no steps, and refuses --to before --from', async () => {
+    const { executionOrder, selectSteps } = await import('../../../engine/plan.js');
+    expect(selectSteps(executionOrder(parse('just prose').runbook), {})).toEqual([]);
+    const { runbook } = parse(md('## A', '```sh', 'a', '```', '## B', '```sh', 'b', '```', '## C', '```sh', 'c', '```'));
+    expect(selectSteps(executionOrder(runbook), { from: 'b' }).map((s) => s.id)).toEqual(['b', 'c']);
+    expect(selectSteps(executionOrder(runbook), { to: 'b' }).map((s) => s.id)).toEqual(['a', 'b']);
+    expect(selectSteps(executionOrder(runbook), { only: ['c', 'a'] }).map((s) => s.id)).toEqual(['a', 'c']);
+    expect(() => selectSteps(executionOrder(runbook), { from: 'c', to: 'a' })).toThrow(/--to a comes before --from c/);
+  });
+});
