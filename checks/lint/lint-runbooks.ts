@@ -43,9 +43,6 @@ interface Unit {
  * Returns the diagnostics in file order (as given), then line and column.
  */
 export async function lintFiles(files: readonly string[], options: LintOptions): Promise<Diagnostic[]> {
-  // Compiling the WASM parser happens off the main thread: start it now, while the runbooks are parsed.
-  const sqlParser = loadSqlParser();
-  sqlParser.catch(() => undefined);
   const source = new SourceText();
   const ids = snippetIds();
   const read = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
@@ -62,7 +59,7 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
     shell.length > 0 ? bashSyntax(shell, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults(),
     shell.length > 0 && options.shellcheck !== false ? shellcheck(shell, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults(),
   ]);
-  if (snippets.some((s) => s.language !== 'shell')) await sqlParser;
+  if (snippets.some((s) => s.language !== 'shell')) await loadSqlParser();
   const tools = new Map<number, readonly ToolFinding[]>();
 
   const order = new Map<string, number>();

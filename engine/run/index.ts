@@ -3,3 +3,4 @@ export { emit, reportersDrained, type Reporter, type RunEvent, type RunStatus, t
 export { automatic, MissingParamError, type Interaction, type GateRequest, type StepDecision, type FailureDecision, type UnknownDecision } from './interaction.js';
 export { Interrupter } from './interrupter.js';
 export { sandboxUrl, type SandboxBinding, type SandboxCluster } from './run-context.js';
+export { DrainWriter } from './drain-writer.js';

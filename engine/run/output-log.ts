@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from '../journal/index.js';
+import { DrainWriter } from './drain-writer.js';
 
 /** Buffered log output above which the step's process is paused until the disk catches up. */
 const HIGH_WATER = 4 << 20;
@@ -13,8 +14,8 @@ const HIGH_WATER = 4 << 20;
  */
 export class OutputLog {
   private stream: WriteStream | undefined;
+  private writer: DrainWriter | undefined;
   private pending = '';
-  private drained: Promise<void> | undefined;
   readonly file: string;
 
   constructor(private readonly runDir: string, stepId: string) {
@@ -34,26 +35,23 @@ export class OutputLog {
       this.stream.on('error', () => {
         // A full disk must not stop the step: the journal, which is fsync'ed, is the record.
       });
+      this.writer = new DrainWriter(this.stream);
       text = this.pending + text;
       this.pending = '';
     }
-    if (!this.stream.write(text) && !this.drained) {
-      this.drained = new Promise((resolve) => this.stream?.once('drain', () => {
-        this.drained = undefined;
-        resolve();
-      }));
-    }
+    this.writer?.write(text);
   }
 
   /** Resolves when the log can take more: the producer should wait for it before reading on. */
   get backpressure(): Promise<void> | undefined {
-    return this.drained;
+    return this.writer?.drained;
   }
 
   /** Flushes and closes the file. */
   close(): Promise<void> {
     const stream = this.stream;
     this.stream = undefined;
+    this.writer = undefined;
     if (!stream) return Promise.resolve();
     return new Promise((resolve) => stream.end(() => resolve()));
   }

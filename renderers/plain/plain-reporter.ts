@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { formatDuration } from '../../engine/parse/durations.js';
-import type { Reporter, RunEvent } from '../../engine/run/index.js';
+import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/index.js';
 import type { Style } from '../style.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
@@ -25,30 +25,25 @@ export class PlainReporter implements Reporter {
     private readonly out: Writable,
     private readonly style: Style,
   ) {
+    this.writer = new DrainWriter(out);
     this.gutters = style.enabled
       ? { stdout: style.dim('  │ '), stderr: style.dim('  ┆ '), info: style.dim('  · ') }
       : { stdout: '  | ', stderr: '  : ', info: '  - ' };
   }
 
-  private pending: Promise<void> | undefined;
+  private readonly writer: DrainWriter;
 
   private line(text: string): void {
     this.write(`${text}\n`);
   }
 
-  /** Writes, remembering when the stream asks the writer to wait (see `drained`). */
   private write(text: string): void {
-    if (!this.out.write(text) && !this.pending) {
-      this.pending = new Promise((resolve) => this.out.once('drain', () => {
-        this.pending = undefined;
-        resolve();
-      }));
-    }
+    this.writer.write(text);
   }
 
   /** A pipe that is not being read (`runbook run … | less`) makes the engine wait instead of buffering. */
   drained(): Promise<void> | undefined {
-    return this.pending;
+    return this.writer.drained;
   }
 
   onRunStart(e: Of<'run-start'>): void {
