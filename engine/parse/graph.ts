@@ -42,7 +42,7 @@ export function buildGraph(nodes: readonly GraphNode[]): Graph {
   });
 
   const order = topologicalOrder(nodes, needs, index);
-  if (order.length < nodes.length) diagnostics.push(...cycleDiagnostics(nodes, needs, index, new Set(order)));
+  if (order.length < nodes.length) for (const d of cycleDiagnostics(nodes, needs, index, new Set(order))) diagnostics.push(d);
   return { needs, order, diagnostics };
 }
 
@@ -76,36 +76,36 @@ function topologicalOrder(nodes: readonly GraphNode[], needs: readonly string[][
   return order;
 }
 
+/**
+ * One error per cycle, at the step of the cycle that comes first in the
+ * document (a 2,000-step cycle is one finding, not 2,000). Every step is
+ * walked once: a step already walked leads to a cycle already reported.
+ */
 function cycleDiagnostics(nodes: readonly GraphNode[], needs: readonly string[][], index: ReadonlyMap<string, number>, placed: ReadonlySet<number>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const reported = new Set<number>();
+  const walked = new Set<number>();
   for (let start = 0; start < nodes.length; start++) {
-    if (placed.has(start) || reported.has(start) || index.get(nodes[start]?.id ?? '') !== start) continue;
-    const cycle = findCycle(start, needs, index, placed);
-    if (!cycle) continue;
-    const path = [...cycle, cycle[0] ?? start].map((i) => nodes[i]?.id).join(' → ');
-    for (const i of cycle) {
-      if (reported.has(i)) continue;
-      reported.add(i);
-      const node = nodes[i];
-      if (node) out.push(diagnostic(node.needsAt ?? node.at, 'error', 'cycle', `steps depend on each other in a cycle: ${path}`));
+    if (placed.has(start) || walked.has(start) || index.get(nodes[start]?.id ?? '') !== start) continue;
+    const path: number[] = [];
+    const onPath = new Map<number, number>();
+    let current: number | undefined = start;
+    while (current !== undefined && !onPath.has(current) && !walked.has(current)) {
+      onPath.set(current, path.length);
+      path.push(current);
+      current = (needs[current] ?? []).map((id) => index.get(id)).find((j) => j !== undefined && !placed.has(j));
     }
+    for (const i of path) walked.add(i);
+    if (current === undefined || !onPath.has(current)) continue;
+    const cycle = path.slice(onPath.get(current));
+    const first = cycle.reduce((a, b) => Math.min(a, b));
+    const from = cycle.indexOf(first);
+    const ordered = [...cycle.slice(from), ...cycle.slice(0, from)];
+    const ids = ordered.map((i) => nodes[i]?.id ?? '');
+    const shown = ids.length > 8 ? [...ids.slice(0, 4), `… ${ids.length - 6} more …`, ...ids.slice(-2)] : ids;
+    const node = nodes[first];
+    if (node) out.push(diagnostic(node.needsAt ?? node.at, 'error', 'cycle', `steps depend on each other in a cycle: ${[...shown, ids[0]].join(' → ')}`));
   }
   return out;
-}
-
-/** Follows unplaced dependencies from `start` until a node repeats. */
-function findCycle(start: number, needs: readonly string[][], index: ReadonlyMap<string, number>, placed: ReadonlySet<number>): number[] | undefined {
-  const path: number[] = [];
-  const onPath = new Map<number, number>();
-  let current: number | undefined = start;
-  while (current !== undefined && !onPath.has(current)) {
-    onPath.set(current, path.length);
-    path.push(current);
-    current = (needs[current] ?? []).map((id) => index.get(id)).find((j) => j !== undefined && !placed.has(j));
-  }
-  if (current === undefined) return undefined;
-  return path.slice(onPath.get(current));
 }
 
 function suggest(id: string, ids: string[]): string {

@@ -1,25 +1,45 @@
 import type {} from 'mdast-util-directive';
-import type { Html, Nodes, Root, RootContent, Text } from 'mdast';
+import type { Definition, Html, Nodes, Root, RootContent, Text } from 'mdast';
+import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
+import { newlineCount } from './lines.js';
 import type { Chunk } from './source.js';
 
-const processor = unified().use(remarkParse).use(remarkDirective).freeze();
+/**
+ * GFM footnote definitions are containers (GitHub shows a fenced block
+ * indented under `[^1]:` as a code block): the engine reads them as GitHub
+ * does. GFM's other block extension, tables, never holds a fenced block.
+ */
+function remarkFootnotes(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmFootnote());
+  (data.fromMarkdownExtensions ??= []).push(gfmFootnoteFromMarkdown());
+}
+
+const processor = unified().use(remarkParse).use(remarkFootnotes).use(remarkDirective).freeze();
 /** Front matter only exists at the top of a file: only that chunk is parsed with the extension. */
-const frontMatterProcessor = unified().use(remarkParse).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
+const frontMatterProcessor = unified().use(remarkParse).use(remarkFootnotes).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
 
 /**
  * Parses one chunk and moves every position back to where it is in the whole
  * file. Text directives (`10:30`, `host:5432` in prose) are never ours: each
- * is put back as the exact text the author wrote.
+ * is put back as the exact text the author wrote. A chunk's `prefix` (link
+ * reference definitions of other chunks) is parsed first and its nodes dropped.
  */
 export function parseChunk(chunk: Chunk): Root {
-  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(chunk.text);
+  const prefix = chunk.prefix ?? '';
+  const text = prefix + chunk.text;
+  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(text);
   // Text directives come from `:` in prose: most chunks have none, and need no walk for them.
-  if (chunk.text.includes(':')) restoreTextDirectives(tree, chunk.text);
-  if (chunk.lineOffset !== 0 || chunk.charOffset !== 0) shiftPositions(tree, chunk.lineOffset, chunk.charOffset);
+  if (text.includes(':')) restoreTextDirectives(tree, text);
+  if (prefix) tree.children = tree.children.filter((c) => (c.position?.start.offset ?? 0) >= prefix.length);
+  const lines = chunk.lineOffset - (prefix ? newlineCount(prefix) : 0);
+  const chars = chunk.charOffset - prefix.length;
+  if (lines !== 0 || chars !== 0) shiftPositions(tree, lines, chars);
   return tree;
 }
 
@@ -78,6 +98,16 @@ function shiftPositions(node: Nodes, lines: number, chars: number): void {
 /** Inline Markdown (a table cell) as a tree. */
 export function parseInline(text: string): Root {
   return processor.parse(text);
+}
+
+/** Every ASCII punctuation character backslash-escaped, so the text reads back as itself. */
+const escapePunctuation = (text: string): string => text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+
+/** A link reference definition as Markdown that parses back to the same label, URL and title. */
+export function definitionMarkdown(node: Definition): string {
+  const label = node.label ?? node.identifier;
+  const title = node.title == null ? '' : ` "${escapePunctuation(node.title)}"`;
+  return `[${label}]: <${escapePunctuation(node.url).replace(/\n/g, '%0A')}>${title}`;
 }
 
 export type { Root, RootContent };

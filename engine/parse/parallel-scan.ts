@@ -1,15 +1,11 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { Heading } from '../model/runbook.js';
-import type { SectionScan } from './section-scan.js';
+import type { ChunkScan } from './scan-chunk.js';
 import type { Chunk } from './source.js';
 
-/** What parsing one chunk yields, without its tree (trees are parsed again when read). */
-export interface ChunkScan {
-  readonly empty: boolean;
-  readonly heading?: Heading;
-  readonly scan: SectionScan;
-}
+const WORKER = new URL('./parse-worker.js', import.meta.url);
 
 /** Below this many sections, starting workers costs more than it saves. */
 const MIN_CHUNKS = 2000;
@@ -35,6 +31,8 @@ export interface WorkerRequest {
 export function scanChunksInParallel(chunks: readonly Chunk[], options: { file: string; source: string; scanHere: (chunk: Chunk) => ChunkScan }): ChunkScan[] | undefined {
   const workers = Math.min(availableParallelism() - 1, 3);
   if (workers < 1 || chunks.length < MIN_CHUNKS) return undefined;
+  // Run from TypeScript sources (tests) there is no compiled worker: a worker that cannot load would never raise its flag.
+  if (!existsSync(fileURLToPath(WORKER))) return undefined;
   const per = Math.ceil(chunks.length / (workers + 1));
   const batches = Array.from({ length: workers + 1 }, (_, i) => chunks.slice(i * per, (i + 1) * per));
   const started: { worker: Worker; port: MessagePort; flag: Int32Array; batch: readonly Chunk[] }[] = [];
@@ -43,7 +41,7 @@ export function scanChunksInParallel(chunks: readonly Chunk[], options: { file: 
       const { port1, port2 } = new MessageChannel();
       const flag = new SharedArrayBuffer(4);
       const request: WorkerRequest = { chunks: batch, file: options.file, source: options.source, port: port2 as unknown as MessagePort, flag };
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: request, transferList: [port2] });
+      const worker = new Worker(WORKER, { workerData: request, transferList: [port2] });
       worker.unref();
       started.push({ worker, port: port1 as unknown as MessagePort, flag: new Int32Array(flag), batch });
     }
@@ -55,7 +53,8 @@ export function scanChunksInParallel(chunks: readonly Chunk[], options: { file: 
   for (const s of started) {
     const answered = Atomics.wait(s.flag, 0, 0, WAIT_MS) !== 'timed-out' || Atomics.load(s.flag, 0) !== 0;
     const message = answered ? (receiveMessageOnPort(s.port as never)?.message as { scans?: ChunkScan[] } | undefined) : undefined;
-    results.push(...(message?.scans ?? s.batch.map(options.scanHere)));
+    // A loop, not push(...): a huge runbook has more chunks than a call can take arguments.
+    for (const scan of message?.scans ?? s.batch.map(options.scanHere)) results.push(scan);
     (s.port as unknown as { close(): void }).close();
     void s.worker.terminate();
   }

@@ -9,10 +9,10 @@ import type { Database, DirectiveUse, Heading, Host, Param, Runbook, Section, Se
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { buildGraph } from './graph.js';
 import { parseChunk } from './markdown.js';
-import { scanChunksInParallel, type ChunkScan } from './parallel-scan.js';
-import { scanChunk } from './scan-chunk.js';
+import { scanChunksInParallel } from './parallel-scan.js';
+import { scanChunk, type ChunkScan } from './scan-chunk.js';
 import type { SectionScan } from './section-scan.js';
-import { cutSections, normalizeSource, type Chunk } from './source.js';
+import { cutSections, joinChunks, normalizeSource, type Chunk } from './source.js';
 
 export interface ParseOptions {
   /** Reads a file as UTF-8. @default fs.readFileSync */
@@ -37,6 +37,8 @@ interface SectionInit {
   readonly heading?: Heading;
   readonly file: string;
   readonly startLine: number;
+  /** The section's root-level nodes in its chunk's tree: [from, to). */
+  readonly nodes: readonly [number, number];
   readonly markdown: string;
   readonly chunk: Chunk;
 }
@@ -95,7 +97,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
   for (const s of sections) {
     sentinels.push(...s.scan.sentinels);
     directives.push(...s.scan.directives);
-    diagnostics.push(...s.scan.diagnostics);
+    for (const d of s.scan.diagnostics) diagnostics.push(d);
   }
   for (const [i, s] of sentinels.entries()) {
     const first = sentinels.findIndex((o) => o.name === s.name);
@@ -132,20 +134,66 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
     if (yaml && yaml.type === 'yaml') {
       const parsed = parseFrontMatter(yaml.value, file, head.lineOffset + 2);
       frontMatter = parsed.frontMatter;
-      diagnostics.push(...parsed.diagnostics);
+      for (const d of parsed.diagnostics) diagnostics.push(d);
+    }
+  } else {
+    const dots = unclosedFrontMatter(source);
+    if (dots) diagnostics.push(diagnostic({ file, line: dots, column: 1 }, 'error', 'front-matter', 'the front matter is closed by "..." here: runbook, like GitHub, reads front matter only between two "---" lines, so this is read as text; close it with "---"'));
+  }
+  const lines = source.split('\n');
+  for (const { chunk, scan } of scanAll(chunks, file, source)) {
+    for (const piece of scan.pieces) {
+      // Blank lines between the front matter and the first heading are not a section.
+      if (piece.empty) continue;
+      const { heading } = piece;
+      if (heading?.depth === 1 && firstH1 === undefined) firstH1 = heading.text;
+      const markdown = lines.slice(piece.startLine, piece.endLine).join('\n') + (piece.endLine < lines.length ? '\n' : '');
+      sections.push({ section: { ...(heading ? { heading } : {}), file, startLine: piece.startLine + 1, nodes: piece.nodes, markdown, chunk }, scan: piece.scan });
     }
   }
-  const scanHere = (chunk: Chunk): ChunkScan => scanChunk(chunk, file, source);
-  const scans = scanChunksInParallel(chunks, { file, source, scanHere }) ?? chunks.map(scanHere);
-  chunks.forEach((chunk, i) => {
-    const result = scans[i];
-    // Blank lines between the front matter and the first heading are not a section.
-    if (!result || result.empty) return;
-    const { heading } = result;
-    if (heading?.depth === 1 && firstH1 === undefined) firstH1 = heading.text;
-    sections.push({ section: { ...(heading ? { heading } : {}), file, startLine: chunk.lineOffset + 1, markdown: chunk.text, chunk }, scan: result.scan });
-  });
   return firstH1 === undefined ? { frontMatter, sections } : { frontMatter, firstH1, sections };
+}
+
+/**
+ * Parses every chunk (on several cores when the runbook is large), joins a
+ * chunk whose last block runs on into the next one (an unclosed fence, an
+ * HTML block) with its neighbours until it closes, and parses again, with
+ * the document's link reference definitions, the chunks that use a label
+ * defined in another chunk: the result is what one whole-document parse
+ * gives, at the cost of parsing chunk by chunk.
+ */
+function scanAll(initial: Chunk[], file: string, source: string): { chunk: Chunk; scan: ChunkScan }[] {
+  const scanHere = (chunk: Chunk): ChunkScan => scanChunk(chunk, file, source, chunk.next);
+  const first = scanChunksInParallel(initial, { file, source, scanHere }) ?? initial.map(scanHere);
+  const done: { chunk: Chunk; scan: ChunkScan }[] = [];
+  for (let i = 0; i < initial.length; i++) {
+    let chunk = initial[i] as Chunk;
+    let scan = first[i] as ChunkScan;
+    // Join the next 1, 2, 4, … chunks: an unclosed block at the top of a long file costs a few parses of it, not one per chunk.
+    for (let take = 1; scan.swallows && i + 1 < initial.length; take *= 2) {
+      for (let k = 0; k < take && i + 1 < initial.length; k++) chunk = joinChunks(chunk, initial[++i] as Chunk);
+      scan = scanHere(chunk);
+    }
+    done.push({ chunk, scan });
+  }
+  const definitions = done.flatMap((d) => d.scan.definitions);
+  if (definitions.length === 0 || done.length < 2) return done;
+  return done.map((d) => {
+    const own = new Set(d.scan.definitions.map((x) => x.markdown));
+    const text = d.chunk.text.toLowerCase();
+    const foreign = definitions.filter((x) => !own.has(x.markdown));
+    if (!text.includes(']') || !foreign.some((x) => text.includes(x.label))) return d;
+    const chunk: Chunk = { ...d.chunk, prefix: `${foreign.map((x) => x.markdown).join('\n')}\n\n` };
+    return { chunk, scan: scanHere(chunk) };
+  });
+}
+
+/** The line (1-based) of a `...` that an author meant to close the front matter with, when no `---` does. */
+function unclosedFrontMatter(source: string): number | undefined {
+  if (!/^---[ \t]*\n/.test(source)) return undefined;
+  const lines = source.split('\n');
+  const dots = lines.findIndex((l, i) => i > 0 && /^\.\.\.[ \t]*$/.test(l));
+  return dots > 0 ? dots + 1 : undefined;
 }
 
 interface IncludeCtx {
@@ -200,7 +248,7 @@ function expandIncludes(sections: readonly RawSection[], ctx: IncludeCtx): RawSe
       ctx.files.push(displayed);
       const parsed = parseFile(text, displayed, ctx.diagnostics);
       ctx.merge(parsed.frontMatter);
-      out.push(...expandIncludes(parsed.sections, { ...ctx, stack: [...ctx.stack, real] }));
+      for (const included of expandIncludes(parsed.sections, { ...ctx, stack: [...ctx.stack, real] })) out.push(included);
     }
   }
   return out;
@@ -240,7 +288,7 @@ function buildSteps(raws: readonly RawSection[], runbookTitle: string, diagnosti
     context = [];
   }
   const graph = buildGraph(pending);
-  diagnostics.push(...graph.diagnostics);
+  for (const d of graph.diagnostics) diagnostics.push(d);
   const steps: Step[] = pending.map((step, index) => ({ ...step, index, needs: graph.needs[index] ?? [] }));
   return { sections, steps, order: graph.order.map((i) => steps[i]?.id ?? '') };
 }
@@ -260,7 +308,14 @@ function makeSection(init: SectionInit, stepId?: string): Section {
     markdown: init.markdown,
     ...(stepId !== undefined ? { stepId } : {}),
   };
-  return Object.defineProperty(section, 'tree', { enumerable: true, get: () => (tree ??= parseChunk(init.chunk)) }) as Section;
+  return Object.defineProperty(section, 'tree', { enumerable: true, get: () => (tree ??= sectionTree(init)) }) as Section;
+}
+
+/** The section's part of its chunk's tree (parsing the chunk again gives the same nodes). */
+function sectionTree(init: SectionInit): Root {
+  const tree = parseChunk(init.chunk);
+  tree.children = tree.children.slice(init.nodes[0], init.nodes[1]);
+  return tree;
 }
 
 function mergeByName<T extends { name: string; at: SourceLocation }>(into: T[], from: readonly T[], what: string, diagnostics: Diagnostic[], same: (a: T, b: T) => boolean): void {

@@ -1,17 +1,110 @@
-import type { Heading as MdHeading } from 'mdast';
+import type { Definition, Heading as MdHeading, Nodes, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Heading } from '../model/runbook.js';
-import { parseChunk } from './markdown.js';
-import type { ChunkScan } from './parallel-scan.js';
-import { scanSection } from './section-scan.js';
+import { lineCountOf } from './lines.js';
+import { definitionMarkdown, parseChunk } from './markdown.js';
+import { scanSection, type SectionScan } from './section-scan.js';
 import type { Chunk } from './source.js';
 
-/** Parses one section chunk and keeps what the model needs of it: its heading and what it holds. */
-export function scanChunk(chunk: Chunk, file: string, source: string): ChunkScan {
+/** One section of a chunk: from a root-level heading (or the chunk's start) to the next. */
+export interface PieceScan {
+  readonly heading?: Heading;
+  /** 0-based document lines [start, end) of the section. */
+  readonly startLine: number;
+  readonly endLine: number;
+  /** The section's root-level nodes in the chunk's tree: [from, to). */
+  readonly nodes: readonly [number, number];
+  /** The section holds no node at all (blank lines before the first heading). */
+  readonly empty: boolean;
+  readonly scan: SectionScan;
+}
+
+/** What parsing one chunk yields, without its tree (trees are parsed again when read). */
+export interface ChunkScan {
+  readonly pieces: PieceScan[];
+  /**
+   * The chunk's last block would take in the line after the chunk (an
+   * unclosed fence, an HTML block, a `:::` container): the chunk does not
+   * parse alone as in the whole document and must be joined with the next.
+   */
+  readonly swallows: boolean;
+  /** Link reference definitions the chunk holds, as Markdown, and their labels (normalised). */
+  readonly definitions: readonly { readonly label: string; readonly markdown: string }[];
+}
+
+/**
+ * Parses one chunk, cuts it into sections at its root-level headings (ATX
+ * and setext, as CommonMark reads them) and keeps what the model needs.
+ * `next` is the document's line right after the chunk, if any.
+ */
+export function scanChunk(chunk: Chunk, file: string, source: string, next?: string): ChunkScan {
   const tree = parseChunk(chunk);
-  const first = tree.children[0];
-  const heading = first?.type === 'heading' ? readHeading(first, file) : undefined;
-  return { empty: tree.children.length === 0, ...(heading ? { heading } : {}), scan: scanSection(tree, file, source) };
+  const endLine = chunk.lineOffset + lineCountOf(chunk.text);
+  const pieces: PieceScan[] = [];
+  let start = chunk.lineOffset;
+  let from = 0;
+  let nodes: RootContent[] = [];
+  let heading: MdHeading | undefined;
+  const flush = (end: number, to: number): void => {
+    if (heading === undefined && nodes.length === 0 && start === end) return;
+    const root: Root = { type: 'root', children: nodes };
+    pieces.push({ ...(heading ? { heading: readHeading(heading, file) } : {}), startLine: start, endLine: end, nodes: [from, to], empty: nodes.length === 0, scan: scanSection(root, file, source) });
+  };
+  tree.children.forEach((node, index) => {
+    if (node.type === 'heading') {
+      const line = (node.position?.start.line ?? 1) - 1;
+      flush(Math.max(line, start), index);
+      start = Math.max(line, start);
+      from = index;
+      heading = node;
+      nodes = [node];
+    } else if (node.type === 'yaml') {
+      from = index + 1;
+    } else {
+      nodes.push(node);
+    }
+  });
+  flush(endLine, tree.children.length);
+  return { pieces, swallows: next !== undefined && tailSwallows(tree, chunk, next), definitions: chunk.text.includes(']:') ? definitionsOf(tree) : [] };
+}
+
+/** Block types that a line holding an ATX heading with no indentation always closes or interrupts, and that end the same whatever comes next. */
+const CLOSED_BY_HEADING = new Set(['heading', 'paragraph', 'thematicBreak', 'definition', 'leafDirective', 'yaml']);
+/** Containers whose last child can end differently at the end of the input than before a heading (a fence left open in a list item keeps its trailing blank lines). */
+const CONTAINERS = new Set(['list', 'blockquote']);
+const OPENS_SOMETHING = /`{3}|~{3}|<|:{3}/;
+
+/**
+ * Whether the chunk's last block would take in `next` (the line after the
+ * chunk, an ATX heading with no indentation), or end differently before it
+ * than at the end of the chunk: decided by parsing that block again with the
+ * line after it, so CommonMark's own rules decide, not ours.
+ */
+function tailSwallows(tree: Root, chunk: Chunk, next: string): boolean {
+  const last = tree.children.at(-1);
+  if (!last || CLOSED_BY_HEADING.has(last.type)) return false;
+  const startLine = (last.position?.start.line ?? 1) - 1 - chunk.lineOffset;
+  let at = 0;
+  for (let i = 0; i < startLine; i++) at = chunk.text.indexOf('\n', at) + 1;
+  const tail = chunk.text.slice(at);
+  if (CONTAINERS.has(last.type) && !OPENS_SOMETHING.test(tail)) return false;
+  const alone = parseChunk({ lineOffset: 0, charOffset: 0, text: tail, frontMatter: false });
+  const probe = parseChunk({ lineOffset: 0, charOffset: 0, text: `${tail}${tail.endsWith('\n') ? '' : '\n'}${next}\n`, frontMatter: false });
+  const end = probe.children.pop();
+  if (!(end?.type === 'heading' && end.position?.start.line === lineCountOf(tail) + 1)) return true;
+  return withoutPositions(alone.children) !== withoutPositions(probe.children);
+}
+
+const withoutPositions = (nodes: readonly Nodes[]): string => JSON.stringify(nodes, (key, value: unknown) => (key === 'position' ? undefined : value));
+
+function definitionsOf(tree: Root): { label: string; markdown: string }[] {
+  const found: { label: string; markdown: string }[] = [];
+  const walk = (node: Nodes): void => {
+    if (node.type === 'definition') found.push({ label: (node.label ?? node.identifier).toLowerCase(), markdown: definitionMarkdown(node as Definition) });
+    else if ('children' in node) for (const child of node.children as Nodes[]) walk(child);
+  };
+  walk(tree);
+  return found;
 }
 
 export function readHeading(node: MdHeading, file: string): Heading {

@@ -1,11 +1,17 @@
 /**
- * Cuts a Markdown document into chunks at headings, without parsing it.
+ * Cuts a Markdown document into chunks that parse alone exactly as they parse
+ * in the whole document, without parsing it.
  *
- * micromark's document parser is superlinear on files with many lists, so the
- * parser works one section at a time. A cut is made before every ATX or setext
- * heading that is not inside a fenced code block, an HTML comment or a
- * `:::` container directive; each chunk starts at a line start, so columns
- * stay right and only lines and offsets need shifting back.
+ * micromark's document parser is superlinear on large files with lists (see
+ * docs/decisions.md), so the parser works one chunk at a time. A chunk starts
+ * before a line that is an ATX heading with no indentation (`## Title`): such
+ * a line closes every list, quote and paragraph before it, so the chunks
+ * parse alone as in the whole document unless the block just before it
+ * swallows it (an unclosed fence, an HTML block, a `:::` container). The scan
+ * here skips the obvious cases of those; whether a cut is really safe is
+ * decided after parsing, by `tailSwallows` in scan-chunk.ts, and a chunk that
+ * fails is merged with the next one. This scan only has to be fast; it never
+ * decides what the document means.
  */
 
 export interface Chunk {
@@ -16,6 +22,14 @@ export interface Chunk {
   readonly text: string;
   /** The chunk is the YAML front matter block (`---` … `---`). */
   readonly frontMatter: boolean;
+  /**
+   * Link reference definitions from other chunks, as Markdown, parsed before
+   * the chunk's text so that `[foo]` resolves as in the whole document; the
+   * nodes it yields are dropped.
+   */
+  readonly prefix?: string;
+  /** The document's line right after the chunk (the next chunk's heading), if any. */
+  readonly next?: string;
 }
 
 /** Strips a BOM and turns CRLF and lone CR into LF; line and column numbers are unchanged by this. */
@@ -24,127 +38,104 @@ export function normalizeSource(text: string): string {
   return noBom.includes('\r') ? noBom.replace(/\r\n?/g, '\n') : noBom;
 }
 
-const ATX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-const SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
-const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const CUT = /^#{1,6}(?:[ \t]|$)/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const CONTAINER_OPEN = /^ {0,3}(:{3,})[ \t]*[A-Za-z]/;
 const CONTAINER_CLOSE = /^ {0,3}(:{3,})[ \t]*$/;
-const HTML_COMMENT_OPEN = /^ {0,3}<!--/;
-const HTML_RAW_OPEN = /^ {0,3}<(script|pre|style|textarea)(?:[ \t>]|$)/i;
 const BLANK = /^[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-/** Lines that cannot be the text of a setext heading when they start a paragraph run. */
-const NOT_PARAGRAPH = /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|^ {0,3}>|^ {0,3}(?:`{3,}|~{3,})|^ {4}/;
+/** HTML blocks 1–5 of CommonMark 4.6 and the text that ends each. */
+const HTML_ENDS: readonly [RegExp, RegExp][] = [
+  [/^ {0,3}<(?:script|pre|style|textarea)(?:[ \t>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
+  [/^ {0,3}<!--/, /-->/],
+  [/^ {0,3}<\?/, /\?>/],
+  [/^ {0,3}<![A-Za-z]/, />/],
+  [/^ {0,3}<!\[CDATA\[/, /\]\]>/],
+];
+/** HTML blocks 6 and 7 (roughly): they end at a blank line. */
+const HTML_UNTIL_BLANK = /^ {0,3}<\/?[A-Za-z]/;
+const FRONT_MATTER_FENCE = /^---[ \t]*$/;
 
-/** Splits `text` (already normalised) into the front matter and one chunk per section. */
+/** Where the YAML front matter ends (the index of its closing `---` line), as remark-frontmatter reads it; -1 when there is none. */
+export function frontMatterEnd(lines: readonly string[]): number {
+  if (lines.length < 2 || !FRONT_MATTER_FENCE.test(lines[0] ?? '')) return -1;
+  for (let i = 1; i < lines.length; i++) if (FRONT_MATTER_FENCE.test(lines[i] ?? '')) return i;
+  return -1;
+}
+
+/** Splits `text` (already normalised) into the front matter and chunks that each start at a heading. */
 export function cutSections(text: string): Chunk[] {
   const lines = text.split('\n');
-  const starts: number[] = [];
-  let offset = 0;
-  for (const line of lines) {
-    starts.push(offset);
-    offset += line.length + 1;
-  }
-
   const cuts: number[] = [0];
-  let first = 0;
-  let frontMatterEnd = -1;
-  if (lines[0] !== undefined && /^---[ \t]*$/.test(lines[0])) {
-    for (let i = 1; i < lines.length; i++) {
-      if (/^(?:---|\.\.\.)[ \t]*$/.test(lines[i] ?? '')) {
-        frontMatterEnd = i;
-        break;
-      }
-    }
-    if (frontMatterEnd > 0) {
-      first = frontMatterEnd + 1;
-      if (first < lines.length) cuts.push(first);
-    }
-  }
+  const fmEnd = frontMatterEnd(lines);
+  const first = fmEnd + 1;
+  if (first > 0 && first < lines.length) cuts.push(first);
 
   let fence: { char: string; length: number } | undefined;
   let htmlEnd: RegExp | undefined;
+  let htmlUntilBlank = false;
   let containers = 0;
-  let paragraphStart = -1;
-
   for (let i = first; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (fence) {
-      const m = FENCE.exec(line);
-      if (m && m[1] !== undefined && m[1][0] === fence.char && m[1].length >= fence.length && BLANK.test(m[2] ?? '')) {
-        fence = undefined;
-        paragraphStart = -1;
-      }
+      const m = FENCE_CLOSE.exec(line);
+      if (m?.[1] && m[1][0] === fence.char && m[1].length >= fence.length) fence = undefined;
       continue;
     }
     if (htmlEnd) {
       if (htmlEnd.test(line)) htmlEnd = undefined;
       continue;
     }
-    const fenceOpen = FENCE.exec(line);
-    if (fenceOpen && fenceOpen[1] !== undefined && !(fenceOpen[1][0] === '`' && (fenceOpen[2] ?? '').includes('`'))) {
-      fence = { char: fenceOpen[1][0] ?? '`', length: fenceOpen[1].length };
-      paragraphStart = -1;
+    if (htmlUntilBlank) {
+      if (BLANK.test(line)) htmlUntilBlank = false;
       continue;
     }
-    if (HTML_COMMENT_OPEN.test(line)) {
-      if (!line.includes('-->', line.indexOf('<!--') + 4)) htmlEnd = /-->/;
-      paragraphStart = -1;
+    if (CUT.test(line)) {
+      if (containers === 0 && i !== first) cuts.push(i);
       continue;
     }
-    const raw = HTML_RAW_OPEN.exec(line);
-    if (raw) {
-      const close = new RegExp(`</${raw[1] ?? ''}>`, 'i');
-      if (!close.test(line)) htmlEnd = close;
-      paragraphStart = -1;
+    const open = FENCE.exec(line);
+    if (open?.[1] && !(open[1][0] === '`' && (open[2] ?? '').includes('`'))) {
+      fence = { char: open[1][0] ?? '`', length: open[1].length };
       continue;
     }
-    if (CONTAINER_OPEN.test(line)) {
-      containers++;
-      paragraphStart = -1;
+    const html = HTML_ENDS.find(([start]) => start.test(line));
+    if (html) {
+      const after = line.replace(html[0], '');
+      if (!html[1].test(after)) htmlEnd = html[1];
       continue;
     }
-    if (containers > 0 && CONTAINER_CLOSE.test(line)) {
-      containers--;
-      paragraphStart = -1;
+    if (HTML_UNTIL_BLANK.test(line)) {
+      htmlUntilBlank = true;
       continue;
     }
-    if (BLANK.test(line)) {
-      paragraphStart = -1;
-      continue;
-    }
-    if (containers === 0) {
-      if (ATX.test(line)) {
-        if (i !== first) cuts.push(i);
-        paragraphStart = -1;
-        continue;
-      }
-      if (paragraphStart >= 0 && SETEXT.test(line)) {
-        if (paragraphStart !== first) cuts.push(paragraphStart);
-        paragraphStart = -1;
-        continue;
-      }
-    }
-    if (paragraphStart === -1) {
-      if (THEMATIC_BREAK.test(line)) continue;
-      // A run that starts with a list item or a quote: an underline below it is not a heading here.
-      paragraphStart = NOT_PARAGRAPH.test(line) ? -2 : i;
-    }
+    if (CONTAINER_OPEN.test(line)) containers++;
+    else if (containers > 0 && CONTAINER_CLOSE.test(line)) containers--;
   }
+  return chunksAt(text, lines, cuts, fmEnd);
+}
 
-  const unique = [...new Set(cuts)].sort((a, b) => a - b);
+function chunksAt(text: string, lines: readonly string[], cuts: readonly number[], fmEnd: number): Chunk[] {
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
   const chunks: Chunk[] = [];
-  for (let c = 0; c < unique.length; c++) {
-    const startLine = unique[c] ?? 0;
-    const endLine = unique[c + 1] ?? lines.length;
+  for (let c = 0; c < cuts.length; c++) {
+    const startLine = cuts[c] ?? 0;
+    const endLine = cuts[c + 1] ?? lines.length;
     const charStart = starts[startLine] ?? text.length;
     const charEnd = endLine < lines.length ? (starts[endLine] ?? text.length) : text.length;
-    chunks.push({
-      lineOffset: startLine,
-      charOffset: charStart,
-      text: text.slice(charStart, charEnd),
-      frontMatter: frontMatterEnd > 0 && startLine === 0,
-    });
+    const chunk: Chunk = { lineOffset: startLine, charOffset: charStart, text: text.slice(charStart, charEnd), frontMatter: fmEnd > 0 && startLine === 0 };
+    chunks.push(endLine < lines.length ? { ...chunk, next: lines[endLine] ?? '' } : chunk);
   }
   return chunks;
+}
+
+/** One chunk made of two neighbours (the first did not close before the second's first line). */
+export function joinChunks(a: Chunk, b: Chunk): Chunk {
+  const joined: Chunk = { lineOffset: a.lineOffset, charOffset: a.charOffset, text: a.text + b.text, frontMatter: a.frontMatter };
+  return b.next === undefined ? joined : { ...joined, next: b.next };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../../engine/parse/index.js';
 import { cutSections, normalizeSource } from '../../../engine/parse/source.js';
 
 const starts = (text: string): number[] => cutSections(text).map((c) => c.lineOffset + 1);
@@ -18,13 +19,9 @@ describe('cutSections', () => {
     expect(starts(text)).toEqual([1, 8]);
   });
 
-  it('cuts before setext headings at the start of their paragraph', () => {
-    const text = ['intro', '', 'Title', '=====', 'text', '', 'Sub', 'title', '---', 'more'].join('\n');
-    expect(starts(text)).toEqual([1, 3, 7]);
-  });
-
-  it('does not take a thematic break or a list underline for a setext heading', () => {
-    expect(starts(['# A', '', '---', '', '- item', '---', 'x'].join('\n'))).toEqual([1]);
+  it('cuts only before ATX headings with no indentation: setext and indented headings are found by the parse', () => {
+    const text = ['intro', '', 'Title', '=====', 'text', '', '  ## indented', '## B', 'more'].join('\n');
+    expect(starts(text)).toEqual([1, 8]);
   });
 
   it('keeps the front matter as its own chunk, with YAML comments not cut', () => {
@@ -49,5 +46,41 @@ describe('cutSections', () => {
 describe('normalizeSource', () => {
   it('turns CRLF and CR into LF and drops a BOM', () => {
     expect(normalizeSource('\ufeffa\r\nb\rc\n')).toBe('a\nb\nc\n');
+  });
+});
+
+describe('sections as CommonMark reads them (the chunks are joined when a block runs on)', () => {
+  const steps = (text: string): string[] => parseRunbook(text, { file: 'x.md' }).runbook.steps.map((s) => `${s.id}:${s.actions.map((a) => a.at.line).join(',')}`);
+
+  it('a fence opened on a list item marker line stays one block; its # lines are not headings', () => {
+    expect(steps(['## A', '- ```sh', '  # comment', '  echo a', '  ```', '', '```', '## Not a step', '```sh', 'echo no', '```'].join('\n'))).toEqual(['a:2']);
+  });
+
+  it('a fence closed only by a line indented four spaces runs on, and so does an HTML block', () => {
+    expect(steps(['## A', '```sh', 'echo a', '```', '```text', '    ```', '## Inside', '```sh', 'echo no', '```'].join('\n'))).toEqual(['a:2']);
+    expect(steps(['## A', '```sh', 'echo a', '```', '<div>', '## Inside', '```sh', 'echo no', '```', '', '## B', '```sh', 'echo b', '```'].join('\n'))).toEqual(['a:2', 'b:12']);
+  });
+
+  it('setext headings start sections', () => {
+    expect(steps(['A', '=', '```sh', 'echo a', '```', 'B', '-', '```sh', 'echo b', '```'].join('\n'))).toEqual(['a:3', 'b:8']);
+  });
+
+  it('an unclosed fence at the top of a long file swallows the rest, in time linear in its size', () => {
+    const body = Array.from({ length: 4000 }, (_, i) => `## S${i}\n\n\`\`\`sh\necho ${i}\n\`\`\`\n`).join('\n');
+    const start = performance.now();
+    expect(steps(`## Top\n\n~~~sh\necho top\n\n${body}`)).toEqual(['top:3']);
+    expect(performance.now() - start).toBeLessThan(20_000);
+  });
+
+  it('link reference definitions apply across the whole document', () => {
+    const { runbook } = parseRunbook(['## See [docs]', '', '```sh', 'true', '```', '', '## Later', '', '[docs]: https://example.com', ''].join('\n'), { file: 'x.md' });
+    const heading = runbook.sections[0]?.tree.children[0];
+    expect(heading?.type === 'heading' && heading.children.some((c) => c.type === 'linkReference')).toBe(true);
+    expect(runbook.steps[0]?.id).toBe('see-docs');
+  });
+
+  it('front matter closed by ... is an error, not silently dropped', () => {
+    const { diagnostics } = parseRunbook(['---', 'title: x', '...', '# H', '```sh', 'true', '```'].join('\n'), { file: 'x.md' });
+    expect(diagnostics.map((d) => `${d.line}:${d.rule}`)).toContain('3:front-matter');
   });
 });
