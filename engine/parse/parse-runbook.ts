@@ -9,6 +9,7 @@ import type { Database, DirectiveUse, Heading, Host, Param, Runbook, Section, Se
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { buildGraph } from './graph.js';
 import { parseChunk } from './markdown.js';
+import { nestingProblem } from './nesting.js';
 import { scanChunksInParallel } from './parallel-scan.js';
 import { scanChunk, type ChunkScan } from './scan-chunk.js';
 import type { SectionScan } from './section-scan.js';
@@ -127,6 +128,11 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
   let frontMatter: FrontMatter = { params: [], databases: [], hosts: [], refs: [] };
   let firstH1: string | undefined;
   const sections: RawSection[] = [];
+  const tooDeep = nestingProblem(source, file);
+  if (tooDeep) {
+    diagnostics.push(tooDeep);
+    return { frontMatter, sections };
+  }
   const chunks = cutSections(source);
   const head = chunks[0]?.frontMatter ? chunks.shift() : undefined;
   if (head) {
