@@ -31,7 +31,7 @@ export function nestingProblem(source: string, file: string): Diagnostic | undef
     start = end < 0 ? source.length + 1 : end + 1;
     const open = FENCE.exec(text);
     if (fence !== undefined) {
-      if (open?.[1]?.[0] === fence[0] && (open[1]?.length ?? 0) >= fence.length) fence = undefined;
+      if (open?.[1] !== undefined && open[1][0] === fence[0] && open[1].length >= fence.length) fence = undefined;
       continue;
     }
     if (open?.[1]) {
