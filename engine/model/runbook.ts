@@ -125,6 +125,12 @@ export interface Runbook {
   readonly refs: readonly VarRef[];
   /** Directives the parser saw but does not execute, kept for lint and the renderers. */
   readonly directives: readonly DirectiveUse[];
+  /**
+   * The document's link reference definitions as Markdown (`[label]: <url> "title"`):
+   * they apply across the whole document, so a renderer that parses one
+   * section alone parses them with it.
+   */
+  readonly definitions: readonly string[];
 }
 
 /** A directive met in the document, ours or not. */

@@ -46,6 +46,7 @@ interface SectionInit {
 
 interface FileParse {
   readonly frontMatter: FrontMatter;
+  readonly definitions: readonly string[];
   readonly firstH1?: string;
   readonly sections: RawSection[];
 }
@@ -119,6 +120,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
     files,
     refs,
     directives,
+    definitions: main.definitions,
   };
   return { runbook, diagnostics };
 }
@@ -131,7 +133,7 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
   const tooDeep = nestingProblem(source, file);
   if (tooDeep) {
     diagnostics.push(tooDeep);
-    return { frontMatter, sections };
+    return { frontMatter, sections, definitions: [] };
   }
   const chunks = cutSections(source);
   const head = chunks[0]?.frontMatter ? chunks.shift() : undefined;
@@ -147,7 +149,9 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
     if (dots) diagnostics.push(diagnostic({ file, line: dots, column: 1 }, 'error', 'front-matter', 'the front matter is closed by "..." here: runbook, like GitHub, reads front matter only between two "---" lines, so this is read as text; close it with "---"'));
   }
   const lines = source.split('\n');
-  for (const { chunk, scan } of scanAll(chunks, file, source)) {
+  const scanned = scanAll(chunks, file, source);
+  const definitions = scanned.flatMap((s) => s.scan.definitions.map((d) => d.markdown));
+  for (const { chunk, scan } of scanned) {
     for (const piece of scan.pieces) {
       // Blank lines between the front matter and the first heading are not a section.
       if (piece.empty) continue;
@@ -157,7 +161,7 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
       sections.push({ section: { ...(heading ? { heading } : {}), file, startLine: piece.startLine + 1, nodes: piece.nodes, markdown, chunk }, scan: piece.scan });
     }
   }
-  return firstH1 === undefined ? { frontMatter, sections } : { frontMatter, firstH1, sections };
+  return firstH1 === undefined ? { frontMatter, sections, definitions } : { frontMatter, firstH1, sections, definitions };
 }
 
 /**

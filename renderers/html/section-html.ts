@@ -32,7 +32,7 @@ export interface SectionOptions {
 export function renderSection(section: Section, o: SectionOptions): Element {
   const { model } = o;
   const step = section.stepId !== undefined ? model.steps.get(section.stepId) : undefined;
-  const tree = parseSectionMarkdown(section.markdown);
+  const tree = parseSectionMarkdown(section.markdown, { definitions: model.runbook.definitions });
   sanitizeTree(tree);
   maskTree(tree, model.masker.text);
   const ctx: DirectiveContext = { model, file: section.file, startLine: section.startLine, markdown: section.markdown, ...(step ? { step } : {}) };

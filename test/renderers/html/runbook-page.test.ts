@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isCodeAction } from '../../../engine/model/index.js';
 import { all, allRunbookFiles, conformance, renderFile, type Rendered } from './helpers.js';
 
@@ -151,5 +153,19 @@ describe('runbook pages: what each feature looks like', () => {
   it('keeps the intro heading as the page title when it is the title', () => {
     const r = renderFile(conformance('01-hello.md'));
     expect(all(r.document, 'h1').map((h) => h.textContent?.replace(/#$/, ''))).toEqual(['Hello runbook']);
+  });
+});
+
+describe('link reference definitions apply across the whole document', () => {
+  it('a reference in one section links to a definition written in another', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'runbook-refs-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'refs.md');
+    writeFileSync(file, ['# Refs', '', '## Upgrade', '', 'Read [the notes] first.', '', '```sh', 'true', '```', '', '## Links', '', '[the notes]: https://example.com/notes "Release notes"', ''].join('\n'));
+    const r = renderFile(file);
+    const link = all(r.document, 'a').find((a) => a.getAttribute('href') === 'https://example.com/notes');
+    expect(link?.textContent).toBe('the notes');
+    expect(link?.getAttribute('title')).toBe('Release notes');
+    expect(r.document.body.textContent).not.toContain('[the notes]');
   });
 });
