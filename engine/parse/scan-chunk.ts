@@ -71,7 +71,7 @@ export function scanChunk(chunk: Chunk, file: string, source: string, next?: str
 /** Block types that a line holding an ATX heading with no indentation always closes or interrupts, and that end the same whatever comes next. */
 const CLOSED_BY_HEADING = new Set(['heading', 'paragraph', 'thematicBreak', 'definition', 'leafDirective', 'yaml']);
 /** Containers whose last child can end differently at the end of the input than before a heading (a fence left open in a list item keeps its trailing blank lines). */
-const CONTAINERS = new Set(['list', 'blockquote']);
+const CONTAINERS = new Set(['list', 'blockquote', 'footnoteDefinition']);
 const OPENS_SOMETHING = /`{3}|~{3}|<|:{3}/;
 
 /**
@@ -87,12 +87,24 @@ function tailSwallows(tree: Root, chunk: Chunk, next: string): boolean {
   let at = 0;
   for (let i = 0; i < startLine; i++) at = chunk.text.indexOf('\n', at) + 1;
   const tail = chunk.text.slice(at);
-  if (CONTAINERS.has(last.type) && !OPENS_SOMETHING.test(tail)) return false;
-  const alone = parseChunk({ lineOffset: 0, charOffset: 0, text: tail, frontMatter: false });
+  const container = CONTAINERS.has(last.type);
+  if (container && !OPENS_SOMETHING.test(tail)) return false;
+  if (last.type === 'code' && closedFence(tail)) return false;
   const probe = parseChunk({ lineOffset: 0, charOffset: 0, text: `${tail}${tail.endsWith('\n') ? '' : '\n'}${next}\n`, frontMatter: false });
   const end = probe.children.pop();
   if (!(end?.type === 'heading' && end.position?.start.line === lineCountOf(tail) + 1)) return true;
+  // Only a container can end differently without taking the line in (a fence left open in a list item).
+  if (!container) return false;
+  const alone = parseChunk({ lineOffset: 0, charOffset: 0, text: tail, frontMatter: false });
   return withoutPositions(alone.children) !== withoutPositions(probe.children);
+}
+
+/** A root-level fenced block whose last line closes it (CommonMark 4.5: same character, at least as long, up to three spaces before, nothing after). */
+function closedFence(tail: string): boolean {
+  const lines = tail.replace(/\n+$/, '').split('\n');
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0] ?? '')?.[1];
+  const close = lines.length > 1 ? /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines.at(-1) ?? '')?.[1] : undefined;
+  return open !== undefined && close !== undefined && close[0] === open[0] && close.length >= open.length;
 }
 
 const withoutPositions = (nodes: readonly Nodes[]): string => JSON.stringify(nodes, (key, value: unknown) => (key === 'position' ? undefined : value));
