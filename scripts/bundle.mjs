@@ -2,11 +2,7 @@
 // chunks beside it. Loading one file instead of some 400 small modules is
 // most of a command's start-up time; dynamic imports stay separate chunks, so
 // the terminal UI and the WASM Postgres parser still load only when needed.
-import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-
-// Chunks are named by hash: remove the previous build's, or a stale one could be loaded by a stale entry.
-for (const f of readdirSync('dist')) if (/^chunk-.*\.js$/.test(f)) rmSync(`dist/${f}`);
 
 await build({
   entryPoints: {
