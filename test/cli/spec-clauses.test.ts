@@ -1,0 +1,89 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { md } from '../helpers/parse.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** Clauses of SPEC v2 that docs/conformance.md listed as gaps, proven through the built CLI. */
+
+function journal(dir: string): Record<string, unknown>[] {
+  const runs = path.join(dir, '.runbook', 'runs');
+  const [id] = readdirSync(runs).sort().reverse();
+  return readFileSync(path.join(runs, id ?? '', 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('--yes stops at every gate; --yes=all answers it and says so (SPEC 1.4)', () => {
+  const gates: [string, string[]][] = [
+    ['a confirm block', ['```sh {confirm}', 'touch ran', '```']],
+    ['a yes/no gate', ['::confirm{prompt="Is traffic stopped?"}', '```sh', 'touch ran', '```']],
+    ['a manual step', ['::manual[Stop the application servers]', '```sh', 'touch ran', '```']],
+  ];
+  it.each(gates)('%s stops a --yes run (exit 1, resumable) before its block runs', async (_name, body) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'r.md'), md('## First', '```sh', 'touch first', '```', '## Gated', ...body));
+    const r = await cli(['run', 'r.md', '--yes'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(existsSync(path.join(dir, 'first'))).toBe(true);
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/runbook resume/);
+  });
+
+  it.each(gates)('%s is answered by --yes=all, and the journal records that it was answered automatically', async (_name, body) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'r.md'), md('## Gated', ...body));
+    const r = await cli(['run', 'r.md', '--yes=all'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+    expect(journal(dir).filter((e) => e['type'] === 'gate').map((e) => e['by'])).toEqual(['auto']);
+  });
+});
+
+describe('the engine never rewrites code (SPEC 1.1, 1.3)', () => {
+  it('${name} inside a shell block, sh= and a console block is left to the shell; a hostile value stays data', async () => {
+    const dir = tempDir();
+    const hostile = '$(touch pwned)`touch pwned2`; touch pwned3';
+    writeFileSync(
+      path.join(dir, 'r.md'),
+      md(
+        '---',
+        'params:',
+        '  target: { default: x }',
+        '---',
+        '## Shell',
+        '```sh',
+        'printf "%s\\n" "${target}" > seen',
+        "printf '%s\\n' '${target}' > literal",
+        '```',
+        '::check{sh=\'cat seen\' expect="${target}"}',
+        '## Console',
+        '```console',
+        "$ printf '%s\\n' '${target}'",
+        '${target}',
+        '```',
+      ),
+    );
+    const r = await cli(['run', 'r.md', '--yes', '--set', `target=${hostile}`], { cwd: dir });
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(readFileSync(path.join(dir, 'seen'), 'utf8')).toBe(`${hostile}\n`);
+    // Single quotes in the code: the shell leaves ${target} alone, so the engine must have too.
+    expect(readFileSync(path.join(dir, 'literal'), 'utf8')).toBe('${target}\n');
+    for (const f of ['pwned', 'pwned2', 'pwned3']) expect(existsSync(path.join(dir, f))).toBe(false);
+  });
+});
+
+describe('sentinels are fresh per run (SPEC 1.4)', () => {
+  it('two runs of the same runbook get different tokens', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'r.md'), md('::sentinel{#token}', '## Write', '```sh', 'echo "$token" >> tokens', '```', '::check{sh=\'tail -n 1 tokens\' expect="${token}"}'));
+    expect((await cli(['run', 'r.md', '--yes'], { cwd: dir })).code).toBe(0);
+    expect((await cli(['run', 'r.md', '--yes'], { cwd: dir })).code).toBe(0);
+    const tokens = readFileSync(path.join(dir, 'tokens'), 'utf8').trim().split('\n');
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+    expect(tokens[0]?.length ?? 0).toBeGreaterThanOrEqual(12);
+  });
+});
