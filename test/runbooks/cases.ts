@@ -197,4 +197,29 @@ export const MUTATIONS: readonly Mutation[] = [
     failsAt: 'grant-read-access-on-every-table-generated',
     mutate: (t) => replaceOnce(t, '\n\\gexec\n', ';\n'),
   },
+  // runbooks/ (issue 19: the seeds' own backup tools)
+  {
+    file: 'runbooks/pgbackrest-backup-and-restore-drill.md',
+    breaks: 'archive_command silently drops every segment after the incremental backup',
+    failsAt: 'prove-the-restore',
+    slowSeconds: 45,
+    mutate: (t) =>
+      insertBeforeHeading(
+        t,
+        'Write after the last backup',
+        "## archive_command is swapped for one that drops every segment\n\n```sql {db=primary}\nALTER SYSTEM SET archive_command = 'true';\nSELECT pg_reload_conf();\n```",
+      ),
+  },
+  {
+    file: 'runbooks/point-in-time-recovery.md',
+    breaks: 'the recovery target is taken after the bad DELETE',
+    failsAt: 'prove-the-copy-stopped-just-before-the-bad-delete',
+    slowSeconds: 20,
+    mutate: (t) =>
+      insertBeforeHeading(
+        t,
+        'The application goes on writing',
+        '## The target is read off the wrong log line, after the DELETE\n\n```sql {db=app capture=target_time}\nSELECT clock_timestamp()::text;\n```',
+      ),
+  },
 ];
