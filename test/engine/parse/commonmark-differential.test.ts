@@ -97,7 +97,7 @@ describe('sections, headings and code blocks are those of a whole-document Commo
     }
     console.log(`commonmark differential: ${docs.length} documents compared, ${failures.length} differ`);
     expect(failures).toEqual([]);
-  });
+  }, 600_000);
 
   it('agrees with micromark + GFM on the sections and the fenced blocks, as GitHub shows them', () => {
     const failures: string[] = [];
@@ -108,7 +108,7 @@ describe('sections, headings and code blocks are those of a whole-document Commo
     }
     console.log(`gfm differential: ${docs.length} documents compared, ${failures.length} differ`);
     expect(failures).toEqual([]);
-  });
+  }, 600_000);
 
   it('prints the minimal document that shows a difference', () => {
     // A stand-in for a parser bug: the comparison sees a code block the other side lacks.
