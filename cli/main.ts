@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+// Only the wording: the journal itself loads with the commands that use it.
+import { fsProblem } from '../engine/journal/fs-problem.js';
 import { formatDiagnostic, RunbookError } from '../engine/model/index.js';
 import { collect, collectRaw, normalizeArgv } from './flags.js';
 import { processIo, writeLine, type Io } from './io.js';
@@ -74,6 +76,7 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'))
     .option('--max-warnings <n>', 'fail when there are more warnings than this', (v) => Number.parseInt(v, 10))
     .option('--no-shellcheck', 'do not run shellcheck even when it is installed')
+    .option('--fix', 'apply the safe fixes in place (a pasted session into a console block, …) and print what changed')
     .action((paths: string[], flags: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/lint.js')).lintCommand(paths, flags, io)),
     );
@@ -106,6 +109,16 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
   ).action((file: string, flags: Record<string, unknown>) =>
     run(async (io) => (await import('./commands/rehearse.js')).rehearseCommand(file, flags, io)),
   );
+
+  program
+    .command('preflight')
+    .description('the night-before check: every database, host, program and privilege the runbook needs, and its read-only checks; changes nothing')
+    .argument('<file>', 'the runbook')
+    .option('--json', 'print the probes as JSON')
+    .option('--set <name=value>', 'set a param (repeatable)', collectRaw)
+    .action((file: string, flags: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/preflight.js')).preflightCommand(file, flags, io)),
+    );
 
   program
     .command('report')
@@ -161,6 +174,13 @@ function report(error: unknown, io: Io): number {
         break;
     }
   }
+  const fsError = fileSystemProblem(error);
+  if (fsError) {
+    // A file or folder the operator named or owns (an --out path, a state dir): theirs to fix, not a bug.
+    writeLine(io.stderr, `runbook: ${fsError}`);
+    if (io.env['RUNBOOK_DEBUG']) writeLine(io.stderr, (error as Error).stack ?? '');
+    return EXIT.failed;
+  }
   const err = error as Error;
   writeLine(io.stderr, `runbook: internal error: ${err?.message ?? String(error)}`);
   if (io.env['RUNBOOK_DEBUG']) writeLine(io.stderr, err?.stack ?? '');
@@ -168,7 +188,19 @@ function report(error: unknown, io: Io): number {
   return EXIT.failed;
 }
 
+const SYSCALL_WORDS: Readonly<Record<string, string>> = { mkdir: 'create the folder', open: 'open', write: 'write', rename: 'rename', unlink: 'remove', rmdir: 'remove', scandir: 'list', read: 'read', copyfile: 'copy to', symlink: 'link', chmod: 'change the mode of', fsync: 'save' };
+
+/** `cannot create the folder /x/out: a part of the path is not a directory (ENOTDIR)`, for a Node file system error; else undefined. */
+function fileSystemProblem(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') return undefined;
+  return `cannot ${SYSCALL_WORDS[e.syscall] ?? e.syscall} ${fsProblem(e, e.path)}`;
+}
+
 /** The process entry point (see /cli.ts). */
 export async function start(): Promise<void> {
+  // Output into a closed pipe (`runbook lint … | head`) is no crash and no stack trace: what
+  // nobody reads is dropped. A run notices it too, and stops between steps (see run-session).
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   process.exitCode = await main(process.argv.slice(2), processIo());
 }

@@ -12,6 +12,7 @@ import { parseSets } from './flags.js';
 import { identity } from './identity.js';
 import { writeLine, type Io } from './io.js';
 import { startSandboxFor, type SandboxSession } from './sandbox-session.js';
+import { checkStateDir } from './state-dir.js';
 
 export interface SessionOptions {
   readonly runbook: Runbook;
@@ -40,6 +41,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   if (!interactive && o.yes === 'none' && o.mode === 'live') {
     throw usageError('not a terminal: nobody can confirm the steps. Pass --yes to confirm ordinary steps (gates still stop the run), or --yes=all');
   }
+  checkStateDir(path.resolve(io.cwd, o.stateDir ?? '.runbook'), 'write');
   const style = createStyle(colorEnabled(io.stdout, io.env));
   const interrupter = new Interrupter();
 
@@ -92,8 +94,18 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  // Output into a closed pipe (`runbook run … | head`): no stack trace, and no step cut in half.
+  // The step that runs finishes and is journaled; then the run stops, resumable (docs/decisions.md).
+  let outputClosed: string | undefined;
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (outputClosed !== undefined) return;
+    outputClosed = error.code ?? error.message;
+    interrupter.stopAfterStep(`the output was closed (${outputClosed}): nobody could see the run any more, so it stopped after the step that was running`);
+  };
+  io.stdout.on('error', onOutputError);
 
   let session: SandboxSession | undefined;
+  let runId: string | undefined;
   try {
     if (o.sandbox) {
       if (tui) tui.reporter.onNotice?.({ type: 'notice', level: 'info', message: 'starting throwaway PostgreSQL clusters…' });
@@ -116,7 +128,14 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
       ...(session ? { sandbox: session.binding, secrets: session.secrets } : {}),
       ...(o.resume ? { resume: { ...o.resume, captures } } : {}),
     });
+    runId = outcome.runId;
     await tui?.close();
+    if (outputClosed !== undefined && outcome.status !== 'done') {
+      // A sandboxed run cannot be resumed: its clusters are gone.
+      const stateDirFlag = o.stateDir !== undefined && path.resolve(io.cwd, o.stateDir) !== path.resolve(io.cwd, '.runbook') ? ` --state-dir ${o.stateDir}` : '';
+      const next = o.sandbox ? '' : ` To continue: runbook resume ${outcome.runId}${stateDirFlag}`;
+      writeLine(io.stderr, `runbook: the output was closed (${outputClosed}): the run stopped after the step that was running; the journal is complete.${next}`);
+    }
     if (session && o.keep) {
       writeLine(io.stderr, `sandbox kept in ${session.sandbox.root}:`);
       for (const c of session.sandbox.clusters.values()) {
@@ -128,8 +147,26 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     await tui?.close();
-    await session?.sandbox.teardown();
+    try {
+      if (session && !o.keep) await stopLeftovers(session, runId, io);
+    } finally {
+      await session?.sandbox.teardown();
+    }
+    io.stdout.off('error', onOutputError);
   }
+}
+
+/**
+ * A sandboxed run ends with nothing of it running (SPEC 3 `rehearse`): every
+ * process a step left behind, found by the run's markers in its environment
+ * (`pg_ctl start` takes a server out of the step's process group), is
+ * stopped and named. Then the sandbox's own clusters are torn down.
+ */
+async function stopLeftovers(session: SandboxSession, runId: string | undefined, io: Io): Promise<void> {
+  const { stopRunProcesses, describeStopped } = await import('../engine/sandbox/index.js');
+  // RUNBOOK_SANDBOX_DIR is in every step's environment too, and known even when the run never got an id.
+  const stopped = await stopRunProcesses({ markers: { RUNBOOK_SANDBOX_DIR: session.sandbox.root, ...(runId ? { RUNBOOK_RUN_ID: runId } : {}) } });
+  for (const p of stopped) writeLine(io.stderr, `runbook: ${describeStopped(p)}`);
 }
 
 /**

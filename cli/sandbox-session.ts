@@ -2,7 +2,7 @@ import { statfsSync } from 'node:fs';
 import path from 'node:path';
 import type { Runbook } from '../engine/model/index.js';
 import { RunbookError } from '../engine/model/index.js';
-import { interpolate } from '../engine/parse/index.js';
+import { resolveUrl } from '../engine/params/index.js';
 import type { SandboxBinding } from '../engine/run/index.js';
 import type { Sandbox } from '../engine/sandbox/index.js';
 
@@ -31,7 +31,10 @@ export async function startSandboxFor(runbook: Runbook, options: { env: Readonly
   try {
     for (const db of runbook.databases) {
       if (!db.sandbox?.seed) continue;
-      const database = databaseName(interpolate(db.url, options.lookup).text) ?? 'postgres';
+      // As the engine reaches it: a URL that does not resolve means database postgres (SPEC 1.1).
+      // Encoded as the engine encodes it: a password holding `/` or `@` must not move the database name.
+      const url = resolveUrl(db.url, options.lookup);
+      const database = (url.missing.length === 0 ? databaseName(url.text) : undefined) ?? 'postgres';
       await sandbox.loadSeed({ cluster: db.sandbox.cluster, database, file: path.resolve(runbook.dir, db.sandbox.seed) });
     }
   } catch (error) {

@@ -9,7 +9,7 @@ import { collectSnippets, snippetIds } from './snippets.js';
 import { SourceText } from './source-text.js';
 import { analyzeSql, type SqlAnalysis } from './sql-analysis.js';
 import { bashSyntax, shellcheck, type ToolResults } from './tools/index.js';
-import type { KnownNames, LintContext, Snippet, ToolFinding } from './types.js';
+import type { KnownNames, LintContext, LintFix, Snippet, ToolFinding } from './types.js';
 
 /** Options of {@link lintFiles}. */
 export interface LintOptions {
@@ -34,6 +34,13 @@ interface Unit {
   readonly snippets: Snippet[];
 }
 
+/** What {@link lintWithFixes} found, and the safe fixes it offers. */
+export interface LintResult {
+  readonly diagnostics: Diagnostic[];
+  /** Mechanical changes that resolve some of the findings (`runbook lint --fix`). */
+  readonly fixes: LintFix[];
+}
+
 /**
  * Lints runbook files (SPEC 5) without running anything from them: the
  * parser's problems, the cross-reference checks `run` makes (with no
@@ -43,6 +50,11 @@ interface Unit {
  * Returns the diagnostics in file order (as given), then line and column.
  */
 export async function lintFiles(files: readonly string[], options: LintOptions): Promise<Diagnostic[]> {
+  return (await lintWithFixes(files, options)).diagnostics;
+}
+
+/** {@link lintFiles}, with the fixes the rules offer. */
+export async function lintWithFixes(files: readonly string[], options: LintOptions): Promise<LintResult> {
   const source = new SourceText();
   const ids = snippetIds();
   const read = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
@@ -64,6 +76,7 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
 
   const order = new Map<string, number>();
   const out: Diagnostic[] = [];
+  const fixes: LintFix[] = [];
   const later: LintContext[] = [];
   for (const unit of units) {
     for (const f of [unit.file, ...(unit.runbook?.files ?? [])]) if (!order.has(f)) order.set(f, order.size);
@@ -71,9 +84,9 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
       out.push(...unit.diagnostics);
       continue;
     }
-    const context = createContext(unit.runbook, unit.snippets, source, tools);
+    const context = createContext(unit.runbook, unit.snippets, source, tools, fixes);
     const alarms = psqlLocalFalseAlarms(context);
-    out.push(...unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)));
+    out.push(...collapseMissingDb(unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)), unit.runbook));
     for (const rule of LINT_RULES) if (!rule.needsTools) out.push(...rule.check(context));
     later.push(context);
   }
@@ -86,7 +99,26 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
     if (firstShell && check.failure && check.failure !== 'missing') out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', check.failure));
   }
   const rank = (file: string): number => order.get(file) ?? order.size;
-  return dedupe(out).sort((a, b) => rank(a.file) - rank(b.file) || compareDiagnostics(a, b));
+  return { diagnostics: dedupe(out).sort((a, b) => rank(a.file) - rank(b.file) || compareDiagnostics(a, b)), fixes };
+}
+
+/**
+ * With no database declared, every SQL block is a `missing-db` error of the
+ * same cause, and one declaration fixes them all (a runbook with one database
+ * uses it as the default): one finding, at the first block, that says so.
+ */
+function collapseMissingDb(diagnostics: readonly Diagnostic[], runbook: Runbook): Diagnostic[] {
+  if (runbook.databases.length > 0) return [...diagnostics];
+  const missing = diagnostics.filter((d) => d.rule === 'missing-db');
+  const first = missing[0];
+  if (!first || missing.length === 1) return [...diagnostics];
+  const kinds = [...new Set(missing.map((d) => /\ba (\w+) block/.exec(d.message)?.[1] ?? 'sql'))].join(' and ');
+  const lines = missing.slice(0, 5).map((d) => d.line).join(', ') + (missing.length > 5 ? ', …' : '');
+  const one: Diagnostic = {
+    ...first,
+    message: `${missing.length} ${kinds} blocks (lines ${lines}) need a database and this runbook declares none: declare one database under databases: in the front matter; a runbook with one database runs every SQL block on it, so no {db=…} is needed`,
+  };
+  return diagnostics.filter((d) => d.rule !== 'missing-db' || d === first).map((d) => (d === first ? one : d));
 }
 
 function parseUnit(file: string, options: LintOptions & { readFile: (file: string) => string }, ids: ReturnType<typeof snippetIds>): Unit {
@@ -100,7 +132,7 @@ function parseUnit(file: string, options: LintOptions & { readFile: (file: strin
   return { file, runbook, diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)], snippets: collectSnippets(runbook, ids) };
 }
 
-function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>): LintContext {
+function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>, fixes: LintFix[]): LintContext {
   const sql = new Map<number, SqlAnalysis>();
   const shell = new Map<number, ShellScan>();
   return {
@@ -109,6 +141,7 @@ function createContext(runbook: Runbook, snippets: readonly Snippet[], source: S
     source,
     known: knownNames(runbook),
     tools,
+    fix: (fix) => void fixes.push(fix),
     sql(snippet) {
       let analysis = sql.get(snippet.id);
       if (!analysis) {

@@ -13,7 +13,7 @@ export interface PasswordUse {
 export function isPlaceholder(value: string): boolean {
   return (
     value === '' ||
-    /^(?::['"]?[A-Za-z_]|\{\{|<|%\(|\*+$|\.{3}$|x+$)/i.test(value) ||
+    /^(?::['"]?[A-Za-z_]|\{\{|<|%\(|\*+$|\.{3}$|x+$|your[_-])/i.test(value) ||
     /\$[{(A-Za-z_]/.test(value) ||
     /^[A-Z_]*(?:PASSWORD|PASSWD|SECRET|PASS)[A-Z_]*$/.test(value)
   );

@@ -9,18 +9,48 @@ export interface DestructiveCommand {
 /**
  * Commands that destroy data or stop a database (SPEC 5), recognised from
  * their words, also behind `sudo`, `env`, `timeout`, `runuser`, `ssh HOST`,
- * `kubectl exec … --` and inside `sh -c '…'`/`su -c '…'`: `rm -rf`,
- * `dropdb`, `pg_dropcluster`, `pg_ctl stop`, `pg_ctlcluster … stop`,
- * `systemctl stop` or `service … stop` of PostgreSQL, `pg_restore --clean`,
- * and `psql -c`/here-documents with `DROP DATABASE|TABLE|SCHEMA` or `TRUNCATE`.
+ * `kubectl exec … --` and inside `sh -c '…'`/`su -c '…'`: `rm -rf` wherever
+ * it points, `find … -delete` (or `-exec rm`), `dropdb`, `pg_dropcluster`,
+ * `pg_ctl stop`, `pg_ctlcluster … stop`, `systemctl stop` or `service … stop`
+ * of a database server, `pg_restore --clean`, `pg_dump --clean` piped into
+ * psql, and `psql -c`/here-documents with `DROP DATABASE|TABLE|SCHEMA` or
+ * `TRUNCATE`.
  */
 export function destructiveCommands(commands: readonly ShellCommand[]): DestructiveCommand[] {
   const out: DestructiveCommand[] = [];
   for (const command of commands) {
-    const found = classify(commandWords(command), command, 0);
+    const found = classify(commandWords(command), command, 0) ?? cleanDumpIntoPsql(command, commands);
     if (found) out.push(found);
   }
   return out;
+}
+
+/** Database servers: stopping one is destructive (SPEC 5); `app-postgres.service` counts. */
+const DATABASE_UNIT = /postgres|patroni|mysql|mariadb|mongo|redis|etcd|clickhouse|cassandra|citus|timescale/i;
+
+/** `pg_dump --clean … | psql …`: a restore that drops what it replaces. */
+function cleanDumpIntoPsql(command: ShellCommand, all: readonly ShellCommand[]): DestructiveCommand | undefined {
+  const words = unwrap(commandWords(command));
+  const first = words[0];
+  const name = first?.text.slice(first.text.lastIndexOf('/') + 1);
+  if (!first || (name !== 'pg_dump' && name !== 'pg_dumpall') || !dumpCleans(words.slice(1).map((w) => w.text))) return undefined;
+  const intoPsql = all.some((other) => other !== command && other.pipeline === command.pipeline && other.words.some((w) => /(?:^|\/)(?:psql|pg_restore)$/.test(w.text)));
+  return intoPsql ? { what: `${name} --clean`, at: first } : undefined;
+}
+
+/** `--clean`, or `c` in a cluster of pg_dump's short options (`-Fc` is the format). */
+function dumpCleans(args: readonly string[]): boolean {
+  const takesValue = new Set([...'dfFjnNtTUhpESZ']);
+  for (const a of args) {
+    if (a === '--clean') return true;
+    if (/^-[^-]/.test(a)) {
+      for (const letter of a.slice(1)) {
+        if (letter === 'c') return true;
+        if (takesValue.has(letter)) break;
+      }
+    }
+  }
+  return false;
 }
 
 const DESTRUCTIVE_SQL = /\b(drop\s+(?:database|table|schema)|truncate)\b/i;
@@ -43,6 +73,12 @@ function classify(words: readonly ShellWord[], command: ShellCommand, depth: num
   switch (name) {
     case 'rm':
       return rmRecursiveForce(args) ? at('rm -rf') : undefined;
+    case 'find': {
+      if (args.includes('-delete')) return at('find -delete');
+      const exec = args.findIndex((a) => a === '-exec' || a === '-execdir' || a === '-ok' || a === '-okdir');
+      const run = exec >= 0 ? args[exec + 1]?.replace(/^.*\//, '') : undefined;
+      return run === 'rm' || run === 'shred' ? at(`find -exec ${run}`) : undefined;
+    }
     case 'dropdb':
     case 'pg_dropcluster':
       return at(name);
@@ -50,10 +86,13 @@ function classify(words: readonly ShellWord[], command: ShellCommand, depth: num
       return args.includes('stop') ? at('pg_ctl stop') : undefined;
     case 'pg_ctlcluster':
       return args.includes('stop') ? at('pg_ctlcluster stop') : undefined;
-    case 'systemctl':
-      return args.some((a) => a === 'stop' || a === 'kill') && args.some((a) => /postgres|patroni/i.test(a)) ? at('systemctl stop postgresql') : undefined;
+    case 'systemctl': {
+      const verb = args.find((a) => a === 'stop' || a === 'kill');
+      const unit = args.find((a) => !a.startsWith('-') && a !== verb && DATABASE_UNIT.test(a));
+      return verb && unit ? at(`systemctl ${verb} ${unit}`) : undefined;
+    }
     case 'service':
-      return args.includes('stop') && /postgres/i.test(args[0] ?? '') ? at('service postgresql stop') : undefined;
+      return args.includes('stop') && DATABASE_UNIT.test(args[0] ?? '') ? at(`service ${args[0] ?? ''} stop`) : undefined;
     case 'pg_restore':
       return restoreCleans(args) ? at('pg_restore --clean') : undefined;
     case 'psql': {
@@ -127,9 +166,8 @@ function rmRecursiveForce(args: readonly string[]): boolean {
       if (a.includes('f')) force = true;
     } else targets.push(a);
   }
-  // Scratch space is not data: `rm -rf /tmp/x` or "$TMPDIR/x" is housekeeping.
-  const scratch = targets.length > 0 && targets.every((t) => /^(?:\/tmp\/|\/var\/tmp\/|\$\{?TMPDIR\b)/.test(t) && !t.includes('..'));
-  return recursive && force && !scratch;
+  // Wherever it points (SPEC 5): a path under /tmp is often a restore's only copy.
+  return recursive && force && targets.length > 0;
 }
 
 /** `-c`, `--clean`, or `c` in a cluster of short options before one that takes a value (`-Fc` is the format). */

@@ -27,12 +27,22 @@ export interface Heredoc {
   readonly expands: boolean;
 }
 
+/** A redirection of a command: `> "$dir/out.log"`. */
+export interface Redirect {
+  /** `>`, `>>`, `>|`, `&>`, `<>`, `<`, `<&`, … */
+  readonly op: string;
+  readonly target: ShellWord;
+}
+
 /** A simple command: `sudo -u postgres dropdb app`. */
 export interface ShellCommand {
   /** Words after the leading `NAME=value` assignments. */
   readonly words: readonly ShellWord[];
   readonly assignments: readonly ShellWord[];
   readonly heredocs: readonly Heredoc[];
+  readonly redirects: readonly Redirect[];
+  /** Commands joined by `|` share a number; the next pipeline has another. */
+  readonly pipeline: number;
 }
 
 /** A use of `$name` or `${name…}`. */

@@ -1,11 +1,13 @@
 import { assignmentsOf } from './shell-assignments.js';
-import type { Heredoc, ShellScan, ShellVarUse, ShellWord } from './shell-scan.js';
+import type { Heredoc, Redirect, ShellScan, ShellVarUse, ShellWord } from './shell-scan.js';
 import { ASSIGNMENT, KEYWORDS, NAME } from './shell-words.js';
 
 interface MutableCommand {
   words: ShellWord[];
   assignments: ShellWord[];
   heredocs: Heredoc[];
+  redirects: Redirect[];
+  pipeline: number;
 }
 
 interface PendingHeredoc {
@@ -22,6 +24,7 @@ export class Scanner {
   private readonly assigned = new Set<string>();
   private dynamic = false;
   private readonly lineStarts: number[] = [0];
+  private pipelines = 0;
 
   constructor(private readonly code: string) {
     for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
@@ -45,28 +48,35 @@ export class Scanner {
   /** Scans `code[start, end)` as a list of commands (a script, or the inside of `$(…)`). */
   list(start: number, end: number): void {
     const code = this.code;
-    let command: MutableCommand = { words: [], assignments: [], heredocs: [] };
+    const fresh = (): MutableCommand => ({ words: [], assignments: [], heredocs: [], redirects: [], pipeline: this.pipelines });
+    let command: MutableCommand = fresh();
     let word: { text: string; start: number } | undefined;
-    let redirectTarget = false;
+    /** The operator of a redirection whose target is the next word. */
+    let redirectTarget: string | undefined;
     let pending: PendingHeredoc[] = [];
 
     const flush = (): void => {
       if (!word) return;
       const w: ShellWord = { text: word.text, ...this.position(word.start) };
-      if (redirectTarget) redirectTarget = false;
-      else if (command.words.every((x) => KEYWORDS.has(x.text)) && ASSIGNMENT.test(word.text) && !/^["']/.test(code.slice(word.start, word.start + 1))) command.assignments.push(w);
+      if (redirectTarget !== undefined) {
+        command.redirects.push({ op: redirectTarget, target: w });
+        redirectTarget = undefined;
+      } else if (command.words.every((x) => KEYWORDS.has(x.text)) && ASSIGNMENT.test(word.text) && !/^["']/.test(code.slice(word.start, word.start + 1))) command.assignments.push(w);
       else command.words.push(w);
       word = undefined;
     };
-    const endCommand = (): void => {
+    /** Ends the command; `piped`: a `|` joins the next one to the same pipeline. */
+    const endCommand = (piped = false): void => {
       flush();
       if (command.words.length > 0 || command.assignments.length > 0) {
         this.commands.push(command);
         const assigned = assignmentsOf(command);
         for (const name of assigned.names) this.assigned.add(name);
         if (assigned.dynamic) this.dynamic = true;
+        // An empty command (the newline after `a |`) does not end the pipeline.
+        if (!piped) this.pipelines++;
       }
-      command = { words: [], assignments: [], heredocs: [] };
+      command = fresh();
     };
     const begin = (at: number): { text: string; start: number } => (word ??= { text: '', start: at });
 
@@ -109,10 +119,10 @@ export class Scanner {
         i = close + 1;
       } else if (c === '&' && next === '>') {
         flush();
-        i += code[i + 2] === '>' ? 3 : 2;
-        redirectTarget = true;
+        redirectTarget = code[i + 2] === '>' ? '&>>' : '&>';
+        i += redirectTarget.length;
       } else if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
-        endCommand();
+        endCommand(c === '|' && next !== '|');
         i += (next === c && c !== '(' && c !== ')') || (c === '|' && next === '&') ? 2 : 1;
       } else if ((c === '<' || c === '>') && next === '(') {
         const close = this.matching(i + 1, end, '(', ')');
@@ -131,7 +141,7 @@ export class Scanner {
         } else if (op.endsWith('&') && /[0-9-]/.test(code[i] ?? '')) {
           while (/[0-9-]/.test(code[i] ?? '')) i++;
         } else {
-          redirectTarget = true;
+          redirectTarget = op;
         }
       } else {
         begin(i).text += c;

@@ -1,4 +1,6 @@
 import type { Check, ConsoleAction, Runbook, SourceLocation, Step } from '../../engine/model/index.js';
+import { findPlaceholders, maskPlaceholders } from './placeholders.js';
+import { readSession, sessionScript, type Session } from './session.js';
 import type { Snippet, SnippetLanguage, SnippetOrigin } from './types.js';
 
 /** Hands out snippet ids that stay unique across the runbooks of one lint run. */
@@ -19,15 +21,25 @@ export function snippetIds(): SnippetIds {
  */
 export function collectSnippets(runbook: Runbook, ids: SnippetIds): Snippet[] {
   const out: Snippet[] = [];
-  const add = (step: Step, origin: SnippetOrigin, language: SnippetLanguage, shell: 'sh' | 'bash', code: string, locate: Snippet['locate']): void => {
-    out.push({ id: ids.next(), language, shell, code, step, origin, locate });
+  const add = (step: Step, origin: SnippetOrigin, language: SnippetLanguage, shell: 'sh' | 'bash', text: string, locate: Snippet['locate'], session?: Session): void => {
+    const placeholders = findPlaceholders(text, language === 'shell' ? 'shell' : 'sql');
+    const code = maskPlaceholders(text, placeholders);
+    out.push({ id: ids.next(), language, shell, code, text, placeholders, step, origin, locate, ...(session ? { session } : {}) });
   };
   for (const step of runbook.steps) {
     for (const action of step.actions) {
       switch (action.kind) {
-        case 'sh':
-          add(step, { kind: 'action', action }, 'shell', action.shell, action.code, blockLocator(action.codeAt, action.code));
+        case 'sh': {
+          const session = readSession(action.code);
+          if (session?.kind === 'prompts') {
+            // Tools read the commands only: output lines are no shell, and prompts are no part of the command.
+            const script = sessionScript(action.code, session);
+            add(step, { kind: 'action', action }, 'shell', action.shell, script.code, blockLocator(action.codeAt, script.code, script.offsets), session);
+          } else {
+            add(step, { kind: 'action', action }, 'shell', action.shell, action.code, blockLocator(action.codeAt, action.code), session);
+          }
           break;
+        }
         case 'console':
           add(step, { kind: 'action', action }, 'shell', 'bash', action.commands.map((c) => c.command).join('\n'), consoleLocator(action));
           break;
@@ -50,10 +62,17 @@ export function collectSnippets(runbook: Runbook, ids: SnippetIds): Snippet[] {
   return out;
 }
 
-/** Lines of a fenced block's text: each is a line of the file, shifted by the fence's indentation. */
-export function blockLocator(codeAt: SourceLocation, code: string): Snippet['locate'] {
+/**
+ * Lines of a fenced block's text: each is a line of the file, shifted by the
+ * fence's indentation (and by `offsets[i]` more on line i + 1: a prompt the
+ * tools did not see).
+ */
+export function blockLocator(codeAt: SourceLocation, code: string, offsets: readonly number[] = []): Snippet['locate'] {
   const last = Math.max(1, code.split('\n').length);
-  return (line, column) => ({ file: codeAt.file, line: codeAt.line + clamp(line, last) - 1, column: codeAt.column + Math.max(column, 1) - 1 });
+  return (line, column) => {
+    const l = clamp(line, last);
+    return { file: codeAt.file, line: codeAt.line + l - 1, column: codeAt.column + (offsets[l - 1] ?? 0) + Math.max(column, 1) - 1 };
+  };
 }
 
 /** An attribute value (`sql="…"`): its first line starts after the quote, later lines at column 1. */

@@ -1,4 +1,6 @@
 import type { Check, CodeAction, Diagnostic, Runbook, SourceLocation, Step } from '../../engine/model/index.js';
+import type { Placeholder } from './placeholders.js';
+import type { Session } from './session.js';
 import type { ShellScan } from './shell-scan.js';
 import type { SourceText } from './source-text.js';
 import type { SqlAnalysis } from './sql-analysis.js';
@@ -23,7 +25,18 @@ export interface Snippet {
   readonly language: SnippetLanguage;
   /** The shell that runs a shell snippet (`sh -e` or `bash -euo pipefail`). */
   readonly shell: 'sh' | 'bash';
+  /**
+   * The code the tools and rules read: for a pasted session only its
+   * commands (prompts removed, output lines empty), and placeholders masked
+   * as plain words so that they are reported once, as placeholders.
+   */
   readonly code: string;
+  /** `code` with its placeholders as written (same length, line by line). */
+  readonly text: string;
+  /** Placeholders in the code (`<your-host>`, `CHANGEME`), in the code's lines and columns. */
+  readonly placeholders: readonly Placeholder[];
+  /** A `sh`/`bash` block that is a pasted terminal session. */
+  readonly session?: Session;
   readonly step: Step;
   readonly origin: SnippetOrigin;
   /** The Markdown location of 1-based `line` and `column` of `code`; lines past the end point at the last line. */
@@ -57,6 +70,22 @@ export interface KnownNames {
   readonly order: ReadonlyMap<string, number>;
 }
 
+/**
+ * A mechanical change that resolves a finding (`runbook lint --fix`): lines
+ * `line`…`endLine` (1-based, inclusive) of `file` are replaced by `text`.
+ * `expect` is what those lines must still hold, so a fix never lands on a
+ * file that changed since it was computed.
+ */
+export interface LintFix {
+  readonly file: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly expect: readonly string[];
+  readonly text: readonly string[];
+  /** What the fix does, for the operator: says so when it changes what runs. */
+  readonly description: string;
+}
+
 /** What every rule reads: the runbook, its code, and what the tools said about it. */
 export interface LintContext {
   readonly runbook: Runbook;
@@ -69,6 +98,8 @@ export interface LintContext {
   shell(snippet: Snippet): ShellScan;
   /** Findings of bash -n and shellcheck by snippet id (none when the tools did not run). */
   readonly tools: ReadonlyMap<number, readonly ToolFinding[]>;
+  /** Offers a safe fix for a finding (applied by `runbook lint --fix`). */
+  fix(fix: LintFix): void;
 }
 
 /** One lint rule: reads the context, returns problems as data. */

@@ -6,7 +6,7 @@ import { loadRunbook } from '../load.js';
 export async function graphCommand(file: string, flags: { format?: string }, io: Io): Promise<number> {
   const format = (flags.format ?? 'mermaid') as GraphFormat;
   if (!['mermaid', 'dot', 'json'].includes(format)) throw usageError(`--format must be mermaid, dot or json, not "${flags.format}"`);
-  const runbook = loadRunbook(file, io, { validate: false });
+  const runbook = await loadRunbook(file, io, { validate: false });
   io.stdout.write(renderGraph(runbook, format));
   return 0;
 }

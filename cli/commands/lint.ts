@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { usageError, type Diagnostic } from '../../engine/model/index.js';
 import { displayPath, expandPaths, lintFiles, ruleInfo } from '../../checks/lint/index.js';
+import { fixFiles } from './lint-fix.js';
 import { LINT_FORMATS, renderLint, type LintFormat } from '../../renderers/lint/index.js';
 import { colorEnabled } from '../../renderers/style.js';
 import type { Io } from '../io.js';
@@ -12,12 +13,16 @@ export interface LintFlags {
   readonly maxWarnings?: number;
   /** Commander's `--no-shellcheck`: false when given. */
   readonly shellcheck?: boolean;
+  /** `--fix`: apply the safe fixes in place first, and print what changed. */
+  readonly fix?: boolean;
 }
 
 /**
  * `runbook lint PATHS…` (SPEC 5): lints every runbook the paths name, prints
- * the problems in the chosen format, and exits 1 when there is an error or
- * more warnings than `--max-warnings`, else 0. Paths that name nothing are a
+ * the problems in the chosen format (a clean lint in stylish: one line,
+ * `3 files, no problems`), and exits 1 when there is an error or
+ * more warnings than `--max-warnings`, else 0. With `--fix` the safe fixes
+ * are applied in place first, and what they changed is printed as a diff. Paths that name nothing are a
  * usage error (exit 2), so that a CI job with a wrong path does not pass.
  */
 export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Promise<number> {
@@ -28,7 +33,10 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Pr
   const { files, problems } = expandPaths(paths, io.cwd);
   if (problems.length > 0) throw usageError(problems.join('; '));
 
-  const found = await lintFiles(files, { env: io.env, shellcheck: flags.shellcheck !== false });
+  const options = { env: io.env, shellcheck: flags.shellcheck !== false };
+  // What --fix changed goes with the findings in stylish, to stderr in the machine formats.
+  if (flags.fix) await fixFiles(files, options, { io, report: format === 'stylish' ? io.stdout : io.stderr, color: colorEnabled(io.stdout, io.env) });
+  const found = await lintFiles(files, options);
   const diagnostics: Diagnostic[] = found.map((d) => ({ ...d, file: displayPath(path.resolve(io.cwd, d.file), io.cwd) }));
   io.stdout.write(
     renderLint(format, diagnostics, {
@@ -36,6 +44,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Pr
       version: packageVersion(),
       describe: ruleInfo,
       color: colorEnabled(io.stdout, io.env),
+      files: files.length,
     }),
   );
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

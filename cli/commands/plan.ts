@@ -12,7 +12,7 @@ export interface PlanFlags extends SelectionFlags {
 }
 
 export async function planCommand(file: string, flags: PlanFlags, io: Io): Promise<number> {
-  const runbook = loadRunbook(file, io, { validate: false });
+  const runbook = await loadRunbook(file, io, { validate: false });
   const mode = flags.rehearsal ? 'rehearsal' : 'live';
   const resolved = resolveParams(runbook, { set: parseSets(flags.set), env: io.env, mode });
   const secrets = new Set(runbook.params.filter((p) => p.secret).map((p) => p.name));

@@ -11,7 +11,7 @@ export interface RehearseFlags {
 
 /** SPEC 3: the whole runbook, non-interactively, against throwaway clusters that are torn down after. */
 export async function rehearseCommand(file: string, flags: RehearseFlags, io: Io): Promise<number> {
-  const runbook = loadRunbook(file, io, { validate: true });
+  const runbook = await loadRunbook(file, io, { validate: true, sandbox: true, mode: 'rehearsal' });
   return runSession(
     {
       runbook,

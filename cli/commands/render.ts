@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { expandPaths } from '../../checks/lint/index.js';
 import { formatDiagnostic, usageError, type Diagnostic, type Runbook } from '../../engine/model/index.js';
 import { parseRunbookFile } from '../../engine/parse/index.js';
 import { writeLine, type Io } from '../io.js';
@@ -31,7 +32,6 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
   const started = performance.now();
   const outDir = path.resolve(io.cwd, flags.out);
   const files = findRunbooks(targets, io.cwd);
-  if (files.length === 0) throw usageError(`no Markdown files found in ${targets.join(', ')}`);
 
   const ext = format === 'html' ? '.html' : '.md';
   const names = outputNames(files, ext);
@@ -70,31 +70,15 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
   return invalid > 0 ? 2 : 0;
 }
 
-/** Files as given, and every `.md` under a folder (not in hidden folders or node_modules; not README.md). */
+/**
+ * Files as given, and every `.md` under a folder or matching a glob, README.md
+ * included (a service's README is often its runbook): the one finder that
+ * lint uses too, so the two commands always see the same runbooks.
+ */
 export function findRunbooks(targets: readonly string[], cwd: string): string[] {
-  const out = new Set<string>();
-  for (const target of targets) {
-    const abs = path.resolve(cwd, target);
-    let stat;
-    try {
-      stat = statSync(abs);
-    } catch {
-      throw usageError(`${target}: no such file or folder`);
-    }
-    if (stat.isDirectory()) for (const f of walk(abs)) out.add(f);
-    else out.add(abs);
-  }
-  return [...out];
-}
-
-function walk(dir: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  return entries.flatMap((e) => {
-    if (e.name.startsWith('.') || e.name === 'node_modules') return [];
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return walk(full);
-    return e.isFile() && /\.md$/i.test(e.name) && e.name.toLowerCase() !== 'readme.md' ? [full] : [];
-  });
+  const { files, problems } = expandPaths(targets, cwd);
+  if (problems.length > 0) throw usageError(problems.join('; '));
+  return files;
 }
 
 /** `name.html` from the file name; files that share a name are told apart by their folders. */

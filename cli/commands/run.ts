@@ -13,7 +13,7 @@ export interface RunFlags extends SelectionFlags {
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const runbook = loadRunbook(file, io, { validate: true });
+  const runbook = await loadRunbook(file, io, { validate: true, sandbox: flags.sandbox === true, mode: flags.sandbox ? 'rehearsal' : 'live' });
   return runSession(
     {
       runbook,

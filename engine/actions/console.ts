@@ -3,8 +3,8 @@ import { matchTranscript } from '../../checks/transcript.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { runProcess } from './process.js';
 import { randomBytes } from 'node:crypto';
-import { resolveCwd, withUser } from './user.js';
-
+import { failureMessage } from './failure-message.js';
+import { resolveCwd, userProblem, withUser } from './user.js';
 
 /**
  * Runs a console transcript in one bash session (so `cd` and variables carry
@@ -18,6 +18,8 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
   let buffer = '';
   const outputs: string[] = [];
   const statuses: number[] = [];
+  const noUser = action.options.user ? await userProblem(action.options.user) : undefined;
+  if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
   const [command = 'bash', ...args] = withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
   const onText = (text: string): void => {
     buffer += text;
@@ -43,12 +45,14 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
     signal: ctx.signal,
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
+    ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
     onOutput: (_stream, text) => onText(text),
   });
   const durationMs = result.durationMs;
   if (buffer) ctx.output('stdout', buffer);
-  if (result.interrupted) return { ok: false, interrupted: true, message: 'interrupted', durationMs };
-  if (result.timedOut) return { ok: false, message: 'timed out', durationMs };
+  if (result.spawnError || result.interrupted || result.timedOut) {
+    return { ok: false, ...(result.interrupted ? { interrupted: true } : {}), message: failureMessage({ ...result, expectedExit: 0, timeoutMs: action.options.timeoutMs }), durationMs };
+  }
   for (const [i, c] of action.commands.entries()) {
     const out = outputs[i];
     if (out === undefined) return { ok: false, message: `line ${c.at.line}: \`${c.command}\` did not finish (exit status ${result.exitCode ?? '?'})`, durationMs };

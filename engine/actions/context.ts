@@ -25,6 +25,8 @@ export interface ActionContext {
   /** Masks every secret in text the engine produced itself (result sets, diffs, messages). */
   readonly redact: (text: string) => string;
   readonly signal: AbortSignal;
+  /** Told the process group id of every process the action starts, as soon as it runs (the engine journals it). */
+  readonly onProcessGroup?: (pgid: number) => void;
 }
 
 export interface ActionResult {

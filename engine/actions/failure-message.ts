@@ -9,7 +9,14 @@ export function failureMessage(r: {
   readonly spawnError?: string;
   readonly expectedExit: number;
   readonly timeoutMs?: number | undefined;
+  /** Processes that were still there after SIGKILL. */
+  readonly left?: readonly string[] | undefined;
 }): string {
+  const left = r.left?.length ? `; still running after SIGKILL (uninterruptible?): ${r.left.join(', ')}` : '';
+  return reason(r) + left;
+}
+
+function reason(r: Parameters<typeof failureMessage>[0]): string {
   if (r.spawnError) return `could not start: ${r.spawnError}`;
   if (r.timedOut) return `timed out after ${formatDuration(r.timeoutMs ?? 0)}: the step's process group was stopped`;
   if (r.interrupted) return 'interrupted: the step\'s process group was stopped';

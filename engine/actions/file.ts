@@ -1,4 +1,4 @@
-import { chownSync, copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { FileAction } from '../model/action.js';
@@ -40,12 +40,10 @@ export function applyFileMode(current: string | undefined, text: string, mode: F
  */
 export async function runFile(action: FileAction, ctx: ActionContext): Promise<ActionResult> {
   const started = performance.now();
-  const lookup = lookupVar(ctx);
-  const target = interpolate(action.path, lookup);
-  const content = action.raw ? { text: action.code, missing: [] } : interpolate(action.code, lookup);
-  const missing = [...target.missing, ...content.missing];
-  if (missing.length > 0) return { ok: false, message: `undefined variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, durationMs: performance.now() - started };
-  const file = action.options.on === undefined ? resolveCwd(target.text, ctx.cwd) : target.text;
+  // The path is an attribute, resolved with the others before the step runs; the text is a template.
+  const content = action.raw ? { text: action.code, missing: [] } : interpolate(action.code, lookupVar(ctx));
+  if (content.missing.length > 0) return { ok: false, message: `undefined variable${content.missing.length > 1 ? 's' : ''}: ${content.missing.join(', ')}`, durationMs: performance.now() - started };
+  const file = action.options.on === undefined ? resolveCwd(action.path, resolveCwd(action.options.cwd, ctx.cwd)) : action.path;
   try {
     const current = action.options.on === undefined ? readLocal(file) : await readRemote(file, action.options.on, ctx);
     const next = applyFileMode(current, content.text, action.mode, ctx.step.id);
@@ -54,8 +52,10 @@ export async function runFile(action: FileAction, ctx: ActionContext): Promise<A
       return { ok: true, durationMs: performance.now() - started };
     }
     ctx.output('info', ctx.redact(createTwoFilesPatch(file, file, current ?? '', next, current === undefined ? '(new file)' : 'before', 'after', { context: 2 }).replace(/^=+\n/, '')));
-    if (action.options.on === undefined) writeLocal(file, current, next);
-    else await writeRemote(file, current !== undefined, next, action.options.on, ctx);
+    // SPEC 1.3: a new file that holds a secret (any known secret's value, in any of the forms masked in output) is created 0600.
+    const holdsSecret = ctx.redact(next) !== next;
+    if (action.options.on === undefined) writeLocal(file, current, next, holdsSecret);
+    else await writeRemote(file, { exists: current !== undefined, holdsSecret }, next, action.options.on, ctx);
     return { ok: true, durationMs: performance.now() - started };
   } catch (error) {
     return { ok: false, message: `${file}: ${(error as Error).message}`, durationMs: performance.now() - started };
@@ -69,11 +69,12 @@ function readLocal(file: string): string | undefined {
 /**
  * Backup, then write beside and rename: a crash never leaves half a
  * configuration file. The file and its backup keep the file's owner and mode
- * (a `pg_hba.conf` owned by postgres must stay readable by postgres).
+ * (a `pg_hba.conf` owned by postgres must stay readable by postgres); a new
+ * file is 0644, or 0600 when it holds a secret.
  */
-function writeLocal(file: string, current: string | undefined, next: string): void {
+function writeLocal(file: string, current: string | undefined, next: string, holdsSecret: boolean): void {
   const stat = current === undefined ? undefined : statSync(file);
-  const mode = stat ? stat.mode & 0o7777 : 0o644;
+  const mode = stat ? stat.mode & 0o7777 : holdsSecret ? 0o600 : 0o644;
   const keepOwner = (target: string): void => {
     if (stat && (process.getuid?.() === 0 || stat.uid === process.getuid?.())) {
       try {
@@ -89,7 +90,11 @@ function writeLocal(file: string, current: string | undefined, next: string): vo
     keepOwner(backup);
   }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.runbook-tmp`);
-  writeFileSync(tmp, next, { mode });
+  // A temporary file left by a crash would keep its own mode: start afresh, and never open it wider than `mode`.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, next, { mode, flag: 'wx' });
+  // An existing file keeps exactly its mode (the umask would narrow 0664 to 0644); a secret's is 0600 whatever the umask.
+  if (stat || holdsSecret) chmodSync(tmp, mode);
   keepOwner(tmp);
   renameSync(tmp, file);
 }
@@ -105,6 +110,8 @@ async function remote(script: string, stdin: string, host: string, ctx: ActionCo
     stdin: { text: stdin },
     secrets: ctx.secrets,
     signal: ctx.signal,
+    // The file's text comes on stdout, ssh's complaints on stderr: never mixed.
+    separateStderr: true,
     onOutput: (stream, text) => {
       if (stream === 'stdout') stdout += text;
       else stderr += text;
@@ -119,10 +126,12 @@ async function readRemote(file: string, host: string, ctx: ActionContext): Promi
   return r.stdout === '' ? undefined : r.stdout.slice(1);
 }
 
-async function writeRemote(file: string, exists: boolean, next: string, host: string, ctx: ActionContext): Promise<void> {
+async function writeRemote(file: string, how: { exists: boolean; holdsSecret: boolean }, next: string, host: string, ctx: ActionContext): Promise<void> {
   const f = shQuote(file);
   const tmp = shQuote(`${file}.runbook-tmp`);
-  const script = `${exists ? `cp -p -- ${f} ${shQuote(`${file}.runbook-bak`)} && cp -p -- ${f} ${tmp} && ` : ''}cat > ${tmp} && mv -- ${tmp} ${f}`;
+  // An existing file keeps its mode (cp -p); a new one that holds a secret is created 0600 (umask 077).
+  const create = how.exists ? '' : `rm -f -- ${tmp} && ${how.holdsSecret ? 'umask 077 && ' : ''}`;
+  const script = `${how.exists ? `cp -p -- ${f} ${shQuote(`${file}.runbook-bak`)} && cp -p -- ${f} ${tmp} && ` : create}cat > ${tmp} && mv -- ${tmp} ${f}`;
   const r = await remote(script, next, host, ctx);
   if (!r.ok) throw new Error(`cannot write on ${host}: ${r.message}`);
 }

@@ -3,7 +3,7 @@ import type { ActionContext, ActionResult } from './context.js';
 import { databaseEnv } from './database-env.js';
 import { failureMessage } from './failure-message.js';
 import { runProcess } from './process.js';
-import { withUser } from './user.js';
+import { userProblem, withUser } from './user.js';
 
 /**
  * `\set name 'value'` for psql: inside single quotes psql reads `''` as a
@@ -25,6 +25,8 @@ export function psqlSetLines(vars: ReadonlyMap<string, string>): string {
  * stdin: never in argv, never in a file.
  */
 export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext): Promise<ActionResult> {
+  const noUser = action.options.user ? await userProblem(action.options.user) : undefined;
+  if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
   const database = ctx.connections.database(db);
   const env = { ...ctx.env, ...databaseEnv(database.url) };
   const argv = withUser(['psql', '-X', '-w', '-v', 'ON_ERROR_STOP=1', '--pset=pager=off'], action.options.user, ctx.isRoot);
@@ -40,6 +42,8 @@ export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     keepStdout: action.options.capture ? 1 << 20 : 0,
+    expectedExit: action.options.exit,
+    ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
     onOutput: (stream, text) => ctx.output(stream, text),
   });
   const ok = result.exitCode === action.options.exit && !result.timedOut && !result.interrupted && !result.spawnError;

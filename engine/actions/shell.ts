@@ -2,8 +2,8 @@ import type { ShellAction } from '../model/action.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { failureMessage } from './failure-message.js';
 import { runProcess, type ProcessOptions } from './process.js';
-import { exportLines, shQuote, sshArgs } from './remote.js';
-import { resolveCwd, withUser } from './user.js';
+import { exportLines, shQuote, sshArgs, supervisedRemoteCommand } from './remote.js';
+import { resolveCwd, userProblem, withUser } from './user.js';
 
 /** The argv of a shell: `sh -e`, or `bash -euo pipefail`. */
 export function shellArgv(shell: 'sh' | 'bash'): string[] {
@@ -12,7 +12,7 @@ export function shellArgv(shell: 'sh' | 'bash'): string[] {
 
 /** Runs an sh/bash block: locally, as another user, or on a host over ssh. */
 export async function runShell(action: ShellAction, ctx: ActionContext, extraEnv: Readonly<Record<string, string>> = {}): Promise<ActionResult> {
-  const result = await runScript({ shell: action.shell, script: action.code, options: action.options, ctx, extraEnv });
+  const result = await runScript({ shell: action.shell, script: action.code, options: action.options, ctx, extraEnv, expectedExit: action.options.exit, ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}) });
   const ok = result.exitCode === action.options.exit && !result.timedOut && !result.interrupted && !result.spawnError;
   const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = { ok, durationMs: result.durationMs };
   if (result.exitCode !== undefined) out.exitCode = result.exitCode;
@@ -32,6 +32,10 @@ export interface ScriptOptions {
   readonly keepStdout?: number;
   /** Do not show the output (checks show their result instead). */
   readonly quiet?: boolean;
+  /** The exit status of success: on any other, what the script left running is stopped (see runProcess). */
+  readonly expectedExit?: number;
+  /** Told the process group id once the script runs (an action's is journaled; a check's, which changes nothing, is not). */
+  readonly onSpawn?: (pgid: number) => void;
 }
 
 export type ScriptResult = Awaited<ReturnType<typeof runProcess>>;
@@ -44,22 +48,26 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
   const onOutput: ProcessOptions['onOutput'] = (stream, text) => {
     if (!o.quiet) ctx.output(stream, text);
   };
-  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, keepStdout: keep, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}) };
+  const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, keepStdout: keep, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}), ...(o.expectedExit !== undefined ? { expectedExit: o.expectedExit } : {}), ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}) };
 
   if (o.options.on !== undefined) {
     const target = ctx.host(o.options.on);
     const remoteShell = [...shellArgv(o.shell), '-s'].map(shQuote).join(' ');
     const asUser = o.options.user ? (target.startsWith('root@') ? `runuser -u ${shQuote(o.options.user)} -- ` : `sudo -n -u ${shQuote(o.options.user)} -- `) : '';
     const cd = o.options.cwd ? `cd ${shQuote(o.options.cwd)} || exit 1\n` : '';
+    const text = exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script;
     const result = await runProcess({
       ...base,
       command: 'ssh',
-      args: sshArgs(target, asUser + remoteShell),
+      // Supervised: when runbook closes ssh's stdin or ssh dies, the remote group is stopped too.
+      args: sshArgs(target, supervisedRemoteCommand(asUser + remoteShell, Buffer.byteLength(text))),
       cwd: ctx.cwd,
-      stdin: { text: exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script },
+      stdin: { text, keepOpen: true },
     });
     return result;
   }
+  const noUser = o.options.user ? await userProblem(o.options.user) : undefined;
+  if (noUser) return { timedOut: false, interrupted: false, spawnError: noUser, durationMs: 0, stdout: '' };
   const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.options.user, ctx.isRoot);
   const result = await runProcess({
     ...base,

@@ -1,4 +1,4 @@
-import type { GateAnswer, GateKind, RunStatus } from '../run/events.js';
+import type { ActionSummary, GateAnswer, GateKind, RunStatus } from '../run/events.js';
 
 /** The journal's line format. `v` is bumped when a reader would misread an older file. */
 export const JOURNAL_VERSION = 1;
@@ -6,12 +6,22 @@ export const JOURNAL_VERSION = 1;
 export interface RunParamEntry {
   readonly name: string;
   readonly secret: boolean;
-  /** Absent for secrets: they are asked for again on resume. */
+  /** Absent for secrets and for masked values: they are asked for again on resume. */
   readonly value?: string;
   readonly source: string;
+  /** The value held a secret's value: it is not stored, only `shown` (masked); resume asks for it again like a secret. */
+  readonly masked?: true;
+  /** The masked value, for the report. Never restored. */
+  readonly shown?: string;
 }
 
-/** One line of `journal.jsonl`. Secrets never appear: values are masked before they get here. */
+/**
+ * One line of `journal.jsonl`. No field holds a secret in clear: every entry
+ * passes through the run's recorder, which masks every known secret by value
+ * (also inside a non-secret value, such as a captured connection string),
+ * and a value that had to be masked is recorded as `masked` with no `value`,
+ * so that resume never restores a masked `***` as if it were the value.
+ */
 export type JournalEntry =
   | {
       readonly type: 'run';
@@ -45,8 +55,25 @@ export type JournalEntry =
       readonly unknown?: 'rerun' | 'done';
     }
   | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number }
+  /**
+   * A process of the step started, in a process group (and session) of its
+   * own whose id is `pgid`, on the host of the run or resume entry before it:
+   * `resume` looks for it before it lets anyone re-run the step (SPEC 2).
+   */
+  | { readonly type: 'group'; readonly at: string; readonly step: string; readonly pgid: number }
   | { readonly type: 'action'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
-  | { readonly type: 'capture'; readonly at: string; readonly step: string; readonly name: string; readonly secret: boolean; readonly value?: string }
+  | {
+      readonly type: 'capture';
+      readonly at: string;
+      readonly step: string;
+      readonly name: string;
+      readonly secret: boolean;
+      /** Absent for a secret and for a masked value. */
+      readonly value?: string;
+      /** The value held a secret's value: see RunParamEntry.masked. */
+      readonly masked?: true;
+      readonly shown?: string;
+    }
   | {
       readonly type: 'check';
       readonly at: string;
@@ -77,8 +104,10 @@ export type JournalEntry =
       readonly interrupted?: boolean;
       /** The step did not run past a gate or manual step that was not answered. */
       readonly stopped?: boolean;
+      /** Skipped after it failed or was interrupted: the run cannot end `done`. */
+      readonly unproven?: boolean;
       /** How each action of this attempt went (failures also have their own `action` entry). */
-      readonly actions?: readonly { readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly skipped?: string }[];
+      readonly actions?: readonly ActionSummary[];
     }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly message: string; readonly durationMs?: number };
 

@@ -1,7 +1,8 @@
 export { JOURNAL_VERSION, type JournalEntry, type RunEntry, type RunParamEntry } from './entries.js';
-export { JournalWriter } from './journal-writer.js';
+export { JournalWriter, JournalWriteError } from './journal-writer.js';
+export { fsProblem } from './fs-problem.js';
 export { readJournal, JournalError, type JournalRead } from './journal-reader.js';
-export { runState, type RunState, type StepRecord } from './run-state.js';
-export { acquireRunLock, LockedError, type RunLock } from './run-lock.js';
+export { runState, type RunState, type StepGroup, type StepRecord } from './run-state.js';
+export { acquireRunLock, runLockHolder, lockedMessage, LockedError, type LockHolder, type RunLock } from './run-lock.js';
 export { newRunId, runsDir, runDir, journalFile, listRuns, latestUnfinishedRun } from './runs.js';
 export { ensurePrivateDir } from './private-files.js';

@@ -1,42 +1,86 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { RunbookError } from '../model/errors.js';
 import type { JournalEntry } from './entries.js';
+import { fsProblem } from './fs-problem.js';
 import { ensurePrivateDir, fsyncDir } from './private-files.js';
+
+/**
+ * The journal could not be written (a full disk, a read-only or lost file
+ * system): the run stops at once (SPEC 2), exit 1, with this one line.
+ */
+export class JournalWriteError extends RunbookError {
+  constructor(readonly file: string, cause: unknown) {
+    const runId = path.basename(path.dirname(file));
+    const stateDir = path.dirname(path.dirname(path.dirname(file)));
+    super('STOPPED', `the journal cannot be written (${fsProblem(cause, file)}): the run stopped at once, and a step it was running is left unknown. Fix that, then: runbook resume ${runId} --state-dir ${stateDir}`, { cause });
+    this.name = 'JournalWriteError';
+  }
+}
 
 /**
  * Appends entries to `journal.jsonl`. Each entry is one line, written and
  * fsync'ed before `append` returns: once the engine goes on, the entry is on disk.
+ * When a write fails, the half-written line is cut off and every later
+ * `append` throws the same JournalWriteError: the run cannot go on unrecorded.
  */
 export class JournalWriter {
   private fd: number | undefined;
+  private size: number;
+  private broken: JournalWriteError | undefined;
   readonly file: string;
 
   private constructor(file: string, fd: number) {
     this.file = file;
     this.fd = fd;
+    this.size = fstatSync(fd).size;
   }
 
-  /** Opens (creating if needed, mode 0600 in a 0700 folder) the journal in `runDir`. */
+  /**
+   * Opens (creating if needed, mode 0600 in a 0700 folder) the journal in `runDir`.
+   * @throws {JournalWriteError} when it cannot.
+   */
   static open(runDir: string): JournalWriter {
-    ensurePrivateDir(runDir);
     const file = path.join(runDir, 'journal.jsonl');
-    dropTornTail(file);
-    const fd = openSync(file, 'a', 0o600);
-    fsyncDir(runDir);
-    return new JournalWriter(file, fd);
+    try {
+      ensurePrivateDir(runDir);
+      dropTornTail(file);
+      const fd = openSync(file, 'a', 0o600);
+      fsyncDir(runDir);
+      return new JournalWriter(file, fd);
+    } catch (error) {
+      throw new JournalWriteError(file, error);
+    }
   }
 
   append(entry: JournalEntry): void {
+    if (this.broken) throw this.broken;
     if (this.fd === undefined) throw new Error(`journal ${this.file} is closed`);
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
-    let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
-    fsyncSync(this.fd);
+    try {
+      let written = 0;
+      while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+      fsyncSync(this.fd);
+      this.size += line.length;
+    } catch (error) {
+      this.broken = new JournalWriteError(this.file, error);
+      try {
+        // A torn line would be dropped by the next open anyway; cut it now.
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // Nothing more can be done on this file system.
+      }
+      throw this.broken;
+    }
   }
 
   close(): void {
     if (this.fd === undefined) return;
-    closeSync(this.fd);
+    try {
+      closeSync(this.fd);
+    } catch {
+      // A close that fails after a failed write says nothing new.
+    }
     this.fd = undefined;
   }
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { RunbookError } from '../model/errors.js';
+import { fsProblem } from './fs-problem.js';
 import { ensurePrivateDir } from './private-files.js';
 
 export interface RunLock {
@@ -9,54 +11,122 @@ export interface RunLock {
   release(): void;
 }
 
-interface LockInfo {
+/** Who holds a runbook's lock: what a refused second run names. */
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
+  /** Absent in locks written before it was recorded. */
+  readonly user?: string;
   readonly runId: string;
   readonly since: string;
 }
 
-export class LockedError extends Error {}
+/** A second run of the same runbook (exit 1): the message names the holder. */
+export class LockedError extends RunbookError {
+  constructor(
+    message: string,
+    readonly holder?: LockHolder,
+  ) {
+    super('STOPPED', message);
+    this.name = 'LockedError';
+  }
+}
+
+export interface LockOptions {
+  readonly stateDir: string;
+  readonly runbookFile: string;
+  readonly runId: string;
+  readonly pid: number;
+  /** Who runs it, named to whoever is refused. */
+  readonly user?: string;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
 
 /**
  * Makes sure only one run of a runbook proceeds in a state dir at a time. The
  * lock file names its holder; a lock whose holder process is gone (on this
  * host) is stale and taken over, so a crash never leaves a runbook locked.
+ *
+ * @throws {LockedError} when another live run holds it, or the state dir cannot hold a lock.
  */
-export function acquireRunLock(options: { stateDir: string; runbookFile: string; runId: string; pid: number }): RunLock {
-  const dir = path.join(options.stateDir, 'locks');
-  ensurePrivateDir(dir);
-  const key = createHash('sha256').update(path.resolve(options.runbookFile)).digest('hex').slice(0, 24);
-  const file = path.join(dir, `${key}.lock`);
-  const info: LockInfo = { pid: options.pid, host: hostname(), runId: options.runId, since: new Date().toISOString() };
+export function acquireRunLock(options: LockOptions): RunLock {
+  const file = lockFile(options);
+  try {
+    ensurePrivateDir(path.dirname(file));
+  } catch (error) {
+    throw new LockedError(`cannot use the state dir ${options.stateDir}: ${fsProblem(error, path.dirname(file))}`);
+  }
+  const now = options.now ?? (() => new Date());
+  const info: LockHolder = { pid: options.pid, host: hostname(), ...(options.user ? { user: options.user } : {}), runId: options.runId, since: now().toISOString() };
   for (let tries = 0; tries < 3; tries++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
+      try {
+        writeSync(fd, JSON.stringify(info));
+      } finally {
+        closeSync(fd);
+      }
       return { file, release: () => releaseIfOurs(file, info) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        rmSync(file, { force: true });
+        throw new LockedError(`cannot lock ${options.runbookFile} in the state dir ${options.stateDir}: ${fsProblem(error, file)}`);
+      }
     }
     const holder = readLock(file);
     if (holder && holder.host === info.host && holder.pid === info.pid) return { file, release: () => releaseIfOurs(file, holder) };
-    if (holder && (holder.host !== info.host || isAlive(holder.pid))) {
-      throw new LockedError(`another run of ${options.runbookFile} is in progress (run ${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.since}); wait for it or stop it first`);
-    }
+    if (holder && (holder.host !== info.host || isAlive(holder.pid))) throw new LockedError(lockedMessage(options.runbookFile, holder, file, now()), holder);
     rmSync(file, { force: true });
   }
-  throw new LockedError(`cannot lock ${file}`);
+  throw new LockedError(`cannot lock ${options.runbookFile}: its lock ${file} keeps changing hands; try again`);
 }
 
-function readLock(file: string): LockInfo | undefined {
+/** The live holder of a runbook's lock (another process), if any: a command can refuse before it starts anything. */
+export function runLockHolder(options: Pick<LockOptions, 'stateDir' | 'runbookFile' | 'pid'>): (LockHolder & { readonly file: string }) | undefined {
+  const file = lockFile(options);
+  const holder = readLock(file);
+  if (!holder) return undefined;
+  if (holder.host === hostname() && (holder.pid === options.pid || !isAlive(holder.pid))) return undefined;
+  return { ...holder, file };
+}
+
+/** The words of a refused second run: who holds the runbook, where, since when, and what to do. */
+export function lockedMessage(runbookFile: string, holder: LockHolder, file: string, now = new Date()): string {
+  const who = `${holder.user ? `${holder.user} on ` : 'on '}${holder.host}`;
+  const since = `since ${holder.since}${ago(holder.since, now)}`;
+  const advice =
+    holder.host === hostname()
+      ? `wait for it to end, or stop it (kill ${holder.pid}); a run whose process has died frees its lock by itself`
+      : `it runs on another host, so runbook cannot tell whether it is still alive: wait for it, or if it is gone for good remove ${file}`;
+  return `another run of ${runbookFile} is in progress (run ${holder.runId}, by ${who}, pid ${holder.pid}, ${since}): ${advice}`;
+}
+
+function lockFile(options: Pick<LockOptions, 'stateDir' | 'runbookFile'>): string {
+  const key = createHash('sha256').update(path.resolve(options.runbookFile)).digest('hex').slice(0, 24);
+  return path.join(options.stateDir, 'locks', `${key}.lock`);
+}
+
+function ago(since: string, now: Date): string {
+  const ms = now.getTime() - Date.parse(since);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return ', less than a minute ago';
+  if (minutes < 120) return `, ${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  return `, ${Math.round(minutes / 60)} hours ago`;
+}
+
+function readLock(file: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
+    if (typeof data.pid !== 'number' || typeof data.host !== 'string') return undefined;
+    return { pid: data.pid, host: data.host, ...(typeof data.user === 'string' ? { user: data.user } : {}), runId: String(data.runId ?? '?'), since: String(data.since ?? '?') };
   } catch {
-    return undefined; // unreadable or half-written: treated as stale
+    return undefined; // missing, unreadable or half-written: treated as stale
   }
 }
 
-function releaseIfOurs(file: string, info: LockInfo): void {
+function releaseIfOurs(file: string, info: LockHolder): void {
   const holder = readLock(file);
   if (holder && holder.pid === info.pid && holder.runId === info.runId) rmSync(file, { force: true });
 }

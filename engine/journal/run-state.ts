@@ -5,6 +5,17 @@ export interface StepRecord {
   readonly state: Exclude<StepState, 'running'>;
   readonly attempts: number;
   readonly message?: string;
+  /** Skipped after it failed or was interrupted (SPEC 2: the run is `incomplete`). */
+  readonly unproven?: boolean;
+  /** The process groups its last attempt started, and on which host (`unknown` steps: they may still run). */
+  readonly groups?: readonly StepGroup[];
+}
+
+export interface StepGroup {
+  readonly pgid: number;
+  /** The host runbook ran on when it started the group. */
+  readonly host: string;
+  readonly at: string;
 }
 
 /** What a journal says about a run: the basis of resume and of the report. */
@@ -25,16 +36,25 @@ export function runState(entries: readonly JournalEntry[]): RunState {
   const steps = new Map<string, StepRecord>();
   const captures = new Map<string, { value?: string; secret: boolean }>();
   let lastEnd: Extract<JournalEntry, { type: 'run-end' }> | undefined;
+  let host = first.host;
   for (const entry of entries) {
     switch (entry.type) {
+      case 'resume':
+        host = entry.host;
+        break;
       case 'step-start': {
         const attempts = (steps.get(entry.step)?.attempts ?? 0) + 1;
         steps.set(entry.step, { state: 'unknown', attempts });
         break;
       }
+      case 'group': {
+        const step = steps.get(entry.step);
+        if (step) steps.set(entry.step, { ...step, groups: [...(step.groups ?? []), { pgid: entry.pgid, host, at: entry.at }] });
+        break;
+      }
       case 'step-end': {
         const attempts = steps.get(entry.step)?.attempts ?? 0;
-        steps.set(entry.step, { state: entry.state, attempts, ...(entry.message ? { message: entry.message } : {}) });
+        steps.set(entry.step, { state: entry.state, attempts, ...(entry.message ? { message: entry.message } : {}), ...(entry.unproven ? { unproven: true } : {}) });
         break;
       }
       case 'capture':

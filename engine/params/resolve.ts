@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Param, Runbook } from '../model/runbook.js';
+import { braceRefNames } from '../parse/refs.js';
 
 export type RunMode = 'live' | 'rehearsal';
 
@@ -32,7 +33,9 @@ export interface ResolvedParams {
 /**
  * SPEC 1.1 precedence: `--set`, then the environment variable of the same
  * name, then `default`. In a rehearsal the param's `rehearsal:` value comes
- * right after `--set`, and a secret with none gets a random value.
+ * right after `--set`, and a secret with none gets a random value. A default
+ * or rehearsal value is returned as written: `${name}` in it is interpolated
+ * when the run starts (interpolateParams), once sentinels and the sandbox exist.
  */
 export function resolveParams(runbook: Runbook, options: ResolveParamsOptions): ResolvedParams {
   const values = new Map<string, ResolvedParam>();
@@ -50,7 +53,9 @@ export function resolveParams(runbook: Runbook, options: ResolveParamsOptions): 
       missing.push(param);
       continue;
     }
-    const problem = checkPattern(param, found.value);
+    // A default or rehearsal value with `${name}` is checked once interpolated (interpolateParams).
+    const template = (found.source === 'default' || found.source === 'rehearsal') && braceRefNames(found.value).length > 0;
+    const problem = template ? undefined : checkPattern(param, found.value);
     if (problem) diagnostics.push(diagnostic(param.at, 'error', 'param-pattern', problem));
     values.set(param.name, { param, ...found });
   }

@@ -1,10 +1,11 @@
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
-import type { Check, Expectation, RowsOp, TableExpectation } from '../model/check.js';
+import type { Check, Expectation, TableExpectation } from '../model/check.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/location.js';
 import type { VarRef } from '../model/runbook.js';
 import { readCodeBlock, sqlRefs } from './code-blocks.js';
+import { attributeLocator, checkAttributeProblems } from './known-attributes.js';
 import { parseInline } from './markdown.js';
 import { SHELL_LANGS, SQL_LANGS } from './directives.js';
 import { AttributeReader } from './options.js';
@@ -26,6 +27,10 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
   const fail = (message: string): { diagnostics: Diagnostic[] } => ({ diagnostics: [...diagnostics, diagnostic(at, 'error', 'check', message)] });
 
   let attributes: Record<string, string> = stringAttributes(node);
+  // SPEC 1.3: an attribute a check does not read is an error, never silently dropped.
+  const container = node.type === 'containerDirective';
+  const ownText = container ? (text.split('\n', 1)[0] ?? '') : text;
+  diagnostics.push(...checkAttributeProblems({ attributes, where: container ? ':::check' : '::check', block: false, container, locate: attributeLocator(ownText, at) }));
   let code: string;
   let codeAt: SourceLocation;
   let kind: 'sql' | 'sh';
@@ -54,6 +59,7 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
       kind = 'sh';
       shell = blockShell;
     } else return fail(`a check's code block must be sql or sh, not "${lang || 'plain'}" (psql meta-commands cannot be checked)`);
+    diagnostics.push(...checkAttributeProblems({ attributes: block.block.attributes, where: 'the block of a :::check', block: true, container: true, locate: block.locate }));
     attributes = { ...block.block.attributes, ...attributes };
     code = block.block.code;
     codeAt = block.block.codeAt;
@@ -82,6 +88,7 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
   const on = r.string('on');
   const cwd = r.string('cwd');
   if (kind === 'sql' && (user !== undefined || on !== undefined || cwd !== undefined)) r.error('user=, on= and cwd= apply to shell checks; a SQL check runs on its db= connection');
+  if (kind === 'sql' && r.has('exit')) r.error('exit= applies to shell checks: a SQL check has no exit status (an error fails it)');
   diagnostics.push(...r.diagnostics);
   if (everyMs !== undefined && waitMs === undefined) diagnostics.push(diagnostic(at, 'warning', 'check', 'every= has no effect without wait='));
 
@@ -108,21 +115,11 @@ function readExpectation(r: AttributeReader, table: TableExpectation | undefined
   const expectation: { -readonly [K in keyof Expectation]: Expectation[K] } = { empty: r.flag('empty'), ordered: r.flag('ordered') };
   const expect = r.string('expect');
   if (expect !== undefined) expectation.expect = expect;
-  const match = r.string('match');
-  if (match !== undefined) {
-    try {
-      new RegExp(match, 'u');
-      expectation.match = match;
-    } catch (error) {
-      r.error(`match="${match}" is not a valid regular expression: ${(error as Error).message}`);
-    }
-  }
-  const rows = r.string('rows');
-  if (rows !== undefined) {
-    const m = /^\s*(==|=|>=|>|<=|<|!=)?\s*(\d+)\s*$/.exec(rows);
-    if (!m) r.error(`rows="${rows}" must be a count, optionally with a comparison: rows=3, rows=">0", rows="<=10"`);
-    else expectation.rows = { op: (m[1] === '==' ? '=' : (m[1] ?? '=')) as RowsOp, count: Number(m[2]) };
-  }
+  // The readers leave a value with ${…} for run time, where the step's variables fill it in.
+  const match = r.regex('match');
+  if (match !== undefined) expectation.match = match;
+  const rows = r.rows('rows');
+  if (rows !== undefined) expectation.rows = rows;
   if (table) expectation.table = table;
   return expectation;
 }

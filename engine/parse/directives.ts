@@ -12,7 +12,7 @@ export const DIRECTIVE_ATTRIBUTES: Record<string, ReadonlySet<string>> = {
   step: new Set(['id', 'needs', 'title']),
   manual: new Set(['id', 'title']),
   confirm: new Set(['prompt', 'type']),
-  check: new Set(['id', 'db', 'sql', 'sh', 'bash', 'expect', 'match', 'rows', 'empty', 'ordered', 'wait', 'every', 'exit', 'title', 'timeout', 'only', 'user', 'on', 'cwd']),
+  check: new Set(['id', 'db', 'sql', 'sh', 'bash', 'expect', 'match', 'rows', 'empty', 'ordered', 'wait', 'every', 'exit', 'title', 'timeout', 'only', 'user', 'on', 'cwd', 'probe']),
   sentinel: new Set(['id']),
   include: new Set(['file']),
 };
@@ -20,7 +20,7 @@ export const DIRECTIVE_ATTRIBUTES: Record<string, ReadonlySet<string>> = {
 /** Attributes a fenced code block understands (SPEC 1.3); lint reports others. */
 export const CODE_ATTRIBUTES = new Set([
   'id', 'class', 'db', 'on', 'user', 'cwd', 'timeout', 'exit', 'retry', 'retry-delay', 'capture', 'confirm',
-  'interactive', 'only', 'run', 'file', 'mode', 'raw', 'title',
+  'interactive', 'only', 'run', 'file', 'mode', 'raw', 'title', 'probe',
 ]);
 
 export const SHELL_LANGS: Record<string, 'sh' | 'bash'> = { sh: 'sh', bash: 'bash', shell: 'bash' };

@@ -4,6 +4,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { Database, Host, Param, SandboxSpec, VarRef } from '../model/runbook.js';
 import { isSecretName } from './secret-names.js';
 import { locateBraceRefs } from './refs.js';
+import { suggest } from './suggest.js';
 
 export interface FrontMatter {
   readonly title?: string;
@@ -15,7 +16,8 @@ export interface FrontMatter {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_KEYS = new Set(['title', 'params', 'databases', 'hosts', 'description', 'owner', 'owners', 'tags', 'version', 'summary']);
+/** runbook's own top-level keys (SPEC 1.1). */
+const OWN_KEYS = ['title', 'id', 'params', 'databases', 'hosts'] as const;
 const PARAM_KEYS = new Set(['description', 'default', 'pattern', 'secret', 'rehearsal', 'raw']);
 
 /**
@@ -73,8 +75,12 @@ export function parseFrontMatter(yaml: string, file: string, firstLine: number):
           frontMatter.refs.push(...host.refs);
         }
       }
-    } else if (!TOP_KEYS.has(key)) {
-      diagnostics.push(diagnostic(keyAt, 'warning', 'front-matter', `unknown front matter key "${key}" (expected title, params, databases or hosts)`));
+    } else {
+      // Front matter is shared with other tools (site generators' date, layout, permalink; Runme's
+      // runme, shell, cwd): their keys are not findings (SPEC 5). A near miss of one of ours is.
+      // Short keys are too close to everything (Runme's `cwd` is two edits from `id`).
+      const meant = key.length < 4 || (OWN_KEYS as readonly string[]).includes(key) ? undefined : suggest(key, OWN_KEYS);
+      if (meant) diagnostics.push(diagnostic(keyAt, 'warning', 'front-matter', `unknown front matter key "${key}": did you mean ${meant}? As written runbook ignores it`));
     }
   }
   return { frontMatter, diagnostics };

@@ -1,17 +1,34 @@
 import type { ExecOptions } from '../model/action.js';
+import type { RowsOp } from '../model/check.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/location.js';
-import { parseDuration } from './durations.js';
+import { parseDuration, readDuration } from './durations.js';
+import { braceRefNames, interpolate } from './refs.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface AttributeReaderOptions {
+  /**
+   * `defer` (parsing): a typed value that holds `${name}` (`timeout="${t}"`) is
+   * only known when its step starts, so it reads as absent, with no problem;
+   * the run reads it again once interpolated. `read` (at run time): every
+   * value is final and read as it is.
+   * @default 'defer'
+   */
+  readonly templates?: 'defer' | 'read';
+}
 
 /** Collects problems with attribute values at one location. */
 export class AttributeReader {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly deferTemplates: boolean;
   constructor(
     private readonly attributes: Readonly<Record<string, string>>,
     private readonly at: SourceLocation,
-  ) {}
+    options: AttributeReaderOptions = {},
+  ) {
+    this.deferTemplates = (options.templates ?? 'defer') === 'defer';
+  }
 
   has(key: string): boolean {
     return Object.hasOwn(this.attributes, key);
@@ -21,8 +38,14 @@ export class AttributeReader {
     return this.has(key) ? this.attributes[key] : undefined;
   }
 
-  flag(key: string): boolean {
+  /** The value, unless it is filled in at run time (then undefined: nothing to check yet). */
+  private typed(key: string): string | undefined {
     const value = this.string(key);
+    return value !== undefined && this.deferTemplates && braceRefNames(value).length > 0 ? undefined : value;
+  }
+
+  flag(key: string): boolean {
+    const value = this.typed(key);
     if (value === undefined) return false;
     if (value === '' || value === 'true') return true;
     if (value === 'false') return false;
@@ -31,15 +54,21 @@ export class AttributeReader {
   }
 
   duration(key: string): number | undefined {
-    const value = this.string(key);
-    if (value === undefined) return undefined;
-    const ms = parseDuration(value);
-    if (ms === undefined) this.error(`${key}="${value}" is not a duration: write 500ms, 30s, 10m or 1h`);
-    return ms;
+    const value = this.typed(key);
+    if (value === undefined) {
+      // Filled in at run time: its shape can still be wrong (`timeout="soon${t}"`).
+      const template = this.string(key);
+      if (template !== undefined && parseDuration(interpolate(template, () => '1').text) === undefined) this.error(`${key}="${template}" is not a duration: write 500ms, 30s, 10m or 1h`);
+      return undefined;
+    }
+    // Also bounded: a timer cannot wait longer than 24 days (SPEC 1.3).
+    const read = readDuration(key, value);
+    if (!read.ok) this.error(read.message);
+    return read.ok ? read.ms : undefined;
   }
 
   integer(key: string, { min, max }: { min: number; max: number }): number | undefined {
-    const value = this.string(key);
+    const value = this.typed(key);
     if (value === undefined) return undefined;
     const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -60,13 +89,38 @@ export class AttributeReader {
   }
 
   oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
-    const value = this.string(key);
+    const value = this.typed(key);
     if (value === undefined) return undefined;
     if (!(values as readonly string[]).includes(value)) {
       this.error(`${key}="${value}" must be one of ${values.join(', ')}`);
       return undefined;
     }
     return value as T;
+  }
+
+  /** A regular expression (`match=`), checked to compile with the `u` flag. */
+  regex(key: string): string | undefined {
+    const value = this.typed(key);
+    if (value === undefined) return undefined;
+    try {
+      new RegExp(value, 'u');
+      return value;
+    } catch (error) {
+      this.error(`${key}="${value}" is not a valid regular expression: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** A row count with an optional comparison: `rows=3`, `rows=">0"`, `rows="<=10"`. */
+  rows(key: string): { op: RowsOp; count: number } | undefined {
+    const value = this.typed(key);
+    if (value === undefined) return undefined;
+    const m = /^\s*(==|=|>=|>|<=|<|!=)?\s*(\d+)\s*$/.exec(value);
+    if (!m) {
+      this.error(`${key}="${value}" must be a count, optionally with a comparison: ${key}=3, ${key}=">0", ${key}="<=10"`);
+      return undefined;
+    }
+    return { op: (m[1] === '==' ? '=' : (m[1] ?? '=')) as RowsOp, count: Number(m[2]) };
   }
 
   error(message: string): void {

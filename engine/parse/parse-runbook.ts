@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import GithubSlugger from 'github-slugger';
 import type { Root } from 'mdast';
@@ -245,6 +245,18 @@ function expandIncludes(sections: readonly RawSection[], ctx: IncludeCtx): RawSe
       }
       if (ctx.stack.includes(real)) {
         fail(`${use.file} includes itself (through ${ctx.stack.map((f) => path.basename(f)).join(' → ')})`);
+        continue;
+      }
+      // Reading a named pipe would wait for a writer forever, a folder or device makes no sense: refuse them.
+      let special: string | undefined;
+      try {
+        const st = statSync(real);
+        special = st.isFile() ? undefined : st.isFIFO() ? 'a named pipe' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'a device';
+      } catch {
+        special = undefined; // not on disk: the given readFile decides (a virtual file system)
+      }
+      if (special) {
+        fail(`cannot include ${use.file}: it is ${special}, not a regular file`);
         continue;
       }
       let text: string;

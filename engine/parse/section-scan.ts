@@ -8,7 +8,8 @@ import type { SourceLocation } from '../model/location.js';
 import type { DirectiveUse, Sentinel } from '../model/runbook.js';
 import { lineAt, locationOf, readCheck, sliceOf, stringAttributes } from './checks.js';
 import { codeBlockAction, readCodeBlock } from './code-blocks.js';
-import { ADMONITIONS, RUNBOOK_DIRECTIVES } from './directives.js';
+import { ADMONITIONS, DIRECTIVE_ATTRIBUTES, RUNBOOK_DIRECTIVES } from './directives.js';
+import { suggest } from './suggest.js';
 import { locateBraceRefs } from './refs.js';
 
 export interface StepDirective {
@@ -95,6 +96,7 @@ function directive(node: LeafDirective | ContainerDirective, ctx: Ctx): void {
   const ours = RUNBOOK_DIRECTIVES.has(node.name);
   ctx.scan.directives.push({ name: node.name, type: node.type, at, attributes, known: ours || ADMONITIONS.has(node.name) });
   const error = (message: string): void => void ctx.scan.diagnostics.push(diagnostic(at, 'error', 'directive', message));
+  if (ours && node.name !== 'check') unknownAttributes(node, attributes, at, ctx);
 
   switch (ours ? node.name : '') {
     case 'check': {
@@ -148,6 +150,26 @@ function directive(node: LeafDirective | ContainerDirective, ctx: Ctx): void {
     default:
       // Admonitions and directives that are not ours: read through them.
       if (node.type === 'containerDirective') for (const child of node.children) walk(child, ctx);
+  }
+}
+
+/**
+ * An attribute that one of our directives does not read is an error in every
+ * command: `::confirm{typ="prod"}` must not silently become a yes/no gate.
+ * (Checks read theirs in checks.ts, with the same rule.)
+ */
+function unknownAttributes(node: LeafDirective | ContainerDirective, attributes: Record<string, string>, at: SourceLocation, ctx: Ctx): void {
+  const known = DIRECTIVE_ATTRIBUTES[node.name];
+  if (!known) return;
+  const text = sliceOf(node, ctx.source).split('\n')[0] ?? '';
+  for (const key of Object.keys(attributes)) {
+    if (known.has(key) || key === 'class') continue;
+    const index = new RegExp(`[{\\s"']${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=["']?\\s*[=}\\s])`).exec(text)?.index;
+    const place = index === undefined ? at : { ...at, column: at.column + index + 1 };
+    const meant = suggest(key, [...known]);
+    ctx.scan.diagnostics.push(
+      diagnostic(place, 'error', 'unknown-attribute', `unknown attribute ${key}= on ::${node.name}: ${meant ? `did you mean ${meant}=?` : `it reads ${[...known].map((k) => `${k}=`).join(', ')}`}`),
+    );
   }
 }
 

@@ -22,8 +22,10 @@ export function validateRunbook(runbook: Runbook, options: ValidateOptions = {})
   const hosts = new Set(runbook.hosts.map((h) => h.name));
   const soleDb = runbook.databases.length === 1;
 
+  // A name with ${…} in it is filled in when its step starts, and checked then.
+  const known = (set: ReadonlySet<string>, name: string): boolean => set.has(name) || name.includes('${');
   const checkDb = (db: string | undefined, kind: string, at: Action['at']): void => {
-    if (db !== undefined && !databases.has(db)) out.push(diagnostic(at, 'error', 'unknown-db', `unknown database "${db}"${declared('databases', databases)}`));
+    if (db !== undefined && !known(databases, db)) out.push(diagnostic(at, 'error', 'unknown-db', `unknown database "${db}"${declared('databases', databases)}`));
     if (db === undefined && (kind === 'sql' || kind === 'psql') && !soleDb) {
       out.push(diagnostic(at, 'error', 'missing-db', runbook.databases.length === 0 ? `a ${kind} block needs a database: declare one under databases: in the front matter and add {db=NAME}` : `a ${kind} block needs {db=NAME}: this runbook declares ${[...databases].join(', ')}`));
     }
@@ -33,14 +35,14 @@ export function validateRunbook(runbook: Runbook, options: ValidateOptions = {})
       if (!isCodeAction(action)) continue;
       checkDb(action.options.db, action.kind, action.at);
       const on = action.options.on;
-      if (on !== undefined && !hosts.has(on)) out.push(diagnostic(action.at, 'error', 'unknown-host', `unknown host "${on}"${declared('hosts', hosts)}`));
+      if (on !== undefined && !known(hosts, on)) out.push(diagnostic(action.at, 'error', 'unknown-host', `unknown host "${on}"${declared('hosts', hosts)}`));
     }
     for (const check of step.checks) {
       checkDb(check.db, check.kind, check.at);
-      if (check.kind === 'sh' && check.on !== undefined && !hosts.has(check.on)) out.push(diagnostic(check.at, 'error', 'unknown-host', `unknown host "${check.on}"${declared('hosts', hosts)}`));
+      if (check.kind === 'sh' && check.on !== undefined && !known(hosts, check.on)) out.push(diagnostic(check.at, 'error', 'unknown-host', `unknown host "${check.on}"${declared('hosts', hosts)}`));
     }
   }
-  out.push(...checkVariables(runbook, options));
+  for (const d of checkVariables(runbook, options)) out.push(d);
   const params = new Set(runbook.params.map((p) => p.name));
   const sentinels = new Set(runbook.sentinels.map((s) => s.name));
   for (const step of runbook.steps) {

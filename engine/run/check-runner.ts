@@ -1,11 +1,10 @@
 import { judge, type Judgement, type Observation } from '../../checks/index.js';
 import type { ActionContext } from '../actions/context.js';
-import { lookupVar } from '../actions/context.js';
 import { databaseEnv } from '../actions/database-env.js';
 import { runScript } from '../actions/shell.js';
 import type { Check } from '../model/check.js';
-import { interpolate } from '../parse/refs.js';
-import { substitutePsqlVariables } from '../sql/index.js';
+import { formatDuration } from '../parse/durations.js';
+import { loadSqlParser, runReadOnlyCheck } from '../sql/index.js';
 import type { CheckOutcome } from './events.js';
 import { abortableSleep } from './sleep.js';
 
@@ -21,8 +20,8 @@ export interface CheckRunOptions {
 }
 
 /**
- * Runs a check, polling with `wait=`/`every=` until it passes or the wait
- * runs out. While waiting, an error (refused connection, missing table)
+ * Runs a check (its attributes resolved: see resolveCheck), polling with
+ * `wait=`/`every=` until it passes or the wait runs out. While waiting, an error (refused connection, missing table)
  * counts as "not yet"; the last one is reported if time runs out.
  */
 export async function runCheck(check: Check, options: CheckRunOptions): Promise<CheckOutcome> {
@@ -44,36 +43,28 @@ export async function runCheck(check: Check, options: CheckRunOptions): Promise<
   }
 }
 
+/** One evaluation of a check whose attributes are resolved already (`${name}` in `expect=` and the others). */
 async function attempt(check: Check, options: CheckRunOptions): Promise<Judgement> {
-  const { ctx } = options;
-  const expect = check.expectation.expect === undefined ? undefined : interpolate(check.expectation.expect, lookupVar(ctx));
-  if (expect && expect.missing.length > 0) return { ok: false, message: `expect= names undefined variable${expect.missing.length > 1 ? 's' : ''} ${expect.missing.join(', ')}` };
-  const expectation = expect === undefined ? check.expectation : { ...check.expectation, expect: expect.text };
-  return judge(expectation, check.kind === 'sql' ? await observeSql(check.code, check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, options) : await observeShell(check, options));
+  return judge(check.expectation, check.kind === 'sql' ? await observeSql(check.code, check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, options) : await observeShell(check, options));
 }
 
+/**
+ * A SQL check runs through the real parser, one statement per message inside
+ * a read-only transaction that always ends in ROLLBACK (engine/sql
+ * read-only-check.ts): the check SQL was already refused before the run if it
+ * could leave that transaction, and it is parsed again after psql variables
+ * are put in, so a value can never add a statement.
+ */
 async function observeSql(code: string, timeout: number, options: CheckRunOptions): Promise<Observation> {
   const { ctx, db } = options;
   if (db === undefined) throw new Error('no database for this check: add db=NAME');
-  const sql = substitutePsqlVariables(code.trim().replace(/;+\s*$/, ''), ctx.vars, { onUndefined: 'error' });
+  await loadSqlParser();
   const client = await ctx.connections.client(db);
-  type Result = { fields?: { name: string; dataTypeID: number }[]; rows?: (string | null)[][] };
-  let results: Result | Result[];
   try {
-    // One round trip: a read-only transaction with a statement timeout, so a check can never change data.
-    results = (await client.query({ text: `BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeout))}; ${sql}; COMMIT`, rowMode: 'array' })) as unknown as Result[];
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => ctx.connections.drop(db));
-    throw error;
+    return { kind: 'rows', ...(await runReadOnlyCheck(client, code, { vars: ctx.vars, timeoutMs: timeout })) };
+  } finally {
+    if (client.getTransactionStatus() !== 'I') ctx.connections.drop(db);
   }
-  const list = Array.isArray(results) ? results : [results];
-  const last = list.slice(0, -1).reverse().find((r) => r.fields && r.fields.length > 0) ?? { fields: [], rows: [] };
-  return {
-    kind: 'rows',
-    columns: (last.fields ?? []).map((f) => f.name),
-    booleans: (last.fields ?? []).map((f) => f.dataTypeID === 16),
-    rows: last.rows ?? [],
-  };
 }
 
 async function observeShell(check: Extract<Check, { kind: 'sh' }>, options: CheckRunOptions): Promise<Observation> {
@@ -93,6 +84,6 @@ async function observeShell(check: Extract<Check, { kind: 'sh' }>, options: Chec
     quiet: true,
   });
   if (r.spawnError) throw new Error(r.spawnError);
-  if (r.timedOut) throw new Error(`the check timed out after ${Math.round((check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000)}s`);
+  if (r.timedOut) throw new Error(`the check timed out after ${formatDuration(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)}`);
   return { kind: 'output', stdout: r.stdout, exitCode: r.exitCode, expectedExit: check.exit };
 }

@@ -27,18 +27,61 @@ export interface CheckOutcome {
   readonly durationMs: number;
 }
 
-/** Everything the engine tells reporters, in order. All text is already masked. */
+/** A param as reporters see it: its value masked where it holds a secret, absent for a secret param. */
+export interface RunParamInfo {
+  readonly name: string;
+  readonly secret: boolean;
+  readonly source: string;
+  /** Absent for a secret param. */
+  readonly value?: string;
+  /** The value holds a secret's value, masked in `value`: it was not stored whole, and resume asks for it again. */
+  readonly masked?: boolean;
+}
+
+/** How one action of a step attempt went (also journaled with the step's end). */
+export interface ActionSummary {
+  readonly index: number;
+  readonly kind: string;
+  readonly ok: boolean;
+  readonly exitCode?: number;
+  readonly durationMs: number;
+  readonly skipped?: string;
+}
+
+/**
+ * Everything the engine tells reporters, in order. Each event is built once
+ * and passes through the run's recorder, which masks every secret in it (by
+ * value, in every text field), journals it and only then hands it to the
+ * reporters: reporters never see a secret and never mask anything themselves.
+ */
 export type RunEvent =
-  | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string }
+  | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string; readonly params: readonly RunParamInfo[]; readonly sentinels: Readonly<Record<string, string>> }
   | { readonly type: 'step-start'; readonly stepId: string; readonly index: number; readonly total: number; readonly attempt: number }
   | { readonly type: 'action-start'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly code: string; readonly target?: string; readonly attempt: number }
   | { readonly type: 'output'; readonly stepId: string; readonly stream: 'stdout' | 'stderr' | 'info'; readonly text: string }
-  | { readonly type: 'action-end'; readonly stepId: string; readonly index: number; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
+  | { readonly type: 'action-end'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
   | { readonly type: 'check-start'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly code: string; readonly waitMs?: number }
-  | { readonly type: 'check-end'; readonly stepId: string; readonly index: number; readonly outcome: CheckOutcome }
+  | { readonly type: 'check-end'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly line: number; readonly outcome: CheckOutcome }
   | { readonly type: 'gate'; readonly stepId: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto' }
-  | { readonly type: 'capture'; readonly stepId: string; readonly name: string; readonly value: string }
-  | { readonly type: 'step-end'; readonly stepId: string; readonly state: 'done' | 'failed' | 'skipped'; readonly durationMs: number; readonly message?: string; readonly assumed?: boolean }
+  /** `secret`: the value is a secret (by the variable's name, or because what was captured held part of one): `value` is `***`. */
+  | { readonly type: 'capture'; readonly stepId: string; readonly name: string; readonly value: string; readonly secret: boolean }
+  | {
+      readonly type: 'step-end';
+      readonly stepId: string;
+      readonly state: 'done' | 'failed' | 'skipped';
+      readonly durationMs: number;
+      readonly message?: string;
+      /** Marked done by the operator after an unknown outcome (`--assume-done`). */
+      readonly assumed?: boolean;
+      /** Ctrl-C (or a quit) stopped the step. */
+      readonly interrupted?: boolean;
+      /** The step did not run past a gate or manual step that was not answered. */
+      readonly stopped?: boolean;
+      /** Skipped after it failed or was interrupted: nothing proves what it did, and the run cannot end `done`. */
+      readonly unproven?: boolean;
+      /** How each action of this attempt went. */
+      readonly actions?: readonly ActionSummary[];
+    }
   | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | { readonly type: 'run-end'; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly message: string; readonly resumeHint?: string };
 
@@ -46,7 +89,13 @@ export type GateKind = 'step' | 'confirm' | 'typed' | 'manual' | 'block';
 export type GateAnswer = 'yes' | 'no' | 'done' | 'skip' | 'quit';
 
 /** How a run ended: done; failed (a step failed); stopped (quit, or a gate under --yes); interrupted (Ctrl-C). */
-export type RunStatus = 'done' | 'failed' | 'stopped' | 'interrupted';
+/**
+ * How a run ended. `done` only when every selected step ended done or was
+ * skipped by choice before it ran; `incomplete` when every step was passed
+ * but one was skipped after it failed or was interrupted (SPEC 2: nothing
+ * proves what it did).
+ */
+export type RunStatus = 'done' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
 
 type HookName<T extends string> = T extends `${infer A}-${infer B}` ? `${A}${Capitalize<HookName<B>>}` : T;
 type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;

@@ -6,6 +6,7 @@
 export class Interrupter {
   private controller = new AbortController();
   private readonly quitController = new AbortController();
+  private stopReason: string | undefined;
 
   /** Aborted when the current step must stop. */
   get signal(): AbortSignal {
@@ -28,6 +29,20 @@ export class Interrupter {
   quit(): void {
     this.controller.abort();
     this.quitController.abort();
+  }
+
+  /**
+   * Ends the run at the next step boundary: the step that runs finishes (it
+   * is not cut in half), then the run stops, resumable. For a reason that is
+   * no emergency: nobody can see the output any more (a closed pipe).
+   */
+  stopAfterStep(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
+  /** Why the run must stop before its next step, if it must. */
+  get stopRequested(): string | undefined {
+    return this.stopReason;
   }
 
   reset(): void {

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir } from '../journal/index.js';
+import { ensurePrivateDir, fsProblem } from '../journal/index.js';
 import { DrainWriter } from './drain-writer.js';
 
 /** Buffered log output above which the step's process is paused until the disk catches up. */
@@ -11,15 +11,25 @@ const HIGH_WATER = 4 << 20;
  * Written as it arrives, off the main thread, with backpressure: a step may
  * print hundreds of megabytes, and neither the UI nor memory may suffer. The
  * file is only created when the step prints something.
+ *
+ * A log that cannot be written (a full disk) never stops the step that is
+ * running: it is remembered in `failure`, and the run loop, which awaits
+ * `close()`, never records the step as done without saying so (SPEC 2).
  */
 export class OutputLog {
   private stream: WriteStream | undefined;
   private writer: DrainWriter | undefined;
   private pending = '';
+  private problem: string | undefined;
   readonly file: string;
 
   constructor(private readonly runDir: string, stepId: string) {
     this.file = path.join(runDir, 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
+  }
+
+  /** Why (some of) the output could not be saved, once `close()` has resolved: `<file>: no space left on device (ENOSPC)`. */
+  get failure(): string | undefined {
+    return this.problem;
   }
 
   /** Text written before any output (a header): kept until the step prints something. */
@@ -28,14 +38,18 @@ export class OutputLog {
   }
 
   write(text: string): void {
-    if (!text) return;
+    if (!text || this.problem) return;
     if (!this.stream) {
-      ensurePrivateDir(path.dirname(this.file));
-      this.stream = createWriteStream(this.file, { flags: 'a', mode: 0o600, highWaterMark: HIGH_WATER });
-      this.stream.on('error', () => {
-        // A full disk must not stop the step: the journal, which is fsync'ed, is the record.
-      });
-      this.writer = new DrainWriter(this.stream);
+      try {
+        ensurePrivateDir(path.dirname(this.file));
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      const stream = createWriteStream(this.file, { flags: 'a', mode: 0o600, highWaterMark: HIGH_WATER });
+      stream.on('error', (error) => this.fail(error));
+      this.stream = stream;
+      this.writer = new DrainWriter(stream);
       text = this.pending + text;
       this.pending = '';
     }
@@ -47,12 +61,19 @@ export class OutputLog {
     return this.writer?.drained;
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes and closes the file; afterwards `failure` says whether everything was saved. */
   close(): Promise<void> {
     const stream = this.stream;
     this.stream = undefined;
     this.writer = undefined;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => stream.end(() => resolve()));
+    if (!stream || stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      stream.once('close', () => resolve());
+      stream.end();
+    });
+  }
+
+  private fail(error: unknown): void {
+    this.problem ??= fsProblem(error, this.file);
   }
 }

@@ -1,7 +1,7 @@
 import { Connections, type ResolvedDatabase } from '../actions/connections.js';
 import type { Runbook } from '../model/runbook.js';
 import { RunbookError } from '../model/errors.js';
-import { maskUrl } from '../params/urls.js';
+import { maskUrl, resolveUrl } from '../params/urls.js';
 import { isSecretName } from '../parse/secret-names.js';
 import { interpolate } from '../parse/refs.js';
 import { createRedactor, type Redactor } from '../secrets/index.js';
@@ -32,6 +32,10 @@ export class RunContext {
   readonly connections: Connections;
   /** The database a sql block without db= uses: the only one declared. */
   readonly soleDatabase: string | undefined;
+  /** Names `db=` may give. */
+  readonly databaseNames: ReadonlySet<string>;
+  /** Names `on=` may give. */
+  readonly hostNames: ReadonlySet<string>;
 
   constructor(
     private readonly runbook: Runbook,
@@ -41,6 +45,8 @@ export class RunContext {
     this.connections = new Connections((db) => this.resolveDatabase(db));
     this.secretNames = new Set(runbook.params.filter((p) => p.secret).map((p) => p.name));
     this.soleDatabase = runbook.databases.length === 1 ? runbook.databases[0]?.name : undefined;
+    this.databaseNames = new Set(runbook.databases.map((d) => d.name));
+    this.hostNames = new Set(runbook.hosts.map((h) => h.name));
   }
 
   /** A declared secret param, or a name that says it is one (SPEC 1.1). */
@@ -52,11 +58,6 @@ export class RunContext {
   redact(text: string): string {
     this.redactor ??= createRedactor(this.secretList);
     return this.redactor.redact(text);
-  }
-
-  /** `${name}` in an attribute value (a gate's prompt); unknown names stay as written. */
-  interpolate(text: string): string {
-    return interpolate(text, this.lookup).text;
   }
 
   /** Sets a variable; a secret value is masked from then on. */
@@ -109,14 +110,15 @@ export class RunContext {
   resolveDatabase(name: string): ResolvedDatabase {
     const db = this.runbook.databases.find((d) => d.name === name);
     if (!db) throw new RunbookError('RUNBOOK_INVALID', `unknown database "${name}"`);
-    const r = interpolate(db.url, this.lookup);
+    // A value that goes into the URL's user or password is percent-encoded (SPEC 1.1).
+    const r = resolveUrl(db.url, this.lookup);
     const cluster = db.sandbox ? this.sandbox?.clusters.get(db.sandbox.cluster) : undefined;
     let url: string;
     if (cluster) url = sandboxUrl(r.missing.length === 0 ? r.text : undefined, cluster);
     else if (r.missing.length > 0) throw new RunbookError('STEP_FAILED', `database "${name}": \${${r.missing.join('}, ${')}} is not defined (its URL is ${db.url})`);
     else url = r.text;
-    const password = passwordOf(url);
-    if (password) this.addSecret(password);
+    // The password as the URL holds it and as the driver reads it (decoded): both are masked from now on.
+    for (const form of passwordForms(url)) this.addSecret(form);
     return { name, url, shown: maskUrl(url) };
   }
 }
@@ -140,11 +142,18 @@ export function sandboxUrl(url: string | undefined, cluster: SandboxCluster): st
   return out.toString();
 }
 
-function passwordOf(url: string): string | undefined {
+/** A URL's password as written in it (percent-encoded) and decoded. */
+function passwordForms(url: string): string[] {
+  let written: string;
   try {
-    const p = new URL(url).password;
-    return p ? decodeURIComponent(p) : undefined;
+    written = new URL(url).password;
   } catch {
-    return undefined;
+    return [];
+  }
+  if (!written) return [];
+  try {
+    return [written, decodeURIComponent(written)];
+  } catch {
+    return [written];
   }
 }

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { acquireRunLock, JournalWriter, newRunId, runDir, type RunState } from '../journal/index.js';
-import type { Runbook, Step } from '../model/runbook.js';
-import type { ResolvedParam } from '../params/index.js';
+import type { Param, Runbook, Step } from '../model/runbook.js';
+import { invalidRunbook, usageError } from '../model/errors.js';
+import { isCodeAction } from '../model/action.js';
+import { interpolateParams, type ResolvedParam } from '../params/index.js';
 import { executionOrder, selectSteps, type StepSelection } from '../plan.js';
-import { emit, type Reporter, type RunStatus, type StepState } from './events.js';
+import type { Reporter, RunParamInfo, RunStatus, StepState } from './events.js';
 import type { Interaction } from './interaction.js';
 import type { Interrupter } from './interrupter.js';
 import { OutputLog } from './output-log.js';
+import { Recorder } from './recorder.js';
 import { RunContext, type SandboxBinding } from './run-context.js';
 import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-runner.js';
 
@@ -48,7 +51,7 @@ export interface RunOutcome {
   readonly exitCode: number;
 }
 
-const EXIT: Record<RunStatus, number> = { done: 0, failed: 1, stopped: 1, interrupted: 130 };
+const EXIT: Record<RunStatus, number> = { done: 0, incomplete: 1, failed: 1, stopped: 1, interrupted: 130 };
 
 /**
  * Runs a runbook (or resumes one): every event is journaled and fsync'ed
@@ -59,28 +62,39 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   const now = config.now ?? (() => new Date());
   const { runbook, identity } = config;
   const runId = config.resume?.runId ?? newRunId(now());
-  const dir = runDir(config.stateDir, runId);
-  const lock = acquireRunLock({ stateDir: config.stateDir, runbookFile: runbook.file, runId, pid: identity.pid });
-  const journal = JournalWriter.open(dir);
   const context = new RunContext(runbook, config.env, config.sandbox);
+  const prior = config.resume?.state;
+  /** Steps skipped in this session after they failed or were interrupted. */
+  const unproven = new Set<string>();
+  const sentinels: Record<string, string> = prior ? { ...prior.run.sentinels } : Object.fromEntries(runbook.sentinels.map((s) => [s.name, sentinelToken(s.name)]));
+  const runEnv = { RUNBOOK_RUN_ID: runId, RUNBOOK_FILE: path.resolve(config.cwd, runbook.file), RUNBOOK_MODE: config.mode };
+  // Before the lock and the journal: a param whose default names nothing known stops the run before anything runs.
+  // Before anything runs: a value the journal does not hold (a secret, or one that held a secret) is given again, never guessed.
+  const given = prior ? await paramsGivenAgain(config, prior) : config.params;
+  const givenAgain = prior ? await capturesGivenAgain(config, prior) : {};
+  const params = finalParams({ ...config, params: given }, { sentinels, env: context.env(runEnv) });
+  const dir = runDir(config.stateDir, runId);
+  const lock = acquireRunLock({ stateDir: config.stateDir, runbookFile: runbook.file, runId, pid: identity.pid, user: identity.user });
+  const journal = openJournal(dir, lock);
+  const recorder = new Recorder({ journal, reporters: config.reporters, redact: (text) => context.redact(text), now, user: identity.user });
   const started = performance.now();
   try {
     for (const s of config.secrets ?? []) context.addSecret(s);
-    for (const [name, p] of config.params) context.set(name, p.value, p.param.secret);
+    for (const [name, p] of params) context.set(name, p.value, p.param.secret);
 
     const order = executionOrder(runbook);
     const selected = new Set(selectSteps(order, config.resume ? config.resume.state.run.selection : config.selection).map((s) => s.id));
-    const prior = config.resume?.state;
-    const sentinels = prior ? { ...prior.run.sentinels } : Object.fromEntries(runbook.sentinels.map((s) => [s.name, sentinelToken(s.name)]));
     for (const [name, value] of Object.entries(sentinels)) context.set(name, value, false);
     for (const [name, c] of prior?.captures ?? []) if (c.value !== undefined) context.set(name, c.value, c.secret);
-    for (const [name, value] of Object.entries(config.resume?.captures ?? {})) context.set(name, value, true);
+    // A value given again keeps what the journal said of it: a secret stays one; a masked one is masked by value.
+    for (const [name, value] of Object.entries(givenAgain)) context.set(name, value, prior?.captures.get(name)?.secret ?? true);
 
-    if (!prior) {
-      journal.append({
-        type: 'run',
+    const states = new Map<string, StepState>(order.map((s) => [s.id, prior?.steps.get(s.id)?.state ?? 'pending']));
+    const paramInfo = [...params.values()].map((p): RunParamInfo => ({ name: p.param.name, secret: p.param.secret, source: p.source, ...(p.param.secret ? {} : { value: p.value }) }));
+    const header = prior
+      ? undefined
+      : {
         v: 1,
-        at: now().toISOString(),
         runId,
         file: path.resolve(config.cwd, runbook.file),
         cwd: config.cwd,
@@ -91,14 +105,10 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         pid: identity.pid,
         selection: { ...(config.selection.from ? { from: config.selection.from } : {}), ...(config.selection.to ? { to: config.selection.to } : {}), ...(config.selection.only?.length ? { only: config.selection.only } : {}) },
         yes: config.yes,
-        params: [...config.params.values()].map((p) => ({ name: p.param.name, secret: p.param.secret, source: p.source, ...(p.param.secret ? {} : { value: p.value }) })),
         sentinels,
         steps: runbook.steps.map((s) => ({ id: s.id, title: s.title, hash: s.hash })),
-      });
-    }
-
-    const states = new Map<string, StepState>(order.map((s) => [s.id, prior?.steps.get(s.id)?.state ?? 'pending']));
-    emit(config.reporters, {
+      };
+    recorder.runStart({
       type: 'run-start',
       runId,
       title: runbook.title,
@@ -107,15 +117,17 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       resumed: prior !== undefined,
       stateDir: config.stateDir,
       steps: order.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: selected.has(s.id) })),
-    });
+      params: paramInfo,
+      sentinels,
+    }, header);
 
-    for (const p of config.params.values()) {
-      if (p.param.secret && p.value.trim().length < 3) emit(config.reporters, { type: 'notice', level: 'warning', message: `secret param "${p.param.name}" is shorter than 3 characters: it cannot be masked without masking everything` });
+    for (const p of params.values()) {
+      if (p.param.secret && p.value.trim().length < 3) recorder.record({ type: 'notice', level: 'warning', message: `secret param "${p.param.name}" is shorter than 3 characters: it cannot be masked without masking everything` });
     }
 
     if (prior) {
-      const changed = await changedSteps(runbook, prior, config);
-      journal.append({ type: 'resume', at: now().toISOString(), user: identity.user, host: identity.host, pid: identity.pid, changed: changed.map((s) => s.id), yes: config.yes, ...(config.resume?.unknown ? { unknown: config.resume.unknown } : {}) });
+      const changed = changedSteps(runbook, prior, recorder);
+      recorder.journal({ type: 'resume', user: identity.user, host: identity.host, pid: identity.pid, changed: changed.map((s) => s.id), yes: config.yes, ...(config.resume?.unknown ? { unknown: config.resume.unknown } : {}) });
       if (changed.length > 0 && !(await config.interaction.changedSteps(changed))) return finish('stopped', 'stopped: completed steps changed since the run started');
     }
 
@@ -125,14 +137,15 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       position++;
       const state = states.get(step.id);
       if (state === 'done' || state === 'skipped') continue;
+      // Nobody can see the run any more (a closed pipe): stop between steps, resumable.
+      if (config.interrupter.stopRequested) return finish('stopped', config.interrupter.stopRequested);
       if (state === 'unknown') {
         const decision = config.resume?.unknown ?? (await config.interaction.unknownState(step));
         if (decision === 'abort') {
           return finish('stopped', `step "${step.id}" was started but never finished: its outcome is unknown. Check what it did, then resume with --rerun-unknown (run it again) or --assume-done (count it as done)`);
         }
         if (decision === 'done') {
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'done', durationMs: 0, assumed: true, message: 'marked done by the operator after an unknown outcome' });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'done', durationMs: 0, assumed: true, message: 'marked done (outcome was unknown)' });
+          recorder.record({ type: 'step-end', stepId: step.id, state: 'done', durationMs: 0, assumed: true, message: 'marked done by the operator after an unknown outcome' });
           continue;
         }
       }
@@ -141,8 +154,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         const decision = await config.interaction.confirmStep(step);
         if (decision === 'quit') return finish('stopped', 'stopped by the operator');
         if (decision === 'skip') {
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'skipped', durationMs: 0, message: 'skipped by the operator' });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'skipped', durationMs: 0, message: 'skipped by the operator' });
+          recorder.record({ type: 'step-end', stepId: step.id, state: 'skipped', durationMs: 0, message: 'skipped by the operator' });
           continue;
         }
       }
@@ -150,10 +162,15 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       const result = await runStep(step, position, todo.length);
       if (result) return result;
     }
+    const skippedUnproven = todo.filter((s) => unproven.has(s.id) || prior?.steps.get(s.id)?.unproven === true).map((s) => s.id);
+    if (skippedUnproven.length > 0) {
+      return finish('incomplete', `incomplete: ${skippedUnproven.length} of ${todo.length} steps skipped unproven (${skippedUnproven.join(', ')}): they failed or were interrupted, and nothing proves what they did`);
+    }
     return finish('done', `all ${todo.length} step${todo.length === 1 ? '' : 's'} done`);
   } catch (error) {
     if (config.interrupter.quitSignal.aborted) return finish('interrupted', 'interrupted');
-    journal.append({ type: 'run-end', at: now().toISOString(), status: 'failed', exitCode: 1, message: context.redact((error as Error).message) });
+    // The caller reports the error itself; the journal still says how the run ended.
+    recorder.journal({ type: 'run-end', status: 'failed', exitCode: 1, message: (error as Error).message });
     throw error;
   } finally {
     await context.connections.closeAll();
@@ -165,8 +182,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     for (let attempt = 1; ; attempt++) {
       config.interrupter.reset();
       const signal = config.interrupter.signal;
-      journal.append({ type: 'step-start', at: now().toISOString(), step: step.id, attempt });
-      emit(config.reporters, { type: 'step-start', stepId: step.id, index: position, total, attempt });
+      recorder.record({ type: 'step-start', stepId: step.id, index: position, total, attempt });
       const log = new OutputLog(dir, step.id);
       log.header(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
       const t0 = performance.now();
@@ -180,19 +196,17 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
           cwd: config.cwd,
           isRoot: identity.isRoot,
           run: context,
-          journal,
+          recorder,
           log,
           reporters: config.reporters,
           interaction: config.interaction,
           signal,
-          baseEnv: { RUNBOOK_RUN_ID: runId, RUNBOOK_FILE: path.resolve(config.cwd, runbook.file), RUNBOOK_MODE: config.mode },
-          user: identity.user,
-          now,
+          baseEnv: runEnv,
           actionLog,
         });
       } catch (error) {
         if (config.interrupter.quitSignal.aborted) outcome = { kind: 'failed', message: 'interrupted', interrupted: true };
-        else outcome = { kind: 'failed', message: context.redact((error as Error).message), interrupted: false };
+        else outcome = { kind: 'failed', message: (error as Error).message, interrupted: false };
       } finally {
         await log.close();
         // Connections live as long as a step: held across steps, they would block a later
@@ -200,38 +214,42 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         await context.connections.closeAll();
       }
       const durationMs = performance.now() - t0;
+      if (log.failure) {
+        // The output log could not be written (a full disk): never a silent `done`, and no step after it.
+        const state = outcome.kind === 'done' || outcome.kind === 'skipped' ? outcome.kind : 'failed';
+        const message = `${outcome.kind === 'done' ? 'done' : outcome.message}, but its output could not be saved: ${log.failure}`;
+        recorder.record({ type: 'step-end', stepId: step.id, state, durationMs, message, actions: actionLog });
+        return finish('stopped', `the output of step "${step.id}" could not be saved (${log.failure}): the run stopped`);
+      }
       switch (outcome.kind) {
         case 'done':
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'done', durationMs: Math.round(durationMs), actions: actionLog });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'done', durationMs });
+          recorder.record({ type: 'step-end', stepId: step.id, state: 'done', durationMs, actions: actionLog });
           return undefined;
         case 'skipped':
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'skipped', durationMs: Math.round(durationMs), message: outcome.message, actions: actionLog });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'skipped', durationMs, message: outcome.message });
+          recorder.record({ type: 'step-end', stepId: step.id, state: 'skipped', durationMs, message: outcome.message, actions: actionLog });
           return undefined;
         case 'stopped':
           // Nothing of the step ran past the gate: the step is not done, and resume asks again.
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message, stopped: true, actions: actionLog });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message });
+          recorder.record({ type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message, stopped: true, actions: actionLog });
           return finish('stopped', outcome.message);
         case 'failed': {
-          journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'failed', durationMs: Math.round(durationMs), message: outcome.message, actions: actionLog, ...(outcome.interrupted ? { interrupted: true } : {}) });
-          emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message });
+          // The operator is asked about the failure as the journal tells it: masked.
+          const message = recorder.record({ type: 'step-end', stepId: step.id, state: 'failed', durationMs, message: outcome.message, actions: actionLog, ...(outcome.interrupted ? { interrupted: true } : {}) }).message ?? outcome.message;
           if (config.interrupter.quitSignal.aborted) return finish('interrupted', `interrupted during step "${step.id}"`);
           if (outcome.interrupted && !config.interaction.interactive) return finish('interrupted', `interrupted during step "${step.id}"`);
           let decision;
           try {
-            decision = await config.interaction.failed(step, outcome.message, outcome.interrupted);
+            decision = await config.interaction.failed(step, message, outcome.interrupted);
           } catch {
             return finish('interrupted', `interrupted during step "${step.id}"`);
           }
           if (decision === 'retry') continue;
           if (decision === 'skip') {
-            journal.append({ type: 'step-end', at: now().toISOString(), step: step.id, state: 'skipped', durationMs: 0, message: 'skipped after a failure' });
-            emit(config.reporters, { type: 'step-end', stepId: step.id, state: 'skipped', durationMs: 0, message: 'skipped after a failure' });
+            recorder.record({ type: 'step-end', stepId: step.id, state: 'skipped', durationMs: 0, message: outcome.interrupted ? 'skipped after it was interrupted' : 'skipped after a failure', unproven: true });
+            unproven.add(step.id);
             return undefined;
           }
-          return finish(outcome.interrupted ? 'interrupted' : 'failed', `step "${step.id}" failed: ${outcome.message}`);
+          return finish(outcome.interrupted ? 'interrupted' : 'failed', `step "${step.id}" failed: ${message}`);
         }
       }
     }
@@ -239,13 +257,34 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
 
   function finish(status: RunStatus, message: string): RunOutcome {
     const exitCode = EXIT[status];
-    const masked = context.redact(message);
-    journal.append({ type: 'run-end', at: now().toISOString(), status, exitCode, message: masked, durationMs: Math.round(performance.now() - started) });
     // A rehearsal's clusters are gone when it ends: there is nothing to resume.
     const resumeHint = status === 'done' || config.mode === 'rehearsal' ? undefined : `runbook resume ${runId}${config.stateDir === path.resolve(config.cwd, '.runbook') ? '' : ` --state-dir ${config.stateDir}`}`;
-    emit(config.reporters, { type: 'run-end', status, exitCode, durationMs: performance.now() - started, message: masked, ...(resumeHint ? { resumeHint } : {}) });
+    recorder.record({ type: 'run-end', status, exitCode, durationMs: performance.now() - started, message, ...(resumeHint ? { resumeHint } : {}) });
     return { runId, status, exitCode };
   }
+}
+
+/** Opens the run's journal; when it cannot be, the lock just taken is given back. */
+function openJournal(dir: string, lock: { release(): void }): JournalWriter {
+  try {
+    return JournalWriter.open(dir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
+ * The params' final values: `${name}` in a default or rehearsal value
+ * resolved against the other params, the sentinels and the environment steps
+ * get (with the sandbox's variables). Throws when one names nothing known.
+ */
+function finalParams(config: RunConfig, known: { sentinels: Readonly<Record<string, string>>; env: Readonly<Record<string, string>> }): ReadonlyMap<string, ResolvedParam> {
+  const lookup = (name: string): string | undefined => (Object.hasOwn(known.sentinels, name) ? known.sentinels[name] : Object.hasOwn(known.env, name) ? known.env[name] : undefined);
+  const r = interpolateParams(config.params, { lookup });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw invalidRunbook(`${config.runbook.file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in param values`, errors);
+  return r.values;
 }
 
 /** A fresh, unique, printable token for `::sentinel` (recorded in the journal, so resume keeps it). */
@@ -253,9 +292,59 @@ export function sentinelToken(name: string): string {
   return `rb-${name}-${randomBytes(9).toString('base64url')}`;
 }
 
-async function changedSteps(runbook: Runbook, prior: RunState, config: RunConfig): Promise<Step[]> {
+function changedSteps(runbook: Runbook, prior: RunState, recorder: Recorder): Step[] {
   const hashes = new Map(prior.run.steps.map((s) => [s.id, s.hash]));
   const changed = runbook.steps.filter((s) => prior.steps.get(s.id)?.state === 'done' && hashes.get(s.id) !== undefined && hashes.get(s.id) !== s.hash);
-  for (const s of changed) emit(config.reporters, { type: 'notice', level: 'warning', message: `step "${s.id}" changed since it was completed in this run; it will not run again` });
+  for (const s of changed) recorder.record({ type: 'notice', level: 'warning', message: `step "${s.id}" changed since it was completed in this run; it will not run again` });
   return changed;
+}
+
+/**
+ * A secret param, or one whose value held a secret, is not in the journal:
+ * resume resolves it again (`--set`, the environment, a prompt). Its
+ * `default:` is no answer when the run started with another value (`--set`,
+ * the environment, a prompt): that would silently run on with a different
+ * value. Such a param is asked for in a terminal; without one, resume stops
+ * before anything runs, saying which and how to give it.
+ */
+async function paramsGivenAgain(config: RunConfig, prior: RunState): Promise<ReadonlyMap<string, ResolvedParam>> {
+  const params = new Map(config.params);
+  for (const was of prior.run.params) {
+    const now = params.get(was.name);
+    if (!now || !(was.secret || was.masked) || now.source !== 'default' || was.source === 'default') continue;
+    const why = was.secret ? 'it is a secret' : 'it held a secret';
+    if (!config.interaction.interactive) {
+      throw usageError(`cannot resume: param "${was.name}" was given (${was.source}) when the run started and is not stored in the journal because ${why}; its default would be used instead. Give it again with --set ${was.name}=…`);
+    }
+    params.set(was.name, { param: now.param, source: 'prompt', value: await config.interaction.askParam({ ...now.param, secret: true }) });
+  }
+  return params;
+}
+
+/**
+ * Resume restores captured values from the journal, which holds none that is
+ * a secret or that held one (SPEC 2: masked, never stored in clear). Such a
+ * value is never restored as `***`: the operator gives it again (`--set
+ * name=…`, or a masked prompt in a terminal), or resume stops before
+ * anything runs, saying which and why. Values of steps that will run again
+ * (not completed) are not asked for: those steps capture them anew.
+ */
+async function capturesGivenAgain(config: RunConfig, prior: RunState): Promise<Record<string, string>> {
+  const given: Record<string, string> = { ...(config.resume?.captures ?? {}) };
+  const missing: { name: string; step: Step; secret: boolean }[] = [];
+  for (const [name, c] of prior.captures) {
+    if (c.value !== undefined || given[name] !== undefined) continue;
+    const step = config.runbook.steps.find((s) => s.actions.some((a) => isCodeAction(a) && a.options.capture === name));
+    if (!step || prior.steps.get(step.id)?.state !== 'done') continue;
+    missing.push({ name, step, secret: c.secret });
+  }
+  for (const m of missing) {
+    const why = m.secret ? 'it is a secret' : 'it held a secret';
+    if (!config.interaction.interactive) {
+      throw usageError(`cannot resume: "${m.name}", captured by step "${m.step.id}", was not stored in the journal because ${why}. Give it again with --set ${m.name}=…`);
+    }
+    const param: Param = { name: m.name, at: m.step.at, secret: true, raw: false, description: `captured by step "${m.step.id}"; not stored because ${why}` };
+    given[m.name] = await config.interaction.askParam(param);
+  }
+  return given;
 }

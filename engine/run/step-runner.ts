@@ -5,15 +5,18 @@ import { runFile } from '../actions/file.js';
 import { runPsql } from '../actions/psql.js';
 import { runShell } from '../actions/shell.js';
 import { runSql } from '../actions/sql.js';
+import { lookupVar } from '../actions/context.js';
 import { isCodeAction, type Action, type CodeAction } from '../model/action.js';
 import { assertNever } from '../model/errors.js';
 import type { Step } from '../model/runbook.js';
-import type { JournalWriter } from '../journal/index.js';
 import { runCheck } from './check-runner.js';
-import { emit, reportersDrained, type GateAnswer, type GateKind, type Reporter } from './events.js';
+import { resolveAction, resolveCheck, resolveGate, type AttributeScope } from './resolve-attributes.js';
+import { reportersDrained, type ActionSummary, type GateAnswer, type GateKind, type Reporter } from './events.js';
 import type { Interaction } from './interaction.js';
 import type { OutputLog } from './output-log.js';
+import type { Recorder } from './recorder.js';
 import type { RunContext } from './run-context.js';
+import { MASK } from '../secrets/index.js';
 import { abortableSleep } from './sleep.js';
 
 export interface StepRunOptions {
@@ -23,26 +26,19 @@ export interface StepRunOptions {
   readonly cwd: string;
   readonly isRoot: boolean;
   readonly run: RunContext;
-  readonly journal: JournalWriter;
+  /** Every event and journal entry goes through it (masked once, journaled, then emitted). */
+  readonly recorder: Recorder;
   readonly log: OutputLog;
+  /** Asked whether they can take more output (backpressure); events reach them only through the recorder. */
   readonly reporters: readonly Reporter[];
   readonly interaction: Interaction;
   readonly signal: AbortSignal;
   readonly baseEnv: Readonly<Record<string, string>>;
-  readonly user: string;
-  readonly now: () => Date;
   /** Collects how each action went, for the step's journal entry. */
   readonly actionLog: ActionSummary[];
 }
 
-export interface ActionSummary {
-  readonly index: number;
-  readonly kind: string;
-  readonly ok: boolean;
-  readonly exitCode?: number;
-  readonly durationMs: number;
-  readonly skipped?: string;
-}
+export type { ActionSummary };
 
 /** How one attempt of a step ended. */
 export type StepOutcome =
@@ -55,14 +51,22 @@ export type StepOutcome =
 /** Runs a step's actions in document order, then its checks (SPEC 1.2). */
 export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
   const { step, run } = o;
-  for (const [index, action] of step.actions.entries()) {
+  // Attribute values filled in by `${}` are checked before anything of the step runs.
+  const problem = preflight(o);
+  if (problem) return problem;
+  for (const [index, written] of step.actions.entries()) {
     if (o.signal.aborted) return { kind: 'failed', message: 'interrupted', interrupted: true };
+    // Resolved right before it runs (an earlier action of this step may have captured what it names),
+    // unless it is for the other kind of run: then what it names need not exist.
+    const resolved = isCodeAction(written) && !otherMode(written.options.only, o) ? resolveAction(written, scopeOf(o)) : undefined;
+    if (resolved && !resolved.ok) return fail(o, index, written, resolved.message);
+    const action: Action = resolved?.action ?? written;
     const only = isCodeAction(action) ? action.options.only : undefined;
-    if (only && only !== o.mode) {
-      emit(o.reporters, { type: 'action-start', stepId: step.id, index, kind: action.kind, code: codeOf(action), attempt: o.attempt });
-      const skipped = `only=${only}: not run in a ${o.mode} run`;
-      emit(o.reporters, { type: 'action-end', stepId: step.id, index, ok: true, durationMs: 0, skipped });
-      o.actionLog.push({ index, kind: action.kind, ok: true, durationMs: 0, skipped });
+    const notRun = resolved?.notRun ? `${resolved.notRun}: not run` : only && only !== o.mode ? `only=${only}: not run in a ${o.mode} run` : undefined;
+    if (notRun) {
+      o.recorder.record({ type: 'action-start', stepId: step.id, index, kind: action.kind, code: codeOf(action), attempt: o.attempt });
+      o.recorder.record({ type: 'action-end', stepId: step.id, index, kind: action.kind, ok: true, durationMs: 0, skipped: notRun });
+      o.actionLog.push({ index, kind: action.kind, ok: true, durationMs: 0, skipped: notRun });
       continue;
     }
     const gate = await gateFor(action, index, o);
@@ -76,75 +80,60 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     } catch (error) {
       return fail(o, index, action, (error as Error).message);
     }
-    emit(o.reporters, { type: 'action-start', stepId: step.id, index, kind: action.kind, code: run.redact(action.code), ...(target ? { target } : {}), attempt: o.attempt });
+    o.recorder.record({ type: 'action-start', stepId: step.id, index, kind: action.kind, code: action.code, ...(target ? { target } : {}), attempt: o.attempt });
     if (action.options.interactive) await o.interaction.beforeInteractive?.();
     let result: ActionResult;
+    // What a process-backed capture= action showed of its stdout, to tell whether the output's masking found a secret in it.
+    const shownStdout = action.options.capture !== undefined && action.kind !== 'sql' ? new ShownStdout() : undefined;
     try {
-      result = await withRetries(action, o, () => execute(action, db, actionContext(o)));
+      result = await withRetries(action, o, () => {
+        shownStdout?.reset();
+        return execute(action, db, actionContext(o, shownStdout));
+      });
     } finally {
       if (action.options.interactive) await o.interaction.afterInteractive?.();
     }
     o.actionLog.push({ index, kind: action.kind, ok: result.ok, durationMs: Math.round(result.durationMs), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
-    emit(o.reporters, {
+    const ended = o.recorder.record({
       type: 'action-end',
       stepId: step.id,
       index,
+      kind: action.kind,
       ok: result.ok,
       durationMs: result.durationMs,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      ...(result.message ? { message: run.redact(result.message) } : {}),
+      ...(result.message ? { message: result.message } : {}),
     });
-    if (!result.ok) {
-      const message = run.redact(result.message ?? 'failed');
-      o.journal.append({ type: 'action', at: o.now().toISOString(), step: step.id, index, kind: action.kind, ok: false, durationMs: Math.round(result.durationMs), message, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
-      return { kind: 'failed', message: `${describe(action)}: ${message}`, interrupted: result.interrupted === true || o.signal.aborted };
-    }
+    if (!result.ok) return { kind: 'failed', message: `${describe(action)}: ${ended.message ?? 'failed'}`, interrupted: result.interrupted === true || o.signal.aborted };
     if (action.options.capture !== undefined && result.captured !== undefined) {
       const name = action.options.capture;
-      run.set(name, result.captured);
-      const secret = run.isSecret(name);
-      o.journal.append({ type: 'capture', at: o.now().toISOString(), step: step.id, name, secret, ...(secret ? {} : { value: result.captured }) });
-      emit(o.reporters, { type: 'capture', stepId: step.id, name, value: run.redact(result.captured) });
+      // Output masking that found a secret in stdout which the value alone does not show whole (half of it
+      // on stdout, half on stderr): what was captured is a piece of a secret, so it is one.
+      const piece = shownStdout !== undefined && shownStdout.masks > countMasks(result.captured) && run.redact(result.captured) === result.captured;
+      const secret = run.isSecret(name) || piece;
+      run.set(name, result.captured, secret);
+      o.recorder.record({ type: 'capture', stepId: step.id, name, value: result.captured, secret });
     }
   }
 
   let failed: string | undefined;
-  for (const [index, check] of step.checks.entries()) {
+  for (const [index, written] of step.checks.entries()) {
     if (o.signal.aborted) return { kind: 'failed', message: 'interrupted', interrupted: true };
+    const resolved = otherMode(written.only, o) ? ({ ok: true, check: written } as const) : resolveCheck(written, scopeOf(o));
+    if (!resolved.ok) return { kind: 'failed', message: `check at line ${written.at.line}: ${resolved.message}`, interrupted: false };
+    const check = resolved.check;
     if (check.only && check.only !== o.mode) {
       const outcome = { ok: true, message: `only=${check.only}: not checked in a ${o.mode} run`, attempts: 0, durationMs: 0 };
-      emit(o.reporters, { type: 'check-start', stepId: step.id, index, kind: check.kind, code: run.redact(check.code) });
-      emit(o.reporters, { type: 'check-end', stepId: step.id, index, outcome });
+      o.recorder.record({ type: 'check-start', stepId: step.id, index, kind: check.kind, code: check.code });
+      o.recorder.record({ type: 'check-end', stepId: step.id, index, kind: check.kind, line: check.at.line, outcome });
       continue;
     }
     const db = check.db ?? (check.kind === 'sql' ? soleDatabase(o) : undefined);
-    emit(o.reporters, { type: 'check-start', stepId: step.id, index, kind: check.kind, code: run.redact(check.code), ...(check.waitMs !== undefined ? { waitMs: check.waitMs } : {}) });
+    o.recorder.record({ type: 'check-start', stepId: step.id, index, kind: check.kind, code: check.code, ...(check.waitMs !== undefined ? { waitMs: check.waitMs } : {}) });
     const outcome = await runCheck(check, { ctx: actionContext(o), ...(db !== undefined ? { db } : {}) });
-    const masked = {
-      ...outcome,
-      message: run.redact(outcome.message),
-      ...(outcome.table ? { table: { columns: outcome.table.columns, expected: outcome.table.expected, actual: outcome.table.actual.map((r) => r.map((c) => run.redact(c))) } } : {}),
-      ...(outcome.expected !== undefined ? { expected: run.redact(outcome.expected) } : {}),
-      ...(outcome.actual !== undefined ? { actual: run.redact(outcome.actual) } : {}),
-    };
-    o.log.write(`check ${index + 1} (line ${check.at.line}): ${masked.ok ? 'passed' : 'FAILED'}: ${masked.message}\n`);
-    o.journal.append({
-      type: 'check',
-      at: o.now().toISOString(),
-      step: step.id,
-      index,
-      kind: check.kind,
-      line: check.at.line,
-      ok: masked.ok,
-      message: masked.message,
-      attempts: masked.attempts,
-      durationMs: Math.round(masked.durationMs),
-      ...(masked.expected !== undefined ? { expected: masked.expected } : {}),
-      ...(masked.actual !== undefined ? { actual: masked.actual } : {}),
-      ...(masked.table ? { table: masked.table } : {}),
-    });
-    emit(o.reporters, { type: 'check-end', stepId: step.id, index, outcome: masked });
-    if (!masked.ok && failed === undefined) failed = `check at line ${check.at.line} failed: ${masked.message}`;
+    const shown = o.recorder.record({ type: 'check-end', stepId: step.id, index, kind: check.kind, line: check.at.line, outcome }).outcome;
+    o.log.write(`check ${index + 1} (line ${check.at.line}): ${shown.ok ? 'passed' : 'FAILED'}: ${shown.message}\n`);
+    if (!shown.ok && failed === undefined) failed = `check at line ${check.at.line} failed: ${shown.message}`;
   }
   if (failed !== undefined) return { kind: 'failed', message: failed, interrupted: o.signal.aborted };
   return { kind: 'done' };
@@ -154,7 +143,39 @@ function soleDatabase(o: StepRunOptions): string | undefined {
   return o.run.soleDatabase;
 }
 
-function actionContext(o: StepRunOptions): ActionContext {
+/** `only=` as written names the other kind of run: the item is skipped, its attributes never read. */
+function otherMode(only: 'live' | 'rehearsal' | undefined, o: StepRunOptions): boolean {
+  return only !== undefined && only !== o.mode;
+}
+
+/** What `${name}` means for this step now: the run's variables, then the step's environment. */
+function scopeOf(o: StepRunOptions): AttributeScope {
+  return { lookup: lookupVar(actionContext(o)), databases: o.run.databaseNames, hosts: o.run.hostNames };
+}
+
+/**
+ * Resolves every action's and check's attributes when the step starts, so a
+ * bad value (an undefined name, a duration that is not one) stops the step
+ * before any of it runs. Names captured by the step's own actions are only
+ * known later: those are resolved again right before their use.
+ */
+function preflight(o: StepRunOptions): StepOutcome | undefined {
+  const capturedHere = new Set(o.step.actions.flatMap((a) => (isCodeAction(a) && a.options.capture !== undefined ? [a.options.capture] : [])));
+  const scope = scopeOf(o);
+  const laterToo = (r: { missing: readonly string[] }): boolean => r.missing.length > 0 && r.missing.every((n) => capturedHere.has(n));
+  for (const [index, action] of o.step.actions.entries()) {
+    const r = isCodeAction(action) ? (otherMode(action.options.only, o) ? undefined : resolveAction(action, scope)) : action.kind === 'confirm' ? resolveGate(action, scope) : undefined;
+    if (r && !r.ok && !laterToo(r)) return fail(o, index, action, r.message);
+  }
+  for (const check of o.step.checks) {
+    if (otherMode(check.only, o)) continue;
+    const r = resolveCheck(check, scope);
+    if (!r.ok && !laterToo(r)) return { kind: 'failed', message: `check at line ${check.at.line}: ${r.message}`, interrupted: false };
+  }
+  return undefined;
+}
+
+function actionContext(o: StepRunOptions, shownStdout?: ShownStdout): ActionContext {
   const { run, step } = o;
   return {
     step,
@@ -167,10 +188,14 @@ function actionContext(o: StepRunOptions): ActionContext {
     host: (name) => run.host(name),
     connections: run.connections,
     output: (stream, text) => {
-      o.log.write(text);
-      emit(o.reporters, { type: 'output', stepId: step.id, stream, text });
+      // Process output arrives masked by the output redactor; the recorder masks the engine's own (`info`) text.
+      const shown = o.recorder.record({ type: 'output', stepId: step.id, stream, text }).text;
+      if (stream === 'stdout') shownStdout?.add(shown);
+      o.log.write(shown);
     },
     signal: o.signal,
+    // Journaled as soon as the process runs: after a crash, resume looks for this group (SPEC 2).
+    onProcessGroup: (pgid) => o.recorder.journal({ type: 'group', step: step.id, pgid }),
     backpressure: () => o.log.backpressure ?? reportersDrained(o.reporters),
     redact: (text) => run.redact(text),
   };
@@ -206,22 +231,21 @@ async function withRetries(action: CodeAction, o: StepRunOptions, run: () => Pro
       result = { ok: false, message: (error as Error).message, durationMs: 0 };
     }
     if (result.ok || result.interrupted || attempt >= action.options.retry || o.signal.aborted) return result;
-    const note = `${describe(action)} failed (${o.run.redact(result.message ?? '')}); retry ${attempt + 1} of ${action.options.retry} in ${action.options.retryDelayMs}ms\n`;
-    o.log.write(note);
-    emit(o.reporters, { type: 'output', stepId: o.step.id, stream: 'info', text: note });
+    const note = `${describe(action)} failed (${result.message ?? ''}); retry ${attempt + 1} of ${action.options.retry} in ${action.options.retryDelayMs}ms\n`;
+    o.log.write(o.recorder.record({ type: 'output', stepId: o.step.id, stream: 'info', text: note }).text);
     await abortableSleep(action.options.retryDelayMs, o.signal);
   }
 }
 
+/** An action that failed before it started (an attribute that does not resolve): journaled, then the step fails. */
 function fail(o: StepRunOptions, index: number, action: Action, message: string): StepOutcome {
-  const masked = o.run.redact(message);
-  o.journal.append({ type: 'action', at: o.now().toISOString(), step: o.step.id, index, kind: action.kind, ok: false, durationMs: 0, message: masked });
-  return { kind: 'failed', message: `${describe(action)}: ${masked}`, interrupted: false };
+  o.recorder.journal({ type: 'action', step: o.step.id, index, kind: action.kind, ok: false, durationMs: 0, message });
+  return { kind: 'failed', message: `${describe(action)}: ${message}`, interrupted: false };
 }
 
 /** Gates: ::confirm, ::manual and `confirm` blocks. Undefined means go on. */
 async function gateFor(action: Action, index: number, o: StepRunOptions): Promise<StepOutcome | undefined> {
-  const { step, run } = o;
+  const { step } = o;
   let kind: GateKind;
   let prompt: string;
   let answer: GateAnswer;
@@ -230,19 +254,21 @@ async function gateFor(action: Action, index: number, o: StepRunOptions): Promis
     prompt = action.text;
     answer = await o.interaction.manual(step, action);
   } else if (action.kind === 'confirm') {
-    kind = action.typed ? 'typed' : 'confirm';
-    prompt = run.interpolate(action.prompt);
-    answer = await o.interaction.gate({ step, kind, prompt, action, ...(action.typed ? { typed: run.interpolate(action.typed) } : {}) });
+    const gate = resolveGate(action, scopeOf(o));
+    if (!gate.ok) return fail(o, index, action, gate.message);
+    kind = gate.typed ? 'typed' : 'confirm';
+    prompt = gate.prompt;
+    // The question is shown as the gate event will journal it: masked (`${}` may have filled in a secret).
+    answer = await o.interaction.gate({ step, kind, prompt: o.recorder.redact(prompt), action, ...(gate.typed ? { typed: gate.typed } : {}) });
   } else if (action.options.confirm) {
     kind = 'block';
     prompt = `Run this ${action.kind} block?`;
-    answer = await o.interaction.gate({ step, kind, prompt, code: run.redact(action.code) });
+    answer = await o.interaction.gate({ step, kind, prompt, code: o.recorder.redact(action.code) });
   } else {
     return undefined;
   }
   const by = o.interaction.interactive ? 'operator' : 'auto';
-  o.journal.append({ type: 'gate', at: o.now().toISOString(), step: step.id, kind, prompt: run.redact(prompt), answer, by, user: o.user });
-  emit(o.reporters, { type: 'gate', stepId: step.id, kind, prompt: run.redact(prompt), answer, by });
+  o.recorder.record({ type: 'gate', stepId: step.id, kind, prompt, answer, by });
   if (answer === 'yes' || answer === 'done') return undefined;
   if (answer === 'skip') return { kind: 'skipped', message: `${kind === 'manual' ? 'manual step' : 'gate'} at line ${action.at.line} skipped` };
   const why = o.interaction.interactive ? 'stopped by the operator' : kind === 'manual' ? 'a manual step needs the operator (run interactively, or with --yes=all to acknowledge it)' : 'a gate needs the operator: --yes does not answer gates or confirm blocks (run interactively, or with --yes=all)';
@@ -255,4 +281,29 @@ function codeOf(action: Action): string {
 
 function describe(action: Action): string {
   return `${action.kind} block at line ${action.at.line}`;
+}
+
+/** How many `***` a text holds. */
+function countMasks(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf(MASK); at >= 0; at = text.indexOf(MASK, at + MASK.length)) n++;
+  return n;
+}
+
+/** The stdout a capture= action showed (masked), as far as a capture keeps it, and how many masks it held. */
+class ShownStdout {
+  private text = '';
+  private static readonly LIMIT = (1 << 20) + MASK.length;
+
+  add(text: string): void {
+    if (this.text.length < ShownStdout.LIMIT) this.text += text;
+  }
+
+  reset(): void {
+    this.text = '';
+  }
+
+  get masks(): number {
+    return countMasks(this.text);
+  }
 }

@@ -25,3 +25,10 @@ export function sandboxEnv(sandbox: { readonly root: string; readonly clusters: 
   }
   return env;
 }
+
+/** The names sandboxEnv gives a rehearsal's steps, for clusters with these names: `${RUNBOOK_SANDBOX_DIR}` may be used before the sandbox exists. */
+export function sandboxEnvNames(clusterNames: Iterable<string>): string[] {
+  const names = ['RUNBOOK_SANDBOX_DIR'];
+  for (const name of clusterNames) for (const part of ['HOST', 'PORT', 'PGDATA', 'SOCKET', 'USER']) names.push(`RUNBOOK_CLUSTER_${envName(name)}_${part}`);
+  return names;
+}

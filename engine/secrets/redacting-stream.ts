@@ -1,4 +1,5 @@
-import { Buffer, isAscii } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
+import { ChunkDecoder } from './chunk-decoder.js';
 import { createRedactor } from './redactor.js';
 import { EscapeFilter, type EscapeSink } from './escape-filter.js';
 import { SecretMasker } from './secret-masker.js';
@@ -28,8 +29,9 @@ export interface RedactingStream {
 }
 
 /**
- * A streaming redactor for child-process output (stdout or stderr; use one
- * per stream).
+ * A streaming redactor for one stream of text. A child process's stdout and
+ * stderr go through {@link createOutputRedactor} instead, which also masks a
+ * secret split between the two.
  *
  * Bytes are decoded as UTF-8 across chunk boundaries (invalid bytes become
  * U+FFFD), then escape sequences are neutralised, then secrets are masked on
@@ -46,7 +48,7 @@ export interface RedactingStream {
 export function createRedactingStream(options: RedactingStreamOptions): RedactingStream {
   const { patterns, matcher, ignored } = compileSecretPatterns(options.secrets);
   const neutralize = options.neutralizeEscapes ?? true;
-  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  const decoder = new ChunkDecoder();
   const filter = new EscapeFilter(neutralize);
   const masker = new SecretMasker({ patterns, matcher, inlineSgr: neutralize });
   const sink: EscapeSink = { text: (text) => masker.text(text), sequence: (sequence) => masker.text(sequence) };
@@ -56,39 +58,15 @@ export function createRedactingStream(options: RedactingStreamOptions): Redactin
     sink.sequence = (sequence) => masker.mark(redact(sequence));
   }
   // (When neutralising, only SGR survives, and the masker finds it again inline.)
-  // A string chunk may end in the middle of a surrogate pair.
-  let highSurrogate = '';
-  // The decoder may hold the first bytes of a character split across chunks;
-  // only when it cannot may an ASCII chunk skip it.
-  let decoderIdle = true;
 
   return {
     ignored,
     push(chunk) {
-      let text: string;
-      if (typeof chunk === 'string') {
-        text = decoder.decode() + highSurrogate + chunk;
-        highSurrogate = '';
-        const last = text.charCodeAt(text.length - 1);
-        if (last >= 0xd800 && last <= 0xdbff) {
-          highSurrogate = text.slice(-1);
-          text = text.slice(0, -1);
-        }
-      } else if (decoderIdle && isAscii(chunk)) {
-        // Most output is ASCII: reading it as Latin-1 is many times faster than UTF-8 decoding, and the same.
-        text = highSurrogate + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
-        highSurrogate = '';
-      } else {
-        text = highSurrogate + decoder.decode(chunk, { stream: true });
-        highSurrogate = '';
-        decoderIdle = chunk.length === 0 || (chunk[chunk.length - 1] ?? 0) < 0x80;
-      }
-      filter.write(text, sink);
+      filter.write(decoder.decode(chunk), sink);
       return masker.drain(false);
     },
     flush() {
-      filter.write(highSurrogate + decoder.decode(), sink);
-      highSurrogate = '';
+      filter.write(decoder.end(), sink);
       filter.end(sink);
       return masker.drain(true);
     },

@@ -1,7 +1,8 @@
+import { MASK } from './mask.js';
+import { mayHoldInlineMark, SecretMasker } from './secret-masker.js';
 import { compileSecretPatterns } from './secret-patterns.js';
 
-/** The text every masked secret is replaced by (SPEC 1.1). */
-export const MASK = '***';
+export { MASK };
 
 /** Masks secrets in complete texts: event fields, error messages, journal lines. */
 export interface Redactor {
@@ -17,25 +18,35 @@ export interface Redactor {
 
 /**
  * Builds a redactor for complete texts. For a child process's output, which
- * arrives in chunks, use {@link createRedactingStream}, which also catches a
- * secret split across chunks or interleaved with terminal escapes.
+ * arrives in chunks, use {@link createOutputRedactor}, which also catches a
+ * secret split across chunks, across stdout and stderr, or interleaved with
+ * terminal escapes.
  *
- * Empty strings are skipped; each other secret is masked as is, URL-encoded,
- * JSON-escaped and base64-encoded, the longest match first.
+ * Empty strings are skipped; each other secret is masked as is, percent-encoded,
+ * decoded, JSON-escaped and base64-encoded, the longest match first. As in
+ * output, a carriage return or an SGR colour sequence inside a secret does
+ * not hide it (`hunt\rer2` is masked whole).
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const { matcher, ignored } = compileSecretPatterns(secrets);
+  const { patterns, matcher, ignored } = compileSecretPatterns(secrets);
+  let masker: SecretMasker | undefined;
   return {
     ignored,
     redact(text) {
-      let match = matcher?.find(text, 0);
+      if (matcher === undefined) return text;
+      if (mayHoldInlineMark(text)) {
+        masker ??= new SecretMasker({ patterns, matcher, inlineSgr: true });
+        masker.text(text);
+        return masker.drain(true);
+      }
+      let match = matcher.find(text, 0);
       if (match === undefined) return text;
       let out = '';
       let pos = 0;
       while (match !== undefined) {
         out += text.slice(pos, match.index) + MASK;
         pos = match.index + match.length;
-        match = matcher?.find(text, pos);
+        match = matcher.find(text, pos);
       }
       return out + text.slice(pos);
     },

@@ -1,9 +1,40 @@
 import type { PatternMatcher } from './pattern-matcher.js';
-import { MASK } from './redactor.js';
+import { MASK } from './mask.js';
 
-/** A complete SGR sequence, the only escape that neutralised text still holds. */
+/**
+ * What inline text may hold that is kept but invisible to matching: a
+ * complete SGR sequence (the only escape that neutralised text still holds),
+ * a carriage return that does not end a line (a secret printed as
+ * `hunt\rer2` is still one secret on a log's line), and the stream-switch
+ * markers of the output redactor (NUL + `o`/`e`; neutralised text holds no NUL).
+ */
+const INLINE_MARK_SPLIT = /(\x1b\[[0-9;:]*m|\r(?!\n)|\x00[oe])/;
 const INLINE_SGR = /\x1b\[[0-9;:]*m/g;
-const INLINE_SGR_SPLIT = /(\x1b\[[0-9;:]*m)/;
+const INLINE_SWITCH = /\x00[oe]/g;
+const INLINE_CR = /\r(?!\n)/g;
+
+/**
+ * `text` without its inline marks: what matching sees. One RegExp per kind of
+ * mark, each starting with one literal character, which V8 scans for much
+ * faster than an alternation (colour-heavy output goes through here).
+ */
+function visibleText(text: string): string {
+  let visible = text.includes('\x1b') ? text.replace(INLINE_SGR, '') : text;
+  if (visible.includes('\x00')) visible = visible.replace(INLINE_SWITCH, '');
+  if (holdsLoneCr(visible)) visible = visible.replace(INLINE_CR, '');
+  return visible;
+}
+
+/** Whether `text` may hold an inline mark: native searches, cheaper than a RegExp on large output. */
+export function mayHoldInlineMark(text: string): boolean {
+  return text.includes('\x1b') || text.includes('\x00') || holdsLoneCr(text);
+}
+
+/** A carriage return that does not end a line (CRLF output is ordinary text: a secret does not span lines). */
+function holdsLoneCr(text: string): boolean {
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 2)) if (text.charCodeAt(at + 1) !== 0x0a) return true;
+  return false;
+}
 
 /**
  * The masking half of the redacting stream: it receives visible text and
@@ -17,10 +48,11 @@ const INLINE_SGR_SPLIT = /(\x1b\[[0-9;:]*m)/;
  * that extends another (`hunter2`, `hunter2-admin`) is masked whole even when
  * it arrives in pieces.
  *
- * With `inlineSgr`, the text may also carry SGR sequences inline (neutralised
- * text holds no other escape, so they are found again unambiguously). They are
- * only split out into marks when the text holds a possible secret; otherwise
- * the text is released as it is, which keeps colour-heavy output fast.
+ * With `inlineSgr`, the text may also carry SGR sequences, carriage returns and
+ * stream-switch markers inline (see INLINE_MARK_SPLIT; neutralised text holds no
+ * other escape, so they are found again unambiguously). They are only split
+ * out into marks when the text holds a possible secret; otherwise the text is
+ * released as it is, which keeps colour-heavy output fast.
  */
 export class SecretMasker {
   private readonly matcher: PatternMatcher | undefined;
@@ -50,6 +82,11 @@ export class SecretMasker {
     this.pending += text;
   }
 
+  /** Whether text (or a mark) is held back, waiting for what follows. */
+  get holds(): boolean {
+    return this.pending !== '' || this.markAt.length > 0;
+  }
+
   mark(sequence: string): void {
     this.markAt.push(this.pending.length);
     this.markSequence.push(sequence);
@@ -57,9 +94,9 @@ export class SecretMasker {
 
   /** Everything that is safe to release now; with `final`, everything. */
   drain(final: boolean): string {
-    if (!this.inlineSgr || !this.pending.includes('\x1b')) return this.drainMarks(final);
+    if (!this.inlineSgr || !mayHoldInlineMark(this.pending)) return this.drainMarks(final);
     const shown = this.pending;
-    const visible = shown.replace(INLINE_SGR, '');
+    const visible = visibleText(shown);
     if (this.matcher?.find(visible, 0) === undefined && (final || this.holdFrom(visible, 0) === visible.length)) {
       this.pending = '';
       return shown;
@@ -124,10 +161,10 @@ export class SecretMasker {
     return out.length === 1 ? (out[0] as string) : out.join('');
   }
 
-  /** Inline SGR sequences of `pending` → marks (inline mode keeps no other marks). */
+  /** Inline marks of `pending` → marks (inline mode keeps no other marks). */
   private splitInline(): void {
-    // One native split: [text, sgr, text, sgr, …, text].
-    const parts = this.pending.split(INLINE_SGR_SPLIT);
+    // One native split: [text, mark, text, mark, …, text].
+    const parts = this.pending.split(INLINE_MARK_SPLIT);
     const visible: string[] = [];
     let at = 0;
     for (let k = 0; k < parts.length; k += 2) {

@@ -42,18 +42,35 @@ export function compileSecretPatterns(secrets: readonly string[]): SecretPattern
 }
 
 /**
- * The forms in which a tool may print a secret: as is, URL-encoded (a
- * connection string), JSON-escaped, and base64 (an `Authorization: Basic`
- * header, a Kubernetes secret). A secret inside a longer base64 blob is
- * encoded differently at each of the three byte offsets modulo 3, so for each
- * offset the characters that depend on the secret alone are masked too, as
- * GitHub Actions does.
+ * The forms in which a tool may print a secret: as is, percent-encoded (a
+ * connection string: `encodeURIComponent`'s form, the URL standard's userinfo
+ * form that `new URL()` writes, each with upper- and lower-case hex), decoded
+ * (a secret given percent-encoded, as copied from a URL), JSON-escaped, and
+ * base64 (an `Authorization: Basic` header, a Kubernetes secret). A secret
+ * inside a longer base64 blob is encoded differently at each of the three
+ * byte offsets modulo 3, so for each offset the characters that depend on the
+ * secret alone are masked too, as GitHub Actions does. A secret holding
+ * control characters is also matched as the output filter leaves it (`\r` is
+ * invisible to matching, other controls are dropped).
  */
 export function secretVariants(secret: string): string[] {
-  const variants = new Set<string>([secret]);
-  const uri = tryEncodeURIComponent(secret);
-  if (uri !== undefined) variants.add(uri);
+  const variants = new Set<string>();
+  addVariants(secret, variants);
+  const decoded = /%[0-9A-Fa-f]{2}/.test(secret) ? tryDecodeURIComponent(secret) : undefined;
+  if (decoded !== undefined && decoded !== secret) addVariants(decoded, variants);
+  return [...variants].filter((variant) => variant.length >= MIN_SECRET_LENGTH);
+}
+
+function addVariants(secret: string, variants: Set<string>): void {
+  variants.add(secret);
+  for (const encoded of [tryEncodeURIComponent(secret), userinfoEncoded(secret)]) {
+    if (encoded === undefined) continue;
+    variants.add(encoded);
+    variants.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  }
   variants.add(JSON.stringify(secret).slice(1, -1));
+  const visible = secret.replace(FILTERED_CONTROLS, '');
+  if (visible !== secret) variants.add(visible);
 
   const bytes = Buffer.from(secret, 'utf8');
   const base64 = [bytes.toString('base64')];
@@ -69,14 +86,35 @@ export function secretVariants(secret: string): string[] {
     variants.add(encoded);
     variants.add(encoded.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
   }
-  return [...variants].filter((variant) => variant.length >= MIN_SECRET_LENGTH);
 }
+
+/** What never reaches matching: controls the output filter drops, and `\r`, which the masker looks through. */
+const FILTERED_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 function tryEncodeURIComponent(value: string): string | undefined {
   try {
     return encodeURIComponent(value);
   } catch {
     // A lone surrogate cannot be URL-encoded, so no tool can print it that way.
+    return undefined;
+  }
+}
+
+function tryDecodeURIComponent(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The password as the URL standard encodes it (`new URL()`, libraries built on it): fewer characters than encodeURIComponent. */
+function userinfoEncoded(value: string): string | undefined {
+  try {
+    const url = new URL('postgres://host');
+    url.password = value;
+    return url.password;
+  } catch {
     return undefined;
   }
 }

@@ -9,6 +9,7 @@ export {
 export { quoteIdentifier, quoteLiteral } from './quote.js';
 export {
   loadSqlParser,
+  sqlParserLoaded,
   parseSql,
   splitStatements,
   splitStatementsSync,
@@ -19,3 +20,12 @@ export {
   type SqlPosition,
   type SqlStatement,
 } from './sql-parser.js';
+export { readOnlyViolation, type ReadOnlyViolation } from './read-only.js';
+export {
+  prepareReadOnlyStatements,
+  runReadOnlyCheck,
+  ReadOnlyCheckError,
+  type CheckRows,
+  type ReadOnlyCheckOptions,
+  type ReadOnlyClient,
+} from './read-only-check.js';

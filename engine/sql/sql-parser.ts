@@ -102,6 +102,11 @@ export async function loadSqlParser(): Promise<void> {
   await loading;
 }
 
+/** Whether {@link loadSqlParser} has resolved: commands that need no SQL never load it. */
+export function sqlParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
 /** Loads the parser if needed and splits `sql`; throws {@link SqlSyntaxError} when it does not parse. */
 export async function splitStatements(sql: string, options: ParseSqlOptions = {}): Promise<SqlStatement[]> {
   await loadSqlParser();

@@ -3,7 +3,7 @@ export const REPORT_CSS = `
 .state{display:inline-block;border-radius:999px;padding:0 10px;font-size:.82rem;font-weight:700;line-height:1.7;border:1px solid var(--border);background:var(--card);color:var(--muted);white-space:nowrap}
 .state--done{color:var(--ok);border-color:var(--ok);background:var(--ok-soft)}
 .state--failed,.state--interrupted{color:var(--danger);border-color:var(--danger);background:var(--danger-soft)}
-.state--stopped,.state--unknown,.state--unfinished{color:var(--warn);border-color:var(--warn-line);background:var(--warn-soft)}
+.state--stopped,.state--unknown,.state--unfinished,.state--incomplete{color:var(--warn);border-color:var(--warn-line);background:var(--warn-soft)}
 .state--skipped,.state--pending{color:var(--muted)}
 .state-big{font-size:1rem;padding:2px 14px}
 .run-facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:14px 0;font-size:.93rem}
@@ -12,7 +12,7 @@ export const REPORT_CSS = `
 .final{border-left:4px solid var(--border);padding:6px 14px;border-radius:6px;background:var(--card);margin:12px 0}
 .final--done{border-color:var(--ok);background:var(--ok-soft)}
 .final--failed,.final--interrupted{border-color:var(--danger);background:var(--danger-soft)}
-.final--stopped,.final--unfinished{border-color:var(--warn-line);background:var(--warn-soft)}
+.final--stopped,.final--unfinished,.final--incomplete{border-color:var(--warn-line);background:var(--warn-soft)}
 .timeline{list-style:none;padding:0;margin:10px 0;border-left:2px solid var(--border)}
 .timeline li{position:relative;padding:2px 0 10px 18px}
 .timeline li::before{content:"";position:absolute;left:-7px;top:8px;width:12px;height:12px;border-radius:50%;background:var(--accent);border:2px solid var(--bg)}

@@ -16,13 +16,15 @@ export type LintFormat = (typeof LINT_FORMATS)[number];
 export interface RenderLintOptions extends SarifOptions {
   /** Colour for `stylish`. @default false */
   readonly color?: boolean;
+  /** Files linted, for `stylish`'s summary line. */
+  readonly files?: number;
 }
 
 /** Lint's problems in one of the output formats. */
 export function renderLint(format: LintFormat, diagnostics: readonly Diagnostic[], options: RenderLintOptions): string {
   switch (format) {
     case 'stylish':
-      return renderStylish(diagnostics, { color: options.color === true });
+      return renderStylish(diagnostics, { color: options.color === true, ...(options.files === undefined ? {} : { files: options.files }) });
     case 'json':
       return renderJson(diagnostics);
     case 'sarif':

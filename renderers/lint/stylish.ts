@@ -4,15 +4,18 @@ import { createStyle } from '../style.js';
 export interface StylishOptions {
   /** Colour the output (only for a terminal without NO_COLOR). @default false */
   readonly color?: boolean;
+  /** How many files were linted: a clean lint then says so in one line (`3 files, no problems`). */
+  readonly files?: number;
 }
 
 /**
  * ESLint's "stylish" layout: the problems grouped under each file, one per
  * line with `line:column`, severity, message and rule id in aligned
- * columns, then a count. Nothing at all when there are no problems.
+ * columns, then a count. With no problems, one line when the number of
+ * files is known (SPEC 5: a clean lint says so), else nothing.
  */
 export function renderStylish(diagnostics: readonly Diagnostic[], options: StylishOptions = {}): string {
-  if (diagnostics.length === 0) return '';
+  if (diagnostics.length === 0) return options.files === undefined ? '' : `${plural(options.files, 'file')}, no problems\n`;
   const style = createStyle(options.color === true);
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
@@ -34,7 +37,8 @@ export function renderStylish(diagnostics: readonly Diagnostic[], options: Styli
   const warnings = count('warning');
   const infos = count('info');
   const parts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(infos > 0 ? [plural(infos, 'info', 'infos')] : [])];
-  const summary = `✖ ${plural(diagnostics.length, 'problem')} (${parts.join(', ')})`;
+  const where = options.files === undefined ? '' : ` in ${byFile.size} of ${plural(options.files, 'file')}`;
+  const summary = `✖ ${plural(diagnostics.length, 'problem')} (${parts.join(', ')})${where}`;
   lines.push('', errors > 0 ? style.bold(style.red(summary)) : warnings > 0 ? style.bold(style.yellow(summary)) : style.bold(summary), '');
   return lines.join('\n');
 }

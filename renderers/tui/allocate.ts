@@ -13,6 +13,8 @@ export interface Block {
   readonly marker?: boolean;
   /** Lines before `rows` that were never given (output beyond what a frame takes): counted in the marker. */
   readonly earlier?: number;
+  /** Said after the count when the block is cut (the key that shows the rest). */
+  readonly note?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export function allocate(blocks: readonly Block[], height: number): Line[] {
       out.push(...b.rows.slice(b.rows.length - (showMarker ? n - 1 : n)));
     } else {
       out.push(...b.rows.slice(0, showMarker ? n - 1 : n));
-      if (showMarker) out.push([seg(`  ⋮ ${hidden} more line${hidden === 1 ? '' : 's'}`, 'dim')]);
+      if (showMarker) out.push([seg(`  ⋮ ${hidden} more line${hidden === 1 ? '' : 's'}${b.note ? ` (${b.note})` : ''}`, 'dim')]);
     }
   });
   return out;

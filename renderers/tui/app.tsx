@@ -1,11 +1,15 @@
-import { Box, Text, useInput, useStdout, type Key } from 'ink';
+import { Box, Static, Text, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { detailLines, type DetailView } from './detail-view.js';
 import { Header } from './header.js';
+import { helpLines } from './help-view.js';
+import { paneLayout } from './layout.js';
+import { openedLines } from './opened-view.js';
 import { PromptBar } from './prompt-bar.js';
 import { promptLines } from './prompt-view.js';
-import { RunSummary } from './run-summary.js';
-import { StepDetail } from './step-detail.js';
+import { Row, Rows } from './rows.js';
 import { StepList } from './step-list.js';
+import { summaryLines } from './summary-view.js';
 import { createTheme } from './theme.js';
 import type { TuiStore } from './tui-store.js';
 
@@ -25,13 +29,13 @@ export interface AppProps {
   readonly cwd?: string;
 }
 
-/** Below this width the step list gives its room to the step. */
-const SIDEBAR_MIN_COLUMNS = 64;
-
 /**
  * The whole screen, one row short of the terminal's height (so Ink redraws
  * in place instead of clearing the screen): header, step list beside the
- * current step, and the prompt at the bottom. Sizes follow the terminal.
+ * current step (or the step opened from the list), and the prompt at the
+ * bottom. Sizes follow the terminal. When the run ends, the proof summary is
+ * written once above where the UI was (Ink's `<Static>`), whatever its
+ * length, and stays in the terminal's scrollback.
  */
 export function App({ store, onKey, color, size, cwd }: AppProps) {
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -48,23 +52,30 @@ export function App({ store, onKey, color, size, cwd }: AppProps) {
   useInput(onKey, { isActive: snap.end === undefined && !snap.suspended });
 
   const { columns, rows } = size ?? measured;
-  const width = Math.max(20, columns);
-  const height = Math.max(8, rows - 1);
+  useEffect(() => store.browser.setViewport(columns, rows, cwd), [store, columns, rows, cwd]);
+  const { width, height, sidebar, detailWidth } = paneLayout(columns, rows);
 
   if (snap.suspended) return <Text>{'▶ an interactive block has the terminal; the UI comes back when it exits'}</Text>;
-  if (snap.end) return <RunSummary snap={snap} theme={theme} width={width} rows={height} {...(cwd !== undefined ? { cwd } : {})} />;
+  if (snap.end) {
+    const lines = summaryLines(snap, width, cwd);
+    return <Static items={lines.map((line, i) => ({ line, i }))}>{({ line, i }) => <Row key={i} line={line} theme={theme} />}</Static>;
+  }
 
-  const prompt = promptLines(snap, width, cwd);
-  const bodyHeight = Math.max(1, height - 2 - prompt.length);
-  const sidebar = width >= SIDEBAR_MIN_COLUMNS ? Math.max(22, Math.min(36, Math.floor(width * 0.3))) : 0;
-  const detailWidth = width - (sidebar ? sidebar + 2 : 0);
+  // The prompt's height does not depend on what the pane shows; its key row does (`e` when prose is cut).
+  const promptHeight = promptLines(snap, width, { ...(cwd !== undefined ? { cwd } : {}), proseHidden: 0 }).length;
+  const bodyHeight = Math.max(1, height - 2 - promptHeight);
+  // The help takes the whole width: it is read once, and the list is not needed beside it.
+  const list = snap.help ? 0 : sidebar;
+  const pane = { width: list ? detailWidth : width, height: bodyHeight, ...(cwd !== undefined ? { cwd } : {}) };
+  const detail: DetailView = snap.help ? { lines: helpLines(width, snap), proseHidden: 0 } : snap.opened ? { lines: openedLines(snap, pane), proseHidden: 0 } : detailLines(snap, pane);
+  const prompt = promptLines(snap, width, { ...(cwd !== undefined ? { cwd } : {}), proseHidden: detail.proseHidden });
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Header snap={snap} theme={theme} width={width} />
       <Box flexDirection="row" height={bodyHeight}>
-        {sidebar > 0 && <StepList snap={snap} theme={theme} width={sidebar} height={bodyHeight} />}
-        {sidebar > 0 && <Box width={2} height={bodyHeight} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderDimColor />}
-        <StepDetail snap={snap} theme={theme} width={detailWidth} height={bodyHeight} {...(cwd !== undefined ? { cwd } : {})} />
+        {list > 0 && <StepList snap={snap} theme={theme} width={list} height={bodyHeight} />}
+        {list > 0 && <Box width={2} height={bodyHeight} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderDimColor />}
+        <Rows lines={detail.lines} theme={theme} width={pane.width} height={bodyHeight} />
       </Box>
       <PromptBar lines={prompt} theme={theme} width={width} />
     </Box>

@@ -1,11 +1,10 @@
-import type { Action, Check, Step } from '../../engine/model/index.js';
+import type { Action, Step } from '../../engine/model/index.js';
 import { interpolate } from '../../engine/parse/index.js';
 import { formatDuration, formatElapsed, spinnerFrame } from './format.js';
 import { highlight } from './highlight.js';
 import { lineWidth, seg, wrapLine, wrapWords, type Line, type Tone } from './segments.js';
-import { diffTable } from './table-diff.js';
-import { padEnd, textWidth, truncate } from './terminal-text.js';
-import type { ActionRun, CheckRun, DisplayValue } from './tui-store.js';
+import { expandTabs, truncate } from './terminal-text.js';
+import type { ActionRun, DisplayValue } from './tui-store.js';
 
 export interface CodeViewContext {
   readonly width: number;
@@ -40,52 +39,6 @@ export function actionRows(step: Step, index: number, run: ActionRun | undefined
   return rows;
 }
 
-/** A check's rows: header, code, then the result with expected and actual values. */
-export function checkRows(check: Check, index: number, run: CheckRun | undefined, ctx: CodeViewContext): Line[] {
-  const attrs = Object.entries(check.attributes)
-    .filter(([k]) => k !== 'sql' && k !== 'sh')
-    .map(([k, v]) => (v === '' ? k : `${k}=${/\s/.test(v) || v.includes('"') ? JSON.stringify(v) : v}`));
-  const title: Line = [seg(`◇ check ${index + 1}`, 'bold'), seg(` · ${check.kind}${attrs.length ? ` · ${ctx.mask(attrs.join(' '))}` : ''}`, 'dim')];
-  let right: Line = [];
-  const waitMs = run?.waitMs ?? check.waitMs;
-  if (run?.state === 'running') right = [seg(`${spinnerFrame(ctx.now)} ${waitMs ? `waiting up to ${formatDuration(waitMs)}, ` : ''}${formatElapsed(ctx.now - run.startedAt)}`, 'running')];
-  else if (run?.state === 'ok') right = [seg(`✓ passed`, 'ok')];
-  else if (run?.state === 'failed') right = [seg('✗ failed', 'fail')];
-  const rows: Line[] = [header(title, right, ctx.width)];
-  rows.push(...codeRows(ctx.mask(check.code.replace(/\n+$/, '')), check.kind === 'sql' ? 'sql' : check.shell, ctx.width));
-  const outcome = run?.outcome;
-  if (!outcome) return rows;
-  const tries = outcome.attempts > 1 ? ` (after ${outcome.attempts} tries)` : '';
-  rows.push(...wrapWords([seg(outcome.ok ? '  ✓ ' : '  ✗ ', outcome.ok ? 'ok' : 'fail'), seg(ctx.mask(outcome.message) + tries, outcome.ok ? undefined : 'fail')], ctx.width, [seg('    ')]));
-  if (!outcome.ok && outcome.table) {
-    rows.push(...tableRows(outcome.table, check.expectation.ordered, ctx));
-  } else if (!outcome.ok && (outcome.expected !== undefined || outcome.actual !== undefined)) {
-    rows.push(...wrapLine([seg('    expected: ', 'dim'), seg(ctx.mask(outcome.expected ?? '(nothing)'), 'added')], ctx.width, [seg('              ')]));
-    rows.push(...wrapLine([seg('    actual:   ', 'dim'), seg(ctx.mask(outcome.actual ?? '(nothing)'), 'removed')], ctx.width, [seg('              ')]));
-  }
-  return rows;
-}
-
-/** A GFM-table expectation against the rows found: `=` in both, `-` missing, `+` unexpected. */
-function tableRows(table: NonNullable<NonNullable<CheckRun['outcome']>['table']>, ordered: boolean, ctx: CodeViewContext): Line[] {
-  const diff = diffTable({ expected: table.expected, actual: table.actual, ordered });
-  const cols = table.columns.length > 0 ? table.columns : ['value'];
-  const widths = cols.map((c, i) => Math.min(24, Math.max(textWidth(c), ...diff.map((d) => textWidth(ctx.mask(d.cells[i] ?? ''))))));
-  const cells = (values: readonly string[]): string => widths.map((w, i) => padEnd(ctx.mask(values[i] ?? ''), w)).join(' │ ');
-  const rows: Line[] = [[seg('      '), seg(cells(cols), 'bold')]];
-  const marks: Record<string, { sign: string; tone: Tone | undefined; note: string }> = {
-    same: { sign: '=', tone: undefined, note: '' },
-    missing: { sign: '-', tone: 'removed', note: '  missing (expected)' },
-    unexpected: { sign: '+', tone: 'added', note: '  unexpected (actual)' },
-  };
-  for (const d of diff) {
-    const m = marks[d.kind] ?? { sign: '?', tone: undefined, note: '' };
-    rows.push([seg(`    ${m.sign} `, m.tone ?? 'dim'), seg(cells(d.cells), m.tone), seg(m.note, 'dim')]);
-  }
-  if (diff.length === 0) rows.push([seg('      (no rows expected, none found)', 'dim')]);
-  return rows.map((r) => (lineWidth(r) > ctx.width ? [seg(truncate(r.map((s) => s.text).join(''), ctx.width), 'dim')] : r));
-}
-
 function codeText(action: Exclude<Action, { kind: 'manual' | 'confirm' }>, ctx: CodeViewContext): string {
   const code = action.code.replace(/\n+$/, '');
   if (action.kind === 'file' && !action.raw) {
@@ -95,9 +48,10 @@ function codeText(action: Exclude<Action, { kind: 'manual' | 'confirm' }>, ctx: 
   return ctx.mask(code);
 }
 
-function codeRows(code: string, lang: string, width: number): Line[] {
+/** Code, highlighted, one gutter per line; a long line goes on under `┆`. Tabs are spaces to the next stop of 8. */
+export function codeRows(code: string, lang: string, width: number): Line[] {
   const rows: Line[] = [];
-  for (const line of highlight(code, lang)) rows.push(...wrapLine([...GUTTER, ...line], width, CONTINUED));
+  for (const line of highlight(expandTabs(code), lang)) rows.push(...wrapLine([...GUTTER, ...line], width, CONTINUED));
   return rows;
 }
 
@@ -136,7 +90,7 @@ function status(action: Action, run: ActionRun | undefined, ctx: CodeViewContext
 }
 
 /** A header row: the label on the left, the status on the right (the label is cut first). */
-function header(left: Line, right: Line, width: number): Line {
+export function header(left: Line, right: Line, width: number): Line {
   const rw = lineWidth(right);
   const room = Math.max(4, width - rw - 1);
   const cutLeft: Line = lineWidth(left) > room ? [seg(truncate(left.map((s) => s.text).join(''), room), 'bold')] : left;
@@ -162,7 +116,7 @@ function variablesLine(action: Exclude<Action, { kind: 'manual' | 'confirm' }>, 
   return line;
 }
 
-function shown(v: DisplayValue | undefined): string | undefined {
+export function shown(v: DisplayValue | undefined): string | undefined {
   if (!v || v.value === undefined) return undefined;
   return v.secret ? '***' : v.value;
 }

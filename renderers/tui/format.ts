@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { formatDuration } from '../../engine/parse/index.js';
-import { textWidth, truncate } from './terminal-text.js';
+import { splitAtWidth, takeEnd, textWidth, truncate } from './terminal-text.js';
 
 export { formatDuration };
 
@@ -49,6 +49,5 @@ export function elideMiddle(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   if (width < 8) return truncate(text, Math.max(0, width));
   const tail = Math.ceil((width - 1) * 0.6);
-  const chars = [...text];
-  return `${chars.slice(0, width - 1 - tail).join('')}…${chars.slice(-tail).join('')}`;
+  return `${splitAtWidth(text, width - 1 - tail)[0]}…${takeEnd(text, tail)}`;
 }

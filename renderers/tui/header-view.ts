@@ -31,7 +31,7 @@ export function headerLines(snap: TuiSnapshot, width: number): Line[] {
   const { finished, total, failed } = progressOf(snap);
   const counts = `${finished}/${total} steps${failed ? `, ${failed} failed` : ''}`;
   const where = snap.current?.position !== undefined && snap.current.state === 'running' ? ` · step ${snap.current.position} of ${snap.current.total ?? total}` : '';
-  const label = ` ${counts}${where}`;
+  const label = ` ${counts}${where}${snap.continuing ? ' · ▶▶ continuing (p pauses)' : ''}`;
   const barWidth = Math.max(10, Math.min(40, width - textWidth(label) - 2));
   const filled = total === 0 ? barWidth : Math.round((finished / total) * barWidth);
   const bar: Line = [seg('█'.repeat(filled), failed ? 'warn' : 'ok'), seg('░'.repeat(barWidth - filled), 'dim'), seg(label, 'dim')];

@@ -17,12 +17,19 @@ export interface KeyHandlerOptions {
 
 /** The one-key answers of each prompt: key → answer. Enter counts only where it is listed. */
 export const PROMPT_KEYS: Record<Exclude<Prompt['kind'], 'param'>, Readonly<Record<string, string>>> = {
-  step: { y: 'run', enter: 'run', s: 'skip', q: 'quit' },
+  step: { y: 'run', enter: 'run', c: 'run', s: 'skip', q: 'quit' },
   failed: { r: 'retry', s: 'skip', q: 'quit' },
-  gate: { y: 'yes', n: 'no', q: 'quit' },
+  gate: { y: 'yes', c: 'yes', n: 'no', q: 'quit' },
   manual: { d: 'done', s: 'skip', q: 'quit' },
   unknown: { r: 'rerun', d: 'done', a: 'abort', q: 'abort' },
   changed: { y: 'yes', n: 'no', q: 'no' },
+};
+
+/** A step whose question is its lead gate's: the gate's keys, and `s` to skip the step before it starts. */
+const LEAD_KEYS: Record<'confirm' | 'block' | 'manual', Readonly<Record<string, string>>> = {
+  confirm: { y: 'yes', c: 'yes', n: 'no', s: 'skip', q: 'quit' },
+  block: { y: 'yes', c: 'yes', n: 'no', s: 'skip', q: 'quit' },
+  manual: { d: 'done', s: 'skip', q: 'quit' },
 };
 
 /** What Ctrl-C answers at each prompt: always the way out. */
@@ -37,13 +44,21 @@ const QUIT_ANSWER: Record<Exclude<Prompt['kind'], 'param'>, string> = {
 
 /** True when the prompt reads a line of text (a typed gate, a param) rather than one key. */
 export function isTextPrompt(prompt: Prompt): boolean {
-  return prompt.kind === 'param' || (prompt.kind === 'gate' && prompt.request.typed !== undefined);
+  return prompt.kind === 'param' || (prompt.kind === 'gate' && prompt.request.typed !== undefined) || (prompt.kind === 'step' && prompt.lead?.kind === 'typed');
+}
+
+function keysOf(prompt: Exclude<Prompt, { kind: 'param' }>): Readonly<Record<string, string>> {
+  if (prompt.kind === 'step' && prompt.lead && prompt.lead.kind !== 'typed') return LEAD_KEYS[prompt.lead.kind];
+  return PROMPT_KEYS[prompt.kind];
 }
 
 /**
  * Turns a key press into a decision. Keys only act when they are shown on
  * screen for the current prompt; Ctrl-C stops the running step first (the
- * engine kills its process group and asks what next), then quits.
+ * engine kills its process group and asks what next), then quits. The
+ * arrows move a selection through the step list; Enter (or `o`) opens the
+ * selected step unless the selection is on the step being asked about,
+ * where Enter answers its question.
  */
 export function createKeyHandler(options: KeyHandlerOptions): (input: string, key: Key) => void {
   const { store, interrupter } = options;
@@ -52,6 +67,7 @@ export function createKeyHandler(options: KeyHandlerOptions): (input: string, ke
     if (store.ended) return;
     const pending = store.prompt;
     if (key.ctrl && input === 'c') {
+      store.setContinuing(false);
       if (pending) {
         if (pending.prompt.kind === 'param') store.abandon(new RunbookError('INTERRUPTED', `interrupted while asking for param "${pending.prompt.param.name}"`));
         else store.answer(QUIT_ANSWER[pending.prompt.kind]);
@@ -66,33 +82,74 @@ export function createKeyHandler(options: KeyHandlerOptions): (input: string, ke
       interrupter.quit();
       return;
     }
-    if (!pending || !isTextPrompt(pending.prompt)) {
-      if (input === '?') {
-        store.toggleHelp();
-        return;
-      }
-      if (key.escape && store.help) {
-        store.toggleHelp(false);
-        return;
-      }
+    if (store.browser.openedStep !== undefined) {
+      openedKey(store, input, key);
+      return;
     }
-    if (!pending) return;
-    if (isTextPrompt(pending.prompt)) {
+    if (pending && isTextPrompt(pending.prompt)) {
       textKey(store, pending, input, key);
       return;
     }
-    if (pending.prompt.kind === 'param') return;
-    const keys = PROMPT_KEYS[pending.prompt.kind];
+    if (browseKey(store, input, key)) return;
+    if (!pending || pending.prompt.kind === 'param') return;
+    const keys = keysOf(pending.prompt);
     const name = key.return ? 'enter' : input.length === 1 ? input.toLowerCase() : '';
     if (name === '') return;
     const answer = keys[name];
     if (answer === undefined) {
-      store.setInput('', `"${printable(input)}" does nothing here: press ${describeKeys(keys)}, or ? for help`);
+      store.setInput('', `${name === 'enter' ? 'Enter' : `"${printable(input)}"`} does nothing here: press ${describeKeys(keys)}, or ? for help`);
       return;
     }
     if (store.now - pending.shownAt < guardMs) return;
+    if (name === 'c') store.setContinuing(true);
     store.answer(answer);
   };
+}
+
+/** Keys that work whatever is asked: help, the step list, opening a step, prose, pausing `c`. True when used. */
+function browseKey(store: TuiStore, input: string, key: Key): boolean {
+  if (input === '?') {
+    store.toggleHelp();
+    return true;
+  }
+  if (key.escape) {
+    if (store.help) store.toggleHelp(false);
+    else if (!store.browser.selectionOnCurrent) store.browser.resetSelection();
+    return true;
+  }
+  if (key.upArrow || key.downArrow) {
+    store.browser.moveSelection(key.upArrow ? -1 : 1);
+    return true;
+  }
+  if (input === 'o' || (key.return && (!store.browser.selectionOnCurrent || !store.prompt))) {
+    store.browser.open();
+    return true;
+  }
+  if (input === 'e') {
+    store.browser.toggleProse();
+    return true;
+  }
+  if (input === 'p' && store.continuing) {
+    store.setContinuing(false);
+    return true;
+  }
+  return false;
+}
+
+/** An opened step: scrolling, the steps around it, and Esc back. */
+function openedKey(store: TuiStore, input: string, key: Key): void {
+  if (store.help && (key.escape || input === '?')) store.toggleHelp(false);
+  else if (key.escape || input === 'q') store.browser.closeOpened();
+  else if (key.upArrow || input === 'k') store.browser.scrollOpened('up');
+  else if (key.downArrow || input === 'j') store.browser.scrollOpened('down');
+  else if (key.pageUp || input === 'b') store.browser.scrollOpened('page-up');
+  else if (key.pageDown || input === ' ') store.browser.scrollOpened('page-down');
+  else if (key.home || input === 'g') store.browser.scrollOpened('home');
+  else if (key.end || input === 'G') store.browser.scrollOpened('end');
+  else if (input === 'o') store.browser.scrollOpened('output');
+  else if (key.leftArrow) store.browser.openSibling(-1);
+  else if (key.rightArrow) store.browser.openSibling(1);
+  else if (input === '?') store.toggleHelp();
 }
 
 function textKey(store: TuiStore, pending: PromptState, input: string, key: Key): void {
@@ -133,9 +190,10 @@ function submit(store: TuiStore, pending: PromptState): void {
     else store.answer(input);
     return;
   }
-  if (prompt.kind === 'gate' && prompt.request.typed !== undefined) {
-    if (input === prompt.request.typed) store.answer('yes');
-    else store.setInput('', `that is not "${prompt.request.typed}": type it exactly, then Enter (Esc stops the run)`);
+  const typed = prompt.kind === 'gate' ? prompt.request.typed : prompt.kind === 'step' ? prompt.lead?.typed : undefined;
+  if (typed !== undefined) {
+    if (input === typed) store.answer('yes');
+    else store.setInput('', `that is not "${store.mask(typed)}": type it exactly, then Enter (Esc stops the run)`);
   }
 }
 

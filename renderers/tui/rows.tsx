@@ -25,7 +25,7 @@ export function Rows({ lines, theme, width, height }: RowsProps) {
 }
 
 /** One row; rebuilt lines that did not change are not rendered again (most of the screen, most frames). */
-const Row = memo(
+export const Row = memo(
   function Row({ line, theme }: { readonly line: Line; readonly theme: Theme }) {
     return (
       <Text wrap="truncate-end">

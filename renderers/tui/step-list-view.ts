@@ -16,13 +16,17 @@ export const STATE_MARKS: Record<StepState, { readonly symbol: string; readonly 
 
 /**
  * The steps in execution order with their state, the step on screen marked
- * with `›`; when they do not fit, a window around it with counts of the
+ * with `›` and the one the arrow keys selected (or that is opened) with `▸`;
+ * when they do not fit, a window around the selection with counts of the
  * steps above and below.
  */
 export function stepListLines(snap: TuiSnapshot, width: number, height: number): Line[] {
   if (height <= 0) return [];
   const rows = snap.steps;
-  const focus = Math.max(0, rows.findIndex((r) => r.id === snap.current?.step.id));
+  const selected = snap.opened?.step.step.id ?? snap.selected;
+  const current = rows.findIndex((r) => r.id === snap.current?.step.id);
+  const picked = selected === undefined ? -1 : rows.findIndex((r) => r.id === selected);
+  const focus = Math.max(0, picked >= 0 ? picked : current);
   let first = 0;
   let count = rows.length;
   if (rows.length > height) {
@@ -39,16 +43,17 @@ export function stepListLines(snap: TuiSnapshot, width: number, height: number):
   if (first > 0) lines.push([seg(`  ↑ ${first} more`, 'dim')]);
   for (let i = first; i < first + count && i < rows.length; i++) {
     const row = rows[i];
-    if (row) lines.push(stepRowLine(row, i === focus && snap.current !== undefined, snap.now, width));
+    if (row) lines.push(stepRowLine(row, { current: i === current, picked: i === picked && i !== current }, snap.now, width));
   }
   const below = rows.length - (first + count);
   if (below > 0) lines.push([seg(`  ↓ ${below} more`, 'dim')]);
   return lines.slice(0, height);
 }
 
-function stepRowLine(row: StepRow, focused: boolean, now: number, width: number): Line {
-  const mark = STATE_MARKS[row.state];
-  const symbol = row.state === 'running' ? spinnerFrame(now) : row.selected ? mark.symbol : '·';
+function stepRowLine(row: StepRow, mark: { readonly current: boolean; readonly picked: boolean }, now: number, width: number): Line {
+  const focused = mark.current;
+  const state = STATE_MARKS[row.state];
+  const symbol = row.state === 'running' ? spinnerFrame(now) : row.selected ? state.symbol : '·';
   const time =
     row.state === 'running' && row.startedAt !== undefined
       ? formatElapsed(now - row.startedAt)
@@ -57,7 +62,9 @@ function stepRowLine(row: StepRow, focused: boolean, now: number, width: number)
         : row.durationMs !== undefined && row.state === 'done'
           ? formatDuration(row.durationMs)
           : row.state === 'skipped'
-            ? 'skipped'
+            ? row.unproven
+              ? 'unproven'
+              : 'skipped'
             : row.state === 'failed'
               ? 'failed'
               : row.state === 'unknown'
@@ -67,10 +74,10 @@ function stepRowLine(row: StepRow, focused: boolean, now: number, width: number)
                   : '';
   const timeWidth = textWidth(time);
   const titleWidth = Math.max(1, width - 4 - (timeWidth ? timeWidth + 1 : 0));
-  const tone: Tone | undefined = focused ? 'bold' : row.selected ? undefined : 'dim';
+  const tone: Tone | undefined = mark.picked ? 'selected' : focused ? 'bold' : row.selected ? undefined : 'dim';
   return [
-    seg(focused ? '›' : ' ', focused ? 'accent' : undefined),
-    seg(`${symbol} `, row.selected ? mark.tone : 'dim'),
+    seg(focused ? '›' : mark.picked ? '▸' : ' ', focused || mark.picked ? 'accent' : undefined),
+    seg(`${symbol} `, row.selected ? state.tone : 'dim'),
     seg(padEnd(truncate(row.title, titleWidth), titleWidth), tone),
     seg(time ? ` ${time}` : '', row.state === 'running' ? 'running' : row.state === 'failed' ? 'fail' : 'dim'),
   ];

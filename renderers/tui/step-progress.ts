@@ -1,7 +1,7 @@
 import type { Step } from '../../engine/model/index.js';
 import type { RunEvent, StepState } from '../../engine/run/index.js';
 import { OutputBuffer, type OutputStream } from './output-buffer.js';
-import type { ActionRun, CheckRun, CurrentStep } from './tui-state.js';
+import type { ActionRun, CaptureView, CheckRun, CurrentStep } from './tui-state.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -20,8 +20,9 @@ export class StepProgress {
   outputLog: string | undefined;
   readonly actions = new Map<number, ActionRun>();
   readonly checks = new Map<number, CheckRun>();
-  private captures: { name: string; value: string }[] = [];
-  private readonly output: OutputBuffer;
+  private captures: CaptureView[] = [];
+  private output: OutputBuffer;
+  logTail: CurrentStep['logTail'];
 
   constructor(
     readonly step: Step,
@@ -38,6 +39,7 @@ export class StepProgress {
     this.checks.clear();
     this.captures = [];
     this.output.clear();
+    this.logTail = undefined;
   }
 
   start(e: Of<'step-start'>, now: number, outputLog: string | undefined): void {
@@ -88,8 +90,34 @@ export class StepProgress {
     this.output.push(stream, text);
   }
 
-  capture(name: string, value: string): void {
-    this.captures.push({ name, value });
+  capture(name: string, value: string, secret: boolean): void {
+    this.captures = [...this.captures.filter((c) => c.name !== name), { name, value, secret }];
+  }
+
+  /** What a waiting check got last (a `check-progress` event). */
+  checkProgress(index: number, last: NonNullable<CheckRun['last']>): void {
+    const prior = this.checks.get(index);
+    if (prior) this.checks.set(index, { ...prior, last });
+  }
+
+  /** Back on screen (a retry, a resumed step): room for `lines` lines again. */
+  expand(lines: number): void {
+    if (this.output.capacity >= lines) return;
+    const bigger = new OutputBuffer({ capacity: lines });
+    for (const l of this.output.tail()) bigger.push(l.stream, `${l.text}\n`);
+    bigger.totalLines = this.output.totalLines;
+    bigger.totalBytes = this.output.totalBytes;
+    this.output = bigger;
+  }
+
+  /** Keeps only the last `lines` lines of output: the step is finished and off screen. */
+  compact(lines: number): void {
+    if (this.output.capacity <= lines) return;
+    const smaller = new OutputBuffer({ capacity: lines });
+    for (const l of this.output.tail(lines)) smaller.push(l.stream, `${l.text}\n`);
+    smaller.totalLines = this.output.totalLines;
+    smaller.totalBytes = this.output.totalBytes;
+    this.output = smaller;
   }
 
   end(e: Of<'step-end'>): void {
@@ -116,6 +144,7 @@ export class StepProgress {
       ...(this.durationMs !== undefined ? { durationMs: this.durationMs } : {}),
       ...(this.message !== undefined ? { message: this.message } : {}),
       ...(this.outputLog !== undefined ? { outputLog: this.outputLog } : {}),
+      ...(this.logTail !== undefined ? { logTail: this.logTail } : {}),
     };
   }
 }

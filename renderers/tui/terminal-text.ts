@@ -1,14 +1,22 @@
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
+
 /**
  * Text as a terminal cell grid sees it: what a child printed is made safe to
  * draw inside the UI (no escape sequence or control character from a step
  * can move the cursor, clear the screen or reorder text), and widths are
- * counted in cells so every drawn row is exactly one terminal row.
+ * counted in cells by the libraries Ink itself measures with (`string-width`,
+ * `cli-truncate`, `wrap-ansi`), so a row the UI thinks fits is never cut by
+ * Ink: ✅ ⌛ 🚀 are two cells, 👍🏽 is one grapheme of two cells.
  */
 
 // ECMA-48 sequences: CSI (7- and 8-bit), OSC and other strings, two-byte escapes.
 const ESCAPES = /(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
 // C0/C1 controls except tab, bidirectional overrides and isolates (they can make text read differently than it is).
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter();
 
 /**
  * One line of a step's output as it may be drawn: escapes removed, a
@@ -27,126 +35,131 @@ export function sanitizeLine(raw: string): string {
 
 function applyBackspaces(text: string): string {
   const out: string[] = [];
-  for (const ch of text) {
-    if (ch === '\b') out.pop();
-    else out.push(ch);
+  for (const { segment } of graphemes.segment(text)) {
+    if (segment === '\b') out.pop();
+    else out.push(segment);
   }
   return out.join('');
 }
 
-function expandTabs(text: string, tab = 8): string {
+/** Tabs as spaces to the next stop of `tab` cells (string-width counts a tab as nothing). */
+export function expandTabs(text: string, tab = 8): string {
+  if (!text.includes('\t')) return text;
   let out = '';
   let col = 0;
-  for (const ch of text) {
-    if (ch === '\t') {
+  for (const part of text.split(/(\t)/)) {
+    if (part === '\t') {
       const n = tab - (col % tab);
       out += ' '.repeat(n);
       col += n;
     } else {
-      out += ch;
-      col += charWidth(ch.codePointAt(0) ?? 0);
+      out += part;
+      col += textWidth(part);
     }
   }
   return out;
 }
 
-/** Cells a code point takes: 0 for combining marks and zero-width characters, 2 for wide (CJK, emoji), else 1. */
-export function charWidth(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Width of `text` in terminal cells. */
+/** Width of `text` in terminal cells, as Ink counts it. */
 export function textWidth(text: string): number {
-  let w = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x300) {
-      w++;
-      continue;
-    }
-    const cp = text.codePointAt(i) ?? c;
-    if (cp > 0xffff) i++;
-    w += charWidth(cp);
-  }
-  return w;
+  return stringWidth(text);
 }
 
-/** Splits `text` after at most `width` cells: [head, rest]. Never splits a surrogate pair. */
+/** The grapheme clusters of `text` (a flag, 👍🏽 or e + ◌́ is one). */
+function clusters(text: string): string[] {
+  if (PRINTABLE_ASCII.test(text)) return text.split('');
+  return Array.from(graphemes.segment(text), (s) => s.segment);
+}
+
+/**
+ * Splits `text` after at most `width` cells: [head, rest]. Never splits a
+ * grapheme cluster; a cluster wider than `width` at the start is taken whole
+ * (a row of one cell cannot hold less than one character).
+ */
 export function splitAtWidth(text: string, width: number): [string, string] {
+  if (PRINTABLE_ASCII.test(text)) {
+    const n = Math.max(width <= 0 ? 0 : 1, Math.min(text.length, width));
+    return [text.slice(0, n), text.slice(n)];
+  }
   let w = 0;
   let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i) ?? 0;
-    const cw = charWidth(cp);
-    if (w + cw > width && i > 0) break;
-    if (w + cw > width && width <= 0) break;
+  for (const { segment } of graphemes.segment(text)) {
+    const cw = stringWidth(segment);
+    if (w + cw > width && (i > 0 || width <= 0)) break;
     w += cw;
-    i += cp > 0xffff ? 2 : 1;
+    i += segment.length;
   }
   return [text.slice(0, i), text.slice(i)];
 }
 
-/** `text` cut to `width` cells, ending in `…` when it was longer. */
+/** The end of `text` that fits in `width` cells (whole grapheme clusters). */
+export function takeEnd(text: string, width: number): string {
+  const parts = clusters(text);
+  let w = 0;
+  let i = parts.length;
+  while (i > 0) {
+    const cw = stringWidth(parts[i - 1] ?? '');
+    if (w + cw > width) break;
+    w += cw;
+    i--;
+  }
+  return parts.slice(i).join('');
+}
+
+/** `text` cut to `width` cells, ending in `…` when it was longer (cli-truncate, as Ink's `truncate-end`). */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (textWidth(text) <= width) return text;
-  return `${splitAtWidth(text, width - 1)[0]}…`;
+  if (stringWidth(text) <= width) return text;
+  // cli-truncate may keep a wide character that crosses the edge (🚀🚀🚀 at 4 cells gives 5): ask for less until it fits.
+  for (let room = width; room > 0; room--) {
+    const cut = cliTruncate(text, room, { position: 'end' });
+    if (stringWidth(cut) <= width) return cut;
+  }
+  return '';
 }
 
 /** `text` padded with spaces to `width` cells (cut when longer). */
 export function padEnd(text: string, width: number): string {
   const t = truncate(text, width);
-  return t + ' '.repeat(Math.max(0, width - textWidth(t)));
+  return t + ' '.repeat(Math.max(0, width - stringWidth(t)));
 }
 
-/** Word-wraps plain text to `width` cells; a word longer than a row is broken. */
+/**
+ * Word-wraps plain text to rows of at most `width` cells (wrap-ansi, as Ink's
+ * `wrap`); a word longer than a row is broken between grapheme clusters.
+ */
 export function wrapText(text: string, width: number): string[] {
   const rows: string[] = [];
-  for (const paragraphLine of text.split('\n')) {
-    let row = '';
-    let rowWidth = 0;
-    for (const token of paragraphLine.split(/(\s+)/)) {
-      if (token === '') continue;
-      const tw = textWidth(token);
-      const space = /^\s+$/.test(token);
-      if (rowWidth + tw <= width) {
-        row += token;
-        rowWidth += tw;
-        continue;
-      }
-      if (space) {
-        rows.push(row.trimEnd());
-        row = '';
-        rowWidth = 0;
-        continue;
-      }
-      if (rowWidth > 0) rows.push(row.trimEnd());
-      let rest = token;
-      while (textWidth(rest) > width) {
+  for (const line of text.split('\n')) {
+    for (const row of wrapAnsi(line.normalize(), Math.max(1, width), { hard: false, trim: true, wordWrap: true }).split('\n')) {
+      let rest = row;
+      while (stringWidth(rest) > width) {
         const [head, tail] = splitAtWidth(rest, width);
         rows.push(head);
         rest = tail;
       }
-      row = rest;
-      rowWidth = textWidth(rest);
+      rows.push(rest);
     }
-    rows.push(row.trimEnd());
   }
   return rows;
+}
+
+/**
+ * Where wrap-ansi breaks `text` into words that fit `width` cells: the
+ * offsets in `text` at which each row starts and ends (the spaces at a break
+ * are in no row). Undefined when its rows cannot be found in `text` again.
+ */
+export function wordBreaks(text: string, width: number): Array<readonly [number, number]> | undefined {
+  const source = text.normalize();
+  if (source !== text) return undefined;
+  const rows = wrapAnsi(text, Math.max(1, width), { hard: false, trim: true, wordWrap: true }).split('\n');
+  const out: Array<readonly [number, number]> = [];
+  let at = 0;
+  for (const row of rows) {
+    while (at < text.length && /\s/.test(text[at] ?? '') && !text.startsWith(row, at)) at++;
+    if (!text.startsWith(row, at)) return undefined;
+    out.push([at, at + row.length]);
+    at += row.length;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Reporter, RunEvent } from '../../engine/run/index.js';
-import type { TuiStore } from './tui-store.js';
+import type { CheckProgressEvent, TuiStore } from './tui-store.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -33,6 +33,11 @@ export class TuiReporter implements Reporter {
 
   onCheckEnd(e: Of<'check-end'>): void {
     this.store.checkEnd(e);
+  }
+
+  /** Not an engine event yet: a `wait=` check's latest value, shown while it waits (see CheckProgressEvent). */
+  onCheckProgress(e: CheckProgressEvent): void {
+    this.store.checkProgress(e);
   }
 
   onCapture(e: Of<'capture'>): void {

@@ -1,10 +1,26 @@
 import type { ManualAction, Param, Runbook, Step } from '../../engine/model/index.js';
 import type { CheckOutcome, GateRequest, RunStatus, StepState } from '../../engine/run/index.js';
+import type { LogLine } from './log-pager.js';
 import type { OutputLine } from './output-buffer.js';
+
+/**
+ * A gate that comes first in its step (nothing runs before it): its
+ * question is asked instead of "Run step N?" (SPEC 4: one question per step).
+ */
+export interface LeadGate {
+  /** The action's index in the step. */
+  readonly index: number;
+  /** `confirm`: ::confirm yes/no; `typed`: ::confirm{type=…}; `manual`: ::manual; `block`: a code block marked `confirm`. */
+  readonly kind: 'confirm' | 'typed' | 'manual' | 'block';
+  /** The question, `${name}` resolved with what is known, secrets masked. */
+  readonly prompt: string;
+  /** The text to type, for a typed gate. */
+  readonly typed?: string;
+}
 
 /** What the UI is waiting for the operator to decide. */
 export type Prompt =
-  | { readonly kind: 'step'; readonly step: Step }
+  | { readonly kind: 'step'; readonly step: Step; readonly lead?: LeadGate }
   | { readonly kind: 'failed'; readonly step: Step; readonly message: string; readonly interrupted: boolean }
   | { readonly kind: 'gate'; readonly step: Step; readonly request: GateRequest }
   | { readonly kind: 'manual'; readonly step: Step; readonly action: ManualAction }
@@ -33,6 +49,11 @@ export interface StepRow {
   readonly durationMs?: number;
   /** "marked done", "skipped by the operator", the failure. */
   readonly note?: string;
+  /**
+   * Skipped after it failed, was interrupted or its outcome was unknown
+   * (SPEC 2: the run is then `incomplete`), rather than by choice before it ran.
+   */
+  readonly unproven?: boolean;
 }
 
 export interface ActionRun {
@@ -51,6 +72,15 @@ export interface CheckRun {
   readonly startedAt: number;
   readonly waitMs?: number;
   readonly outcome?: CheckOutcome;
+  /** While a `wait=` check polls: the value (or error) it last got, and how many tries so far. */
+  readonly last?: { readonly actual?: string; readonly message?: string; readonly attempts?: number };
+}
+
+/** A capture as the UI shows it: the value as the engine gave it (masked). */
+export interface CaptureView {
+  readonly name: string;
+  readonly value: string;
+  readonly secret: boolean;
 }
 
 /** The step on screen: the one being asked about, running, or just finished. */
@@ -65,13 +95,36 @@ export interface CurrentStep {
   readonly message?: string;
   readonly actions: ReadonlyMap<number, ActionRun>;
   readonly checks: ReadonlyMap<number, CheckRun>;
-  readonly captures: readonly { readonly name: string; readonly value: string }[];
+  readonly captures: readonly CaptureView[];
   /** The last lines (bounded); counts cover everything the step printed. */
   readonly output: readonly OutputLine[];
   readonly outputLines: number;
   readonly outputBytes: number;
   /** The full output, beside the journal. */
   readonly outputLog?: string;
+  /** The last lines of the log on disk, for a step whose outcome is unknown (a resumed run). */
+  readonly logTail?: { readonly lines: readonly OutputLine[]; readonly total: number; readonly missing: boolean };
+}
+
+/** A step opened from the list (Enter, `o`): everything about it, its whole output paged from the log. */
+export interface OpenedStep {
+  readonly step: CurrentStep;
+  /** Position of the first row shown: rows of the step's facts, then lines of the log. */
+  readonly offset: number;
+  /** Following the end of the log (End, or a running step). */
+  readonly atEnd: boolean;
+  readonly log: {
+    readonly path?: string;
+    /** Lines and bytes counted so far. */
+    readonly lines: number;
+    readonly bytes: number;
+    /** Still counting (a big log is indexed a slice per frame). */
+    readonly indexing: boolean;
+    readonly missing: boolean;
+    readonly error?: string;
+    /** Lines read for the rows on screen. */
+    readonly window: readonly LogLine[];
+  };
 }
 
 export interface RunInfo {
@@ -83,7 +136,8 @@ export interface RunInfo {
 }
 
 export interface RunEnd {
-  readonly status: RunStatus;
+  /** As the engine says; `incomplete` once the engine reports it (SPEC 2). */
+  readonly status: RunStatus | 'incomplete';
   readonly exitCode: number;
   readonly durationMs: number;
   readonly message: string;
@@ -108,6 +162,17 @@ export interface TuiSnapshot {
   readonly run?: RunInfo;
   readonly steps: readonly StepRow[];
   readonly current?: CurrentStep;
+  /** The step that just finished, kept on screen while the next one waits for its answer. */
+  readonly previous?: CurrentStep;
+  /** The step the arrow keys selected in the list (undefined: the one on screen). */
+  readonly selected?: string;
+  readonly opened?: OpenedStep;
+  /** `c` was pressed: ordinary steps run without asking. */
+  readonly continuing: boolean;
+  /** `e`: the step's prose is shown whole. */
+  readonly proseExpanded: boolean;
+  /** Every step that ran, by id (for the proof summary at the end). */
+  readonly records: ReadonlyMap<string, CurrentStep>;
   readonly prompt?: PromptState;
   readonly notice?: { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
   readonly end?: RunEnd;

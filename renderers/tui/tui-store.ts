@@ -1,12 +1,18 @@
 import type { Runbook, Step } from '../../engine/model/index.js';
 import type { RunEvent } from '../../engine/run/index.js';
 import { createRedactor, type Redactor } from '../../engine/secrets/index.js';
+import type { CheckProgressEvent, Extra } from './engine-extras.js';
 import { FrameScheduler } from './frame-scheduler.js';
+import { leadGateOf } from './lead-gate.js';
 import type { OutputStream } from './output-buffer.js';
-import { StepProgress } from './step-progress.js';
-import type { DisplayValue, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+import { StepBrowser } from './step-browser.js';
+import type { StepProgress } from './step-progress.js';
+import { StepRecords } from './step-records.js';
+import type { DisplayValue, LeadGate, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
 
-export type { ActionRun, CheckRun, CurrentStep, DisplayValue, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+export type { ActionRun, CaptureView, CheckRun, CurrentStep, DisplayValue, LeadGate, OpenedStep, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+
+export type { CheckProgressEvent } from './engine-extras.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -49,7 +55,11 @@ export class TuiStore {
   readonly runbook: Runbook;
   private readonly stepsById: Map<string, Step>;
   private rows: StepRow[];
-  private current: StepProgress | undefined;
+  /** Every step seen in this session, with what happened to it; the one on screen. */
+  private readonly records: StepRecords;
+  private continuingFlag = false;
+  /** Answers given to a step's lead gate with the step's question, by step id. */
+  private readonly preanswers = new Map<string, { index: number; answer: string; typed?: string }>();
   private pending: Pending | undefined;
   private run: RunInfo | undefined;
   private end: RunEnd | undefined;
@@ -62,22 +72,23 @@ export class TuiStore {
   private valuesDirty = true;
   private readonly secrets = new Set<string>();
   private redactor: Redactor | undefined;
-  private readonly outputCapacity: number;
   private readonly clock: () => number;
   private readonly ticking: boolean;
   private readonly frames: FrameScheduler;
   private version = 0;
   private snapshot: TuiSnapshot;
   private readonly listeners = new Set<() => void>();
+  /** The step list's selection, the opened step, the prose key. */
+  readonly browser: StepBrowser;
   /** Called when the run ends (the session unmounts the UI). */
   onEnd: (() => void) | undefined;
 
   constructor(options: TuiStoreOptions) {
     this.runbook = options.runbook;
-    this.outputCapacity = options.outputLines ?? 500;
     this.clock = options.clock ?? (() => performance.now());
     this.ticking = options.ticking ?? true;
     this.stepsById = new Map(options.runbook.steps.map((s) => [s.id, s]));
+    this.records = new StepRecords({ outputLines: options.outputLines ?? 500, row: (id) => this.rows.find((r) => r.id === id) });
     const order = options.runbook.order.length > 0 ? options.runbook.order : options.runbook.steps.map((s) => s.id);
     this.rows = order.flatMap((id) => {
       const s = this.stepsById.get(id);
@@ -85,6 +96,15 @@ export class TuiStore {
     });
     for (const sentinel of options.runbook.sentinels) this.values.set(sentinel.name, { kind: 'sentinel', secret: false });
     for (const [name, p] of options.params ?? []) this.setValue(name, { kind: 'param', value: p.value, secret: p.param.secret });
+    this.browser = new StepBrowser({
+      rows: () => this.rows,
+      currentId: () => this.current?.step.id,
+      view: (id) => this.records.view(this.stepsById.get(id)),
+      snapshot: () => this.snapshot,
+      run: () => this.run,
+      clock: this.clock,
+      changed: () => this.changed(true),
+    });
     this.snapshot = this.build();
     this.frames = new FrameScheduler({ draw: () => this.draw(), frameMs: options.frameMs ?? 100, clock: this.clock, tickMs: () => this.tickMs() });
   }
@@ -144,6 +164,7 @@ export class TuiStore {
   ask(prompt: Prompt, actionIndex?: number): Promise<string> {
     if (this.pending) this.pending.reject(new Error('a new question replaced this one'));
     if ('step' in prompt && prompt.kind !== 'failed') this.focus(prompt.step);
+    if (prompt.kind === 'unknown') this.records.loadLogTail(prompt.step.id, this.browser.logPathOf(prompt.step.id), this.mask);
     return new Promise<string>((resolve, reject) => {
       this.pending = { prompt, input: '', shownAt: this.clock(), resolve, reject, ...(actionIndex !== undefined ? { actionIndex } : {}) };
       this.interruptingFlag = false;
@@ -157,6 +178,8 @@ export class TuiStore {
     if (!p) return;
     this.pending = undefined;
     this.helpFlag = false;
+    // A failure or a stop ends `c`: the operator decides again.
+    if (p.prompt.kind === 'failed' || value === 'quit' || value === 'abort') this.continuingFlag = false;
     if (p.actionIndex !== undefined) this.current?.answered(p.actionIndex, value, this.clock());
     if (p.prompt.kind === 'param') this.setValue(p.prompt.param.name, { kind: 'param', value, secret: p.prompt.param.secret });
     this.changed(true);
@@ -199,21 +222,57 @@ export class TuiStore {
     this.changed(true);
   }
 
+  // ── continuing, lead gates ───────────────────────────────────────────
+
+  get continuing(): boolean {
+    return this.continuingFlag;
+  }
+
+  /** `c`: ordinary steps run without asking from now on; `p` stops that. */
+  setContinuing(value: boolean): void {
+    this.continuingFlag = value;
+    this.changed(true);
+  }
+
+  /** The gate a step opens with, asked as the step's question (undefined: ask "Run step N?"). */
+  leadGate(step: Step): LeadGate | undefined {
+    return leadGateOf(step, { values: this.values, mask: this.mask, mode: this.run?.mode ?? 'live' });
+  }
+
+  /** The operator answered the step's lead gate with the step's question. */
+  preanswer(stepId: string, answer: { index: number; answer: string; typed?: string }): void {
+    this.preanswers.set(stepId, answer);
+  }
+
+  /** The answer given before the step started to the gate the engine now asks, if it is that gate. */
+  takePreanswer(stepId: string, index: number | undefined, typed: string | undefined): string | undefined {
+    const p = this.preanswers.get(stepId);
+    if (!p || p.index !== index) return undefined;
+    this.preanswers.delete(stepId);
+    // The engine resolved the text to type itself: what was typed must be that text.
+    if (typed !== undefined && p.typed !== typed) return undefined;
+    this.current?.answered(p.index, p.answer, this.clock());
+    this.changed(true);
+    return p.answer;
+  }
+
   // ── events ───────────────────────────────────────────────────────────
 
   runStart(e: Of<'run-start'>): void {
     this.run = { runId: e.runId, mode: e.mode, resumed: e.resumed, stateDir: e.stateDir, startedAt: this.clock() };
-    this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0 }));
+    this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0, ...((s as Extra).unproven ? { unproven: true } : {}) }));
+    for (const [name, token] of Object.entries((e as Extra).sentinels ?? {})) this.setValue(name, { kind: 'sentinel', value: token, secret: false });
     this.changed(true);
   }
 
   stepStart(e: Of<'step-start'>): void {
     const step = this.stepsById.get(e.stepId);
     if (!step) return;
-    const cur = this.focus(step, e.attempt > 1 || this.current?.state !== 'pending');
-    // Where the engine's OutputLog writes the step's full output.
-    const log = this.run ? `${this.run.stateDir}/runs/${this.run.runId}/output/${e.stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log` : undefined;
-    cur.start(e, this.clock(), log);
+    const prior = this.records.get(step.id);
+    const cur = this.focus(step, e.attempt > 1 || (prior !== undefined && prior.state !== 'pending'));
+    if ((e as Extra).log) this.browser.setLogPath(step.id, (e as Extra).log as string);
+    cur.start(e, this.clock(), this.browser.logPathOf(step.id));
+    cur.logTail = undefined;
     this.interruptingFlag = false;
     this.updateRow(e.stepId, { state: 'running', attempt: e.attempt, startedAt: cur.startedAt, durationMs: undefined, note: undefined });
     this.changed(true);
@@ -245,15 +304,26 @@ export class TuiStore {
   }
 
   capture(e: Of<'capture'>): void {
-    this.currentFor(e.stepId)?.capture(e.name, e.value);
-    this.setValue(e.name, { kind: 'capture', value: e.value, secret: e.value.includes('***') });
+    // Until the engine says which captures are secret, one it masked (`***`) is.
+    const secret = (e as Extra).secret ?? e.value.includes('***');
+    this.currentFor(e.stepId)?.capture(e.name, e.value, secret);
+    this.setValue(e.name, { kind: 'capture', value: e.value, secret });
     this.changed(true);
+  }
+
+  checkProgress(e: CheckProgressEvent): void {
+    this.currentFor(e.stepId)?.checkProgress(e.index, { ...(e.actual !== undefined ? { actual: e.actual } : {}), ...(e.message !== undefined ? { message: e.message } : {}), ...(e.attempts !== undefined ? { attempts: e.attempts } : {}) });
+    this.changed(false);
   }
 
   stepEnd(e: Of<'step-end'>): void {
     const note = e.assumed ? 'marked done' : e.state === 'done' ? undefined : e.message;
-    this.updateRow(e.stepId, { state: e.state, durationMs: e.durationMs, note, startedAt: undefined });
-    this.currentFor(e.stepId)?.end(e);
+    const cur = this.currentFor(e.stepId);
+    const unproven = e.state === 'skipped' ? ((e as Extra).unproven ?? this.records.skippedUnproven(e.stepId)) : undefined;
+    this.updateRow(e.stepId, { state: e.state, durationMs: e.durationMs, note, startedAt: undefined, unproven: unproven || undefined });
+    cur?.end(e);
+    this.records.ended(e.stepId);
+    this.preanswers.delete(e.stepId);
     this.changed(true);
   }
 
@@ -265,6 +335,8 @@ export class TuiStore {
   runEnd(e: Of<'run-end'>): void {
     this.end = { status: e.status, exitCode: e.exitCode, durationMs: e.durationMs, message: e.message, ...(e.resumeHint ? { resumeHint: e.resumeHint } : {}) };
     this.interruptingFlag = false;
+    this.continuingFlag = false;
+    this.browser.closeOpened();
     this.flush();
     this.onEnd?.();
   }
@@ -284,6 +356,7 @@ export class TuiStore {
 
   close(): void {
     this.frames.close();
+    this.browser.close();
     this.listeners.clear();
   }
 
@@ -311,6 +384,9 @@ export class TuiStore {
       this.valuesView = new Map(this.values);
       this.valuesDirty = false;
     }
+    const curView = cur?.view();
+    const prev = this.records.previous;
+    const opened = this.browser.frame(curView);
     return {
       version: this.version,
       runbook: this.runbook,
@@ -327,19 +403,28 @@ export class TuiStore {
       ...(this.end ? { end: this.end } : {}),
       ...(this.notice ? { notice: this.notice } : {}),
       ...(this.pending ? { prompt: { prompt: this.pending.prompt, input: this.pending.input, shownAt: this.pending.shownAt, ...(this.pending.error ? { error: this.pending.error } : {}) } } : {}),
-      ...(cur ? { current: cur.view() } : {}),
+      ...(curView ? { current: curView } : {}),
+      ...(prev ? { previous: prev.view() } : {}),
+      ...(this.browser.selected !== undefined ? { selected: this.browser.selected } : {}),
+      ...(opened ? { opened } : {}),
+      continuing: this.continuingFlag,
+      proseExpanded: this.browser.proseExpanded,
+      records: this.end ? this.records.views() : new Map(),
     };
   }
 
+  /** The step on screen. */
+  private get current(): StepProgress | undefined {
+    return this.records.current;
+  }
+
   private focus(step: Step, reset = false): StepProgress {
-    if (this.current?.step.id === step.id) {
-      if (reset) this.current.reset();
-      return this.current;
+    const { progress, changed } = this.records.focus(step, reset);
+    if (changed) {
+      this.notice = undefined;
+      this.browser.stepChanged();
     }
-    const row = this.rows.find((r) => r.id === step.id);
-    this.current = new StepProgress(step, { state: row?.state ?? 'pending', attempt: row?.attempt ?? 0, outputLines: this.outputCapacity });
-    this.notice = undefined;
-    return this.current;
+    return progress;
   }
 
   private currentFor(stepId: string): StepProgress | undefined {

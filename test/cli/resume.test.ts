@@ -29,13 +29,34 @@ const RUNBOOK = md(
   '```',
 );
 
-/** Runs until the long step has started, then kill -9s the engine's whole process group. */
+/**
+ * Runs until the long step has started, then kill -9s the engine's whole
+ * process group, and the step's too (it runs in a group of its own, which
+ * outlives runbook: resume would refuse to go on beside it, see
+ * resume-running.test.ts), as a crash of the whole machine would.
+ */
 async function killDuringLong(dir: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const child = start(['run', 'rb.md', '--yes', '--set', `scratch=${dir}`, '--state-dir', 'state'], { cwd: dir, env: { LONG: '60', api_token: 'tok-abcdef-123', ...extraEnv } });
   const done = collect(child);
   await waitFor(() => existsSync(path.join(dir, 'long-started')));
   process.kill(-(child.pid ?? 0), 'SIGKILL');
   await done;
+  killStepGroups(dir);
+}
+
+/** kill -9 of every process group the journal says a step started. */
+function killStepGroups(dir: string): void {
+  for (const run of readdirSync(path.join(dir, 'state', 'runs'))) {
+    for (const line of readFileSync(path.join(dir, 'state', 'runs', run, 'journal.jsonl'), 'utf8').split('\n')) {
+      const entry = line ? (JSON.parse(line) as { type: string; pgid?: number }) : undefined;
+      if (entry?.type !== 'group' || !entry.pgid) continue;
+      try {
+        process.kill(-entry.pgid, 'SIGKILL');
+      } catch {
+        // ended already
+      }
+    }
+  }
 }
 
 describe('resume after kill -9 (SPEC 2)', () => {
@@ -120,6 +141,7 @@ describe('resume after kill -9 (SPEC 2)', () => {
     expect(second.stderr).toMatch(/another run of rb\.md is in progress/);
     process.kill(-(first.pid ?? 0), 'SIGKILL');
     await firstDone;
+    killStepGroups(dir);
     const third = await cli(['resume', '--yes', '--rerun-unknown', '--state-dir', 'state'], { cwd: dir, env: { api_token: 'tok-abcdef-123' } });
     expect(third.code).toBe(0);
   });

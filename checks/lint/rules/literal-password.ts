@@ -20,8 +20,9 @@ export const literalPassword: LintRule = {
     const out: Diagnostic[] = [];
     for (const snippet of ctx.snippets) {
       if (snippet.language !== 'shell') out.push(...sqlPasswords(ctx, snippet));
-      const uses = findPasswords(snippet.code, { conninfo: snippet.language === 'shell' ? 'anywhere' : 'in-sql-strings' });
-      for (const use of uses) out.push(report(snippet.locate(...pos(snippet.code, use.offset)), use));
+      // The text as written: a `<password>` placeholder is a placeholder finding, not a password.
+      const uses = findPasswords(snippet.text, { conninfo: snippet.language === 'shell' ? 'anywhere' : 'in-sql-strings' });
+      for (const use of uses) out.push(report(snippet.locate(...pos(snippet.text, use.offset)), use));
     }
     for (const step of ctx.runbook.steps) {
       for (const action of step.actions) {
@@ -64,13 +65,13 @@ function sqlPasswords(ctx: LintContext, snippet: Snippet): Diagnostic[] {
     for (const location of passwordOptionLocations(statement.tree)) {
       const start = analysis.locate(location)?.offset;
       if (start === undefined) continue;
-      const rest = snippet.code.slice(start);
+      const rest = snippet.text.slice(start);
       const keyword = /^(?:(?:un)?encrypted\s+)?password\s+/i.exec(rest);
       if (!keyword) continue;
       const literal = /^[eE]?'((?:[^']|'')*)'|^\$([A-Za-z_]*)\$/.exec(rest.slice(keyword[0].length));
       if (!literal) continue;
       const value = literal[1] ?? '';
-      if (/^SCRAM-SHA-256\$|^md5[0-9a-f]{32}$/.test(value)) continue;
+      if (/^SCRAM-SHA-256\$|^md5[0-9a-f]{32}$|^<[^<>]+>$/.test(value)) continue;
       const at = snippet.locate(...pos(snippet.code, start + keyword[0].length));
       out.push(diagnostic(at, 'error', 'literal-password', `literal password in SQL; ${FIX} as :'name' (PASSWORD :'name')`));
     }

@@ -1,4 +1,5 @@
 import { diagnostic, isCodeAction, type Diagnostic, type Step } from '../../../engine/model/index.js';
+import { unsharedVariables } from '../shared-variables.js';
 import type { LintContext, LintRule, Snippet } from '../types.js';
 
 /** Lower-case variables that commonly come from the environment. */
@@ -17,6 +18,8 @@ export const shellVariables: LintRule = {
   id: 'undefined-shell-variable',
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
+    // Set by an earlier block: variable-not-shared reports it where it is set, with the fix.
+    const setEarlier = new Set(unsharedVariables(ctx).map((v) => v.name));
     for (const snippet of ctx.snippets) {
       if (snippet.language !== 'shell') continue;
       const scan = ctx.shell(snippet);
@@ -32,7 +35,7 @@ export const shellVariables: LintRule = {
           }
           continue;
         }
-        if (scan.assigned.has(name) || scan.dynamic || use.guarded || !/[a-z]/.test(name) || LOWER_CASE_ENV.has(name) || reported.has(name)) continue;
+        if (scan.assigned.has(name) || setEarlier.has(name) || scan.dynamic || use.guarded || !/[a-z]/.test(name) || LOWER_CASE_ENV.has(name) || reported.has(name)) continue;
         reported.add(name);
         const leaf = snippet.origin.kind === 'check' && snippet.origin.check.form === 'leaf';
         const message = leaf && use.braced

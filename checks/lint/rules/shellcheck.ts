@@ -1,5 +1,7 @@
 import { diagnostic, type Diagnostic, type Severity } from '../../../engine/model/index.js';
 import type { LintContext, LintRule } from '../types.js';
+import { unsharedVariables } from '../shared-variables.js';
+import { isAssignmentsOnly } from './assignments-only.js';
 import { hasShellSyntaxError } from './shell-syntax.js';
 
 const SEVERITY: Record<'error' | 'warning' | 'info' | 'style', Severity> = { error: 'error', warning: 'warning', info: 'info', style: 'info' };
@@ -15,11 +17,16 @@ export const shellcheckFindings: LintRule = {
   needsTools: true,
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
+    // "appears unused" of a variable a later block uses is said better by variable-not-shared.
+    const unshared = new Set(unsharedVariables(ctx).map((v) => `${v.snippet.id}\0${v.name}`));
     for (const snippet of ctx.snippets) {
       const findings = ctx.tools.get(snippet.id) ?? [];
       const syntaxError = findings.length > 0 && hasShellSyntaxError(ctx, snippet);
+      // A block of bare assignments gets one assignments-only warning instead of SC2034 on each line.
+      const unusedIsKnown = findings.length > 0 && isAssignmentsOnly(ctx, snippet);
       for (const f of findings) {
-        if (f.tool !== 'shellcheck' || (syntaxError && f.code < 2000)) continue;
+        if (f.tool !== 'shellcheck' || (syntaxError && f.code < 2000) || (unusedIsKnown && f.code === 2034)) continue;
+        if (f.code === 2034 && unshared.has(`${snippet.id}\0${/^(\w+) appears unused/.exec(f.message)?.[1] ?? ''}`)) continue;
         out.push(diagnostic(snippet.locate(f.line, f.column), SEVERITY[f.level], `shellcheck/SC${f.code}`, f.message));
       }
     }

@@ -36,9 +36,10 @@ const MAX_FILES_PER_RUN = 1000;
 
 /**
  * Runs shellcheck over many snippets in as few processes as possible: each
- * distinct snippet becomes a small temporary file whose first line names its
- * shell (`# shellcheck shell=sh`); the files are split between up to one
- * process per CPU; `-f json1` findings are mapped back by file name and line.
+ * distinct snippet becomes a small temporary file holding exactly its text
+ * (a shebang stays on line 1, lines are the snippet's); the dialect is given
+ * with `--shell=sh|bash`, one group of processes per shell, split between up
+ * to one process per CPU; `-f json1` findings are mapped back by file name and line.
  * Style-level findings are left out (`-S info`). The temporary folder is
  * removed before returning. Resolves with a `failure` of `missing` when
  * shellcheck is not installed.
@@ -59,26 +60,33 @@ export async function shellcheck(snippets: readonly ShellcheckInput[], options: 
   }
   const dir = await mkdtemp(path.join(options.env['TMPDIR'] ?? tmpdir(), 'runbook-lint-'));
   try {
-    const files: string[] = [];
+    // The dialect goes on the command line, one group of files per shell: the file is the
+    // block as written, so a shebang stays on line 1 and lines are the block's own.
+    const groups = new Map<'sh' | 'bash', string[]>();
     const idsOf = new Map<string, number[]>();
     let n = 0;
     for (const [key, ids] of byText) {
       const newline = key.indexOf('\n');
+      const shell = key.slice(0, newline) === 'sh' ? 'sh' : 'bash';
       const name = `${n++}.sh`;
-      files.push(name);
+      groups.set(shell, [...(groups.get(shell) ?? []), name]);
       idsOf.set(name, ids);
       // Written one at a time: thousands of open files at once would hit the descriptor limit.
-      writeFileSync(path.join(dir, name), `# shellcheck shell=${key.slice(0, newline)}\n${key.slice(newline + 1)}\n`);
+      writeFileSync(path.join(dir, name), `${key.slice(newline + 1)}\n`);
     }
     const parallelism = Math.max(options.parallelism ?? availableParallelism(), 1);
-    const runs = Math.max(Math.min(parallelism, Math.ceil(files.length / 50)), Math.ceil(files.length / MAX_FILES_PER_RUN), 1);
-    const chunk = Math.ceil(files.length / runs);
-    const args = ['--norc', '--format=json1', '--severity=info', `--exclude=${SHELLCHECK_EXCLUDED.join(',')}`];
+    const base = ['--norc', '--format=json1', '--severity=info', `--exclude=${SHELLCHECK_EXCLUDED.join(',')}`];
     const env = toolEnv(options.env, 'C.UTF-8');
-    const results = await pool(
-      Array.from({ length: runs }, (_, i) => () => runTool(program, [...args, '--', ...files.slice(i * chunk, (i + 1) * chunk)], { cwd: dir, env, timeoutMs: 600_000 })),
-      parallelism,
-    );
+    const tasks: (() => ReturnType<typeof runTool>)[] = [];
+    for (const [shell, files] of groups) {
+      const runs = Math.max(Math.min(parallelism, Math.ceil(files.length / 50)), Math.ceil(files.length / MAX_FILES_PER_RUN), 1);
+      const chunk = Math.ceil(files.length / runs);
+      for (let i = 0; i < runs; i++) {
+        const slice = files.slice(i * chunk, (i + 1) * chunk);
+        if (slice.length > 0) tasks.push(() => runTool(program, [...base, `--shell=${shell}`, '--', ...slice], { cwd: dir, env, timeoutMs: 600_000 }));
+      }
+    }
+    const results = await pool(tasks, parallelism);
     for (const result of results) {
       if (result.failure === 'missing') return { findings, failure: 'missing' };
       if (result.failure || (result.code !== 0 && result.code !== 1)) {
@@ -89,7 +97,7 @@ export async function shellcheck(snippets: readonly ShellcheckInput[], options: 
       for (const comment of comments) {
         for (const id of idsOf.get(comment.file) ?? []) {
           const list = findings.get(id) ?? [];
-          list.push({ tool: 'shellcheck', line: comment.line - 1, column: comment.column, code: comment.code, level: comment.level, message: comment.message });
+          list.push({ tool: 'shellcheck', line: comment.line, column: comment.column, code: comment.code, level: comment.level, message: comment.message });
           findings.set(id, list);
         }
       }
@@ -109,7 +117,7 @@ interface Json1Comment {
   readonly message: string;
 }
 
-/** The comments of `-f json1` output (line 1, our `# shellcheck shell=` header, left out), or undefined when it is not that. */
+/** The comments of `-f json1` output, or undefined when it is not that. */
 function parseJson1(stdout: string): Json1Comment[] | undefined {
   if (stdout.trim() === '') return [];
   let parsed: { comments?: Json1Comment[] };
@@ -118,7 +126,7 @@ function parseJson1(stdout: string): Json1Comment[] | undefined {
   } catch {
     return undefined;
   }
-  return (parsed.comments ?? []).filter((c) => typeof c.file === 'string' && typeof c.line === 'number' && c.line > 1);
+  return (parsed.comments ?? []).filter((c) => typeof c.file === 'string' && typeof c.line === 'number');
 }
 
 /** Runs the tasks with at most `limit` at a time; results in task order. */

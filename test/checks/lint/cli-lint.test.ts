@@ -23,7 +23,14 @@ describe('runbook lint (the built CLI)', () => {
     expect(found.every((f) => f.file && f.line && f.column && f.severity && f.rule && f.message)).toBe(true);
   });
 
-  it.each(cases.filter((f) => !f.startsWith('07')))('lints %s with no error', async (file) => {
+  it('reports the check of 18-read-only-checks.md that could leave its read-only transaction, as run refuses it', async () => {
+    const result = await cli(['lint', '18-read-only-checks.md', '--format', 'json'], { cwd: CONFORMANCE });
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as Diagnostic[]).filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual(['20:21 check-read-only']);
+  });
+
+  // 07 is a catalogue of mistakes; 18 is refused before anything runs (SPEC 1.4), so lint reports it too (SPEC 5).
+  it.each(cases.filter((f) => !f.startsWith('07') && !f.startsWith('18')))('lints %s with no error', async (file) => {
     const result = await cli(['lint', file, '--format', 'json'], { cwd: CONFORMANCE });
     const errors = (JSON.parse(result.stdout) as Diagnostic[]).filter((d) => d.severity === 'error');
     expect(errors).toEqual([]);

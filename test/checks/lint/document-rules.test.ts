@@ -1,3 +1,4 @@
+import { parseRunbook } from '../../../engine/parse/index.js';
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../../checks/lint/index.js';
 import { found, lintMarkdown, md } from './lint-helpers.js';
@@ -26,15 +27,20 @@ describe('unknown-directive', () => {
 });
 
 describe('unknown-attribute', () => {
-  it('makes a typo of a known attribute an error, pointing at it', async () => {
-    const d = await lintMarkdown(FM + md('## A', '```sql {dbb=app}', 'SELECT 1', '```', '', '```sh {confrim}', 'true', '```'));
-    expect(found(d, 'unknown-attribute')).toEqual(['6:9 error unknown-attribute', '10:8 error unknown-attribute']);
-    expect(d.find((x) => x.rule === 'unknown-attribute')?.message).toContain('did you mean "db"?');
+  it('makes an unknown attribute on a code block an error, pointing at it, with the fix', async () => {
+    const d = await lintMarkdown(FM + md('## A', '```sql {dbb=app}', 'SELECT 1', '```', '', '```sh {confrim}', 'true', '```', '```sh {colour=red}', 'true', '```'));
+    expect(found(d, 'unknown-attribute')).toEqual(['6:9 error unknown-attribute', '10:8 error unknown-attribute', '13:8 error unknown-attribute']);
+    expect(d.find((x) => x.rule === 'unknown-attribute')?.message).toBe('unknown attribute dbb= on a sql block: did you mean db=?');
   });
 
-  it('warns about other unknown attributes, on blocks and directives', async () => {
-    const d = await lintMarkdown(md('## A', '```sh {colour=red}', 'true', '```', '::check{sh="true" flavour=mint}'));
-    expect(found(d, 'unknown-attribute')).toEqual(['2:8 warning unknown-attribute', '5:19 warning unknown-attribute']);
+  it('makes an unknown attribute on a check or any of our directives an error: nothing is silently dropped', async () => {
+    const d = await lintMarkdown(md('## A', '```sh {tag=build}', 'true', '```', '::check{sh="true" flavour=mint}', '::confirm{prompt="Go?" colour=red}'));
+    expect(found(d, 'unknown-attribute')).toEqual(['5:19 error unknown-attribute', '6:24 error unknown-attribute']);
+  });
+
+  it('refuses ::confirm{typ=…} before anything runs, in run as in lint', () => {
+    const { diagnostics } = parseRunbook(md('## A', '::confirm{typ="prod"}', '```sh', 'true', '```'), { file: 'x.md' });
+    expect(diagnostics.map((x) => `${x.line}:${x.column} ${x.severity} ${x.message}`)).toEqual(['2:11 error unknown attribute typ= on ::confirm: did you mean type=?']);
   });
 
   it('reports a typo on a directive as an error', async () => {
@@ -46,10 +52,10 @@ describe('unknown-attribute', () => {
     const d = await lintMarkdown(
       md(
         '## A',
-        '```sh {"name":"setup","background":false,"closeTerminalOnSuccess":true,"runme.dev/uuid":"x"}',
+        '```sh {"name":"setup","background":false,"closeTerminalOnSuccess":true,"runme.dev/uuid":"x","tag":"infra"}',
         'true',
         '```',
-        '```bash { background=false category=setup closeTerminalOnSuccess=true interactive=false interpreter=bash name=install promptEnv=true terminalRows=10 }',
+        '```bash { background=false category=setup closeTerminalOnSuccess=true interactive=false interpreter=bash name=install promptEnv=true terminalRows=10 tag=infra mimeType=text/plain }',
         'true',
         '```',
         '```sh {#build .important title="Build it" timeout=5m retry=2 retry-delay=1s}',
@@ -57,12 +63,30 @@ describe('unknown-attribute', () => {
         '```',
       ),
     );
-    expect(found(d, 'unknown-attribute')).toEqual([]);
+    expect(found(d)).toEqual([]);
   });
 
   it('accepts the attributes of a block inside a :::check', async () => {
     const d = await lintMarkdown(FM + md('## A', run, ':::check{expect=1}', '```sql {db=app timeout=5s}', 'SELECT 1', '```', ':::'));
     expect(found(d)).toEqual([]);
+  });
+});
+
+describe('fence-comment', () => {
+  it('warns about words after an executable language, where they start', async () => {
+    const d = await lintMarkdown(md('## A', '```console # drain first', '$ true', '```', '```sh some words', 'true', '```', '- ```bash {timeout=5m}   then wait', '  true', '  ```'));
+    expect(found(d)).toEqual(['2:12 warning fence-comment', '5:7 warning fence-comment', '8:26 warning fence-comment']);
+    expect(d[0]?.message).toMatch(/"# drain first" after the language is a comment: runbook ignores it/);
+  });
+
+  it('leaves other fences alone, whatever their info string holds', async () => {
+    const d = await lintMarkdown(md('## A', '```text {x', 'a', '```', '```REDISCLI_AUTH=$(cat pw) redis-cli', 'GET k', '```', '```js title="x.js" {1,3}', 'x', '```', run));
+    expect(found(d)).toEqual([]);
+  });
+
+  it('warns inside a :::check as well', async () => {
+    const d = await lintMarkdown(md('## A', run, ':::check', '```sh the file is there', 'test -e /etc/hosts', '```', ':::'));
+    expect(found(d)).toEqual(['7:7 warning fence-comment']);
   });
 });
 

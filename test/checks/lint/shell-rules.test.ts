@@ -91,6 +91,15 @@ describe('destructive-shell', () => {
     ['su - postgres -c "dropdb app"', 'dropdb'],
     ['psql -c "DROP TABLE users"', 'DROP TABLE'],
     ['if true; then timeout 30 env X=1 dropdb app; fi', 'dropdb'],
+    // SPEC 5: rm -rf wherever it points, find -delete, stopping any database, --clean restores.
+    ['rm -rf /tmp/restore-test', 'rm -rf'],
+    ['find /srv/app/pg_wal_archive -name "*.gz" -mtime +7 -delete', 'find -delete'],
+    ['sudo find "$target" -type f -exec rm -f {} +', 'find -exec rm'],
+    ['systemctl stop mariadb', 'systemctl stop mariadb'],
+    ['sudo service mysql stop', 'service mysql stop'],
+    ['systemctl stop app-postgres.service', 'systemctl stop app-postgres.service'],
+    ['pg_dump --clean -h old app | psql -h new app', 'pg_dump --clean'],
+    ['pg_dumpall -c -h old | psql -h new postgres', 'pg_dumpall --clean'],
   ])('reports %s without a confirmation', async (command, what) => {
     const d = await lintMarkdown(FM + sh('echo before', command));
     expect(found(d, 'destructive-shell')).toEqual([expect.stringMatching(/^8:\d+ error destructive-shell$/)]);
@@ -105,7 +114,8 @@ describe('destructive-shell', () => {
   it.each([
     ['rm -f "$target/old.dump"'],
     ['rm -r "$target/empty-dir"'],
-    ['rm -rf /tmp/runbook-scratch "${TMPDIR:-/tmp}/x"'],
+    ['find /var/log/app -name "*.gz" -print'],
+    ['pg_dump --clean -f app.sql app'],
     ['echo "rm -rf /"'],
     ["grep -c 'dropdb' /var/log/syslog"],
     ['pg_restore -Fc -d app dump'],

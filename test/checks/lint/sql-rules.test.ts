@@ -177,6 +177,26 @@ describe('check-not-read-only', () => {
   });
 });
 
+describe('check-read-only', () => {
+  it('is an error for a check that could leave its read-only transaction, at the statement', async () => {
+    const d = await lintMarkdown(
+      FM + md('## A', '```sh', 'true', '```', '::check{db=app sql="COMMIT; CREATE TABLE escaped(x int); SELECT 1"}', ':::check{db=app}', '```sql', 'SELECT 1;', 'SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE;', '```', ':::'),
+    );
+    expect(found(d, 'check-read-only', 'check-not-read-only')).toEqual(['10:21 error check-read-only', '10:29 warning check-not-read-only', '14:1 error check-read-only']);
+    expect(d.find((x) => x.rule === 'check-read-only')?.message).toMatch(/^COMMIT would end the check's read-only transaction/);
+  });
+
+  it('reports DO and CALL once, as an error, not also as a change', async () => {
+    const d = await lintMarkdown(FM + md('## A', '```sh', 'true', '```', '::check{db=app sql="CALL refresh()"}', "::check{db=app sql='DO $$ BEGIN END $$'}"));
+    expect(found(d, 'check-read-only', 'check-not-read-only')).toEqual(['10:21 error check-read-only', '11:21 error check-read-only']);
+  });
+
+  it('does not concern sql blocks, which may control transactions', async () => {
+    const d = await lintMarkdown(FM + sql('BEGIN;', 'UPDATE t SET a = 1 WHERE id = 2;', 'COMMIT;'));
+    expect(found(d, 'check-read-only')).toEqual([]);
+  });
+});
+
 describe('raw-psql-param', () => {
   it('warns when a param is pasted raw without raw: true', async () => {
     const d = await lintMarkdown(FM + sql('SELECT * FROM t LIMIT :name;'));

@@ -1,7 +1,8 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireRunLock, JournalWriter, latestUnfinishedRun, newRunId, readJournal, runDir, runState, type JournalEntry } from '../../../engine/journal/index.js';
+import { acquireRunLock, JournalWriteError, JournalWriter, latestUnfinishedRun, newRunId, readJournal, runDir, runState, type JournalEntry } from '../../../engine/journal/index.js';
+import { RunbookError } from '../../../engine/model/index.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const run = (runId: string): JournalEntry => ({
@@ -56,6 +57,20 @@ describe('the journal', () => {
     expect(state.finished).toBe(false);
   });
 
+  it('keeps the process groups of a step\'s last attempt, with the host that started them', () => {
+    const state = runState([
+      run('r1'),
+      { type: 'step-start', at: 't1', step: 'a', attempt: 1 },
+      { type: 'group', at: 't1', step: 'a', pgid: 100 },
+      { type: 'step-end', at: 't2', step: 'a', state: 'failed', durationMs: 1 },
+      { type: 'resume', at: 't3', user: 'u', host: 'other', pid: 2, changed: [] },
+      { type: 'step-start', at: 't4', step: 'a', attempt: 2 },
+      { type: 'group', at: 't4', step: 'a', pgid: 200 },
+      { type: 'group', at: 't5', step: 'a', pgid: 201 },
+    ]);
+    expect(state.steps.get('a')).toMatchObject({ state: 'unknown', attempts: 2, groups: [{ pgid: 200, host: 'other' }, { pgid: 201, host: 'other' }] });
+  });
+
   it('finds the latest unfinished run', () => {
     const state = tempDir();
     for (const [id, done] of [['20261101-000000-aaaa', false], ['20261102-000000-bbbb', false], ['20261103-000000-cccc', true]] as const) {
@@ -76,11 +91,50 @@ describe('the journal', () => {
     const lock = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r1', pid: process.pid });
     // Another live process (pid 1 is always alive) holds it: refused.
     lock.release();
-    const held = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r2', pid: 1 });
-    expect(() => acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r3', pid: process.pid })).toThrow(/another run of \/x\/rb\.md is in progress \(run r2, pid 1/);
+    const held = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r2', pid: 1, user: 'alice', now: () => new Date('2026-11-23T13:00:00Z') });
+    // The holder is named: run, user, host, pid, since when, and what to do.
+    expect(() => acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r3', pid: process.pid, now: () => new Date('2026-11-23T13:05:00Z') })).toThrow(
+      /^another run of \/x\/rb\.md is in progress \(run r2, by alice on \S+, pid 1, since 2026-11-23T13:00:00\.000Z, 5 minutes ago\): wait for it to end, or stop it \(kill 1\)/,
+    );
     writeFileSync(held.file, JSON.stringify({ pid: 2 ** 22 + 12345, host: JSON.parse(readFileSync(held.file, 'utf8')).host, runId: 'dead', since: 't' }));
     const taken = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r4', pid: process.pid });
     expect(JSON.parse(readFileSync(taken.file, 'utf8'))).toMatchObject({ runId: 'r4' });
     taken.release();
+  });
+
+  it('says why a state dir cannot hold a lock, in an error the CLI reports as such (exit 1)', () => {
+    const state = tempDir();
+    writeFileSync(path.join(state, 'locks'), 'a file where the locks folder goes');
+    let error: unknown;
+    try {
+      acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r1', pid: process.pid });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunbookError);
+    expect((error as RunbookError).code).toBe('STOPPED');
+    expect((error as Error).message).toMatch(/^cannot use the state dir .*: .*locks: (file already exists|a part of the path is not a directory) \((EEXIST|ENOTDIR)\)$/);
+  });
+
+  it('a journal write that fails cuts off the torn line and fails every later append the same way', () => {
+    const state = tempDir();
+    const w = JournalWriter.open(runDir(state, 'r1'));
+    w.append(run('r1'));
+    // A write that fails, as on a full disk: writes to a read-only descriptor fail with EBADF.
+    const fd = (w as unknown as { fd: number }).fd;
+    const ro = openSync(path.join(runDir(state, 'r1'), 'journal.jsonl'), 'r');
+    (w as unknown as { fd: number }).fd = ro;
+    expect(() => w.append({ type: 'step-start', at: 't', step: 'a', attempt: 1 })).toThrow(JournalWriteError);
+    let again: unknown;
+    try {
+      w.append({ type: 'step-start', at: 't', step: 'a', attempt: 1 });
+    } catch (e) {
+      again = e;
+    }
+    expect(again).toBeInstanceOf(JournalWriteError);
+    expect((again as Error).message).toMatch(/^the journal cannot be written \(.*journal\.jsonl: .*\): the run stopped at once, and a step it was running is left unknown\. Fix that, then: runbook resume r1 --state-dir /);
+    closeSync(fd);
+    w.close();
+    expect(readJournal(path.join(runDir(state, 'r1'), 'journal.jsonl')).entries).toHaveLength(1);
   });
 });

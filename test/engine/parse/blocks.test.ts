@@ -93,7 +93,8 @@ describe('attribute syntax', () => {
   });
 
   it('rejects attributes outside braces and broken syntax with a reason', () => {
-    expect(parseCodeAttributes('title=foo')).toMatchObject({ ok: false, message: expect.stringMatching(/in braces/) });
+    expect(parseCodeAttributes('timeout=5m')).toMatchObject({ ok: false, message: expect.stringMatching(/in braces/) });
+    expect(parseCodeAttributes('title=foo')).toEqual({ ok: true, attributes: {}, comment: { text: 'title=foo', offset: 0 } });
     expect(parseCodeAttributes('{a="unclosed}')).toMatchObject({ ok: false });
     expect(parseCodeAttributes('{"a": }')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid JSON/) });
   });

@@ -20,7 +20,9 @@ export function runIds(stateDir: string): string[] {
 
 /**
  * Starts a run and kills it (kill -9) once the journal shows `step` started:
- * a crash mid-step, the case resume must handle with an unknown state.
+ * a crash mid-step, the case resume must handle with an unknown state. The
+ * step's own process group (journaled, and outliving runbook) is killed too,
+ * as in a crash of the machine: resume refuses to go on beside a live one.
  */
 export async function crashDuring(args: readonly string[], step: string, options: { cwd: string; stateDir: string; env?: Record<string, string> }): Promise<string> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: 'ignore' });
@@ -36,5 +38,17 @@ export async function crashDuring(args: readonly string[], step: string, options
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+    for (const id of runIds(options.stateDir)) {
+      const journal = path.join(options.stateDir, 'runs', id, 'journal.jsonl');
+      for (const line of existsSync(journal) ? readFileSync(journal, 'utf8').split('\n') : []) {
+        const entry = line.trim() ? (JSON.parse(line) as { type: string; pgid?: number }) : undefined;
+        if (entry?.type !== 'group' || !entry.pgid) continue;
+        try {
+          process.kill(-entry.pgid, 'SIGKILL');
+        } catch {
+          // ended already
+        }
+      }
+    }
   }
 }

@@ -45,12 +45,13 @@ describe('runbook render FILE|DIR… --out DIR', () => {
       mkdirSync(path.join(src, dir));
       writeFileSync(path.join(src, dir, 'failover.md'), `# Failover ${dir}\n\n## Go\n\n\`\`\`sh\ntrue\n\`\`\`\n`);
     }
-    writeFileSync(path.join(src, 'README.md'), '# Not a runbook\n');
+    // A README is rendered too: a service's README is often its runbook (lint reads it as well).
+    writeFileSync(path.join(src, 'README.md'), '# About these runbooks\n');
     writeFileSync(path.join(src, 'index.md'), '# Index\n\n## Go\n\n```sh\ntrue\n```\n');
     const out = tempDir('render-names');
     const { io } = captureIo(src);
     expect(await renderCommand(['.', path.join(CONFORMANCE, '01-hello.md')], { out }, io)).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['01-hello.html', 'a--failover.html', 'b--failover.html', 'index-runbook.html', 'index.html']);
+    expect(readdirSync(out).sort()).toEqual(['01-hello.html', 'README.html', 'a--failover.html', 'b--failover.html', 'index-runbook.html', 'index.html']);
   });
 
   it('refuses a missing input and a missing --out', async () => {
@@ -64,6 +65,6 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return e.name.startsWith('.') ? [] : walk(full);
-    return e.name.endsWith('.md') && e.name.toLowerCase() !== 'readme.md' ? [full] : [];
+    return e.name.endsWith('.md') ? [full] : [];
   });
 }

@@ -39,8 +39,14 @@ describe('stylish', () => {
     expect(out).toContain('\u001b[1m\u001b[31m✖ 2 problems (1 error, 1 warning)');
   });
 
-  it('prints nothing for a clean run', () => {
+  it('prints nothing for a clean run, or one line when it knows how many files it read (SPEC 5)', () => {
     expect(renderStylish([])).toBe('');
+    expect(renderStylish([], { files: 3 })).toBe('3 files, no problems\n');
+    expect(renderStylish([], { files: 1 })).toBe('1 file, no problems\n');
+  });
+
+  it('says in how many of the files the problems are', () => {
+    expect(renderStylish(DIAGNOSTICS.slice(0, 2), { files: 5 })).toMatch(/✖ 2 problems \(1 error, 1 warning\) in 1 of 5 files/);
   });
 });
 

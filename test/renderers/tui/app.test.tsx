@@ -3,6 +3,9 @@ import type { ConfirmAction, ManualAction } from '../../../engine/model/index.js
 import { RunbookError } from '../../../engine/model/index.js';
 import { harness, KEYS, md, runStart } from './helpers.js';
 
+/** A question the test leaves unanswered: a later one replaces it, and its promise rejects by design. */
+const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
+
 const NIGHT = md(
   '---',
   'title: Night shift',
@@ -104,7 +107,7 @@ describe('param prompts', () => {
     await h.press(KEYS.enter);
     await expect(answer).resolves.toBe('s3cr3t-v4lue');
     await h.emit(runStart(h.runbook));
-    void h.interaction.confirmStep(step(h, 'say-hello'));
+    quiet(h.interaction.confirmStep(step(h, 'say-hello')));
     await h.settle();
     expect(h.frame()).not.toContain('s3cr3t');
   });
@@ -136,7 +139,7 @@ describe('confirming a step', () => {
   it('shows the step: prose, highlighted code with params resolved, and the keys', async () => {
     const h = harness(NIGHT, { params: { primary_ip: '10.0.0.5' } });
     await h.emit(runStart(h.runbook));
-    void h.interaction.confirmStep(step(h, 'say-hello'));
+    quiet(h.interaction.confirmStep(step(h, 'say-hello')));
     await h.settle();
     expect(h.frame()).toMatchInlineSnapshot(`
       "runbook Night shift                         live · run 20250101-000000-0001 · 0s
@@ -159,9 +162,9 @@ describe('confirming a step', () => {
                               │
                               │
                               │
-                              │
       ? Run step 1 of 5, "Say hello"?
-      y/Enter run  ·  s skip  ·  q quit (resumable)  ·  ? help"
+      y/Enter run  ·  c continue  ·  s skip  ·  q quit (resumable)  ·  ? help
+      ↑↓ steps  ·  o open"
     `);
   });
 
@@ -184,9 +187,9 @@ describe('confirming a step', () => {
     const h = harness(NIGHT);
     await h.emit(runStart(h.runbook));
     let settled = false;
-    void h.interaction.confirmStep(step(h, 'say-hello')).then(() => (settled = true));
+    quiet(h.interaction.confirmStep(step(h, 'say-hello')).then(() => (settled = true)));
     await h.press('x');
-    expect(h.frame()).toContain('"x" does nothing here: press y, Enter, s, q, or ? for help');
+    expect(h.frame()).toContain('"x" does nothing here: press y, Enter, c, s, q, or ? for help');
     expect(settled).toBe(false);
   });
 
@@ -194,7 +197,7 @@ describe('confirming a step', () => {
     const h = harness(NIGHT, { guardMs: 150 });
     await h.emit(runStart(h.runbook));
     let answer: string | undefined;
-    void h.interaction.confirmStep(step(h, 'say-hello')).then((a) => (answer = a));
+    quiet(h.interaction.confirmStep(step(h, 'say-hello')).then((a) => (answer = a)));
     await h.press(KEYS.enter);
     expect(answer).toBeUndefined();
     await h.advance(200);
@@ -205,7 +208,7 @@ describe('confirming a step', () => {
   it('? shows the help and hides it again; Esc also closes it', async () => {
     const h = harness(NIGHT);
     await h.emit(runStart(h.runbook));
-    void h.interaction.confirmStep(step(h, 'say-hello'));
+    quiet(h.interaction.confirmStep(step(h, 'say-hello')));
     await h.press('?');
     expect(h.frame()).toContain('Keys  (the ones shown at the bottom work now)');
     expect(h.frame()).toContain('Ctrl-C');
@@ -272,7 +275,7 @@ describe('after a failure', () => {
       { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1 },
       { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: '', attempt: 1 },
       { type: 'output', stepId: s.id, stream: 'stderr', text: 'sh: 1: nope: not found\n' },
-      { type: 'action-end', stepId: s.id, index: 0, ok: false, exitCode: 127, durationMs: 12, message: 'exit status 127' },
+      { type: 'action-end', stepId: s.id, index: 0, kind: 'sh', ok: false, exitCode: 127, durationMs: 12, message: 'exit status 127' },
       { type: 'step-end', stepId: s.id, state: 'failed', durationMs: 15, message: 'sh block at line 15: exit status 127' },
     );
     const decision = h.interaction.failed(s, 'sh block at line 15: exit status 127', interrupted);
@@ -339,7 +342,7 @@ describe('gates', () => {
       const gate = h.interaction.gate({ step: s, kind: 'confirm', prompt: 'Is all traffic stopped?', action: s.actions[0] as ConfirmAction });
       await h.settle();
       expect(h.frame()).toContain('⚠ Is all traffic stopped?');
-      expect(h.frame()).toContain('y yes, go on  ·  n no, stop the run');
+      expect(h.frame()).toContain('y yes, go on  ·  c yes, and continue  ·  n no, stop the run');
       await h.press(KEYS.enter);
       await h.press(key);
       await expect(gate).resolves.toBe(answer);
@@ -413,12 +416,14 @@ describe('checks', () => {
       runStart(h.runbook),
       { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1 },
       { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: 'echo 3' },
-      { type: 'check-end', stepId: s.id, index: 0, outcome: { ok: false, message: 'expected "2", got "3"', expected: '2', actual: '3', attempts: 1, durationMs: 4 } },
+      { type: 'check-end', stepId: s.id, index: 0, kind: 'sh', line: 41, outcome: { ok: false, message: 'expected "2", got "3"', expected: '2', actual: '3', attempts: 1, durationMs: 4 } },
       { type: 'check-start', stepId: s.id, index: 1, kind: 'sh', code: '' },
       {
         type: 'check-end',
         stepId: s.id,
         index: 1,
+        kind: 'sh',
+        line: 43,
         outcome: { ok: false, message: 'missing 1 row: pending; unexpected 1 row: shipped', table: { columns: ['output'], expected: [['paid'], ['pending']], actual: [['paid'], ['shipped']] }, attempts: 3, durationMs: 4 },
       },
       { type: 'step-end', stepId: s.id, state: 'failed', durationMs: 9, message: 'check at line 41 failed' },
@@ -440,7 +445,7 @@ describe('checks', () => {
     await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1 }, { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: '', waitMs: 300_000 });
     await h.advance(7000);
     expect(h.frame()).toContain('waiting up to 5m, 7s');
-    await h.emit({ type: 'check-end', stepId: s.id, index: 0, outcome: { ok: true, message: 'got "2"', actual: '2', attempts: 1, durationMs: 4 } });
+    await h.emit({ type: 'check-end', stepId: s.id, index: 0, kind: 'sh', line: 41, outcome: { ok: true, message: 'got "2"', actual: '2', attempts: 1, durationMs: 4 } });
     expect(h.frame()).toContain('✓ got "2"');
     expect(h.frame()).toContain('✓ passed');
   });
@@ -510,13 +515,21 @@ describe('the end of the run', () => {
     expect(h.frame()).toMatchInlineSnapshot(`
       "✘ Night shift  stopped
         stopped by the operator (line 30) · 2 of 5 steps finished · 1m5s
+
+      Checks  2 not run
+
+      Skipped
+        ↷ Stop traffic — by choice, before it ran
+
+      Steps
         ✔ Say hello          1.2s
         ↷ Stop traffic       skipped
         ✘ Drop staging       50ms        stopped by the operator (line 30)
         ○ Tell the on-call   pending
         ○ Verify             pending
         journal: .runbook/runs/20250101-000000-0001/journal.jsonl
-        to continue: runbook resume 20250101-000000-0001"
+        to continue: runbook resume 20250101-000000-0001
+      "
     `);
   });
 

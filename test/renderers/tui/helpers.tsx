@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { onTestFinished } from 'vitest';
-import type { Runbook } from '../../../engine/model/index.js';
-import { Interrupter, type Interaction, type RunEvent } from '../../../engine/run/index.js';
+import type { Runbook, Step } from '../../../engine/model/index.js';
+import { Interrupter, type CheckOutcome, type Interaction, type RunEvent } from '../../../engine/run/index.js';
 import { App } from '../../../renderers/tui/app.js';
 import { createKeyHandler } from '../../../renderers/tui/key-handler.js';
 import { TuiReporter } from '../../../renderers/tui/tui-reporter.js';
@@ -9,7 +9,21 @@ import { tuiInteraction } from '../../../renderers/tui/tui-interaction.js';
 import { TuiStore } from '../../../renderers/tui/tui-store.js';
 import { parse } from '../../helpers/parse.js';
 
-export const KEYS = { enter: '\r', escape: '\u001b', ctrlC: '\u0003', backspace: '\u007f', ctrlU: '\u0015' } as const;
+export const KEYS = {
+  enter: '\r',
+  escape: '\u001b',
+  ctrlC: '\u0003',
+  backspace: '\u007f',
+  ctrlU: '\u0015',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  home: '\u001b[H',
+  end: '\u001b[F',
+} as const;
 
 export interface Harness {
   readonly runbook: Runbook;
@@ -35,6 +49,8 @@ export interface HarnessOptions {
   /** Param values already resolved (as --set would give them). */
   readonly params?: Readonly<Record<string, string>>;
   readonly guardMs?: number;
+  /** Where runbook was started (paths on screen are relative to it). @default '/work' */
+  readonly cwd?: string;
 }
 
 /** The UI on a fake terminal (ink-testing-library), fed by hand instead of by the engine. */
@@ -55,7 +71,9 @@ export function harness(markdown: string, options: HarnessOptions = {}): Harness
   const onKey = createKeyHandler({ store, interrupter, guardMs: options.guardMs ?? 0 });
   const reporter = new TuiReporter(store);
   const interaction = tuiInteraction(store);
-  const ui = render(<App store={store} onKey={onKey} color={options.color ?? false} size={{ columns: options.columns ?? 80, rows: options.rows ?? 24 }} cwd="/work" />);
+  const ui = render(<App store={store} onKey={onKey} color={options.color ?? false} size={{ columns: options.columns ?? 80, rows: options.rows ?? 24 }} cwd={options.cwd ?? '/work'} />);
+  // Ink lays out what it writes once (the summary at the end) at the terminal's width.
+  Object.defineProperty(ui.stdout, 'columns', { value: options.columns ?? 80, configurable: true });
   onTestFinished(() => {
     ui.unmount();
     ui.cleanup();
@@ -97,8 +115,10 @@ export function harness(markdown: string, options: HarnessOptions = {}): Harness
 
 /** `run-start` for a runbook, every step pending and selected. */
 export function runStart(runbook: Runbook, extra: Partial<Extract<RunEvent, { type: 'run-start' }>> = {}): Extract<RunEvent, { type: 'run-start' }> {
+  // Built loosely: the engine's run-start is growing fields (params) the UI does not read.
   return {
     type: 'run-start',
+    params: [],
     runId: '20250101-000000-0001',
     title: runbook.title,
     file: runbook.file,
@@ -107,9 +127,56 @@ export function runStart(runbook: Runbook, extra: Partial<Extract<RunEvent, { ty
     stateDir: '/work/.runbook',
     steps: runbook.order.map((id) => ({ id, title: runbook.steps.find((s) => s.id === id)?.title ?? id, state: 'pending' as const, selected: true })),
     ...extra,
-  };
+  } as Extract<RunEvent, { type: 'run-start' }>;
 }
 
 export function md(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
+}
+
+export interface StepScript {
+  readonly index: number;
+  readonly total: number;
+  readonly output?: string;
+  /** Action index → how it ended (default: every code action ok). */
+  readonly failAction?: { readonly index: number; readonly exitCode: number; readonly message: string };
+  readonly checks?: readonly CheckOutcome[];
+  readonly captures?: Readonly<Record<string, string>>;
+  readonly secretCaptures?: readonly string[];
+  readonly targets?: Readonly<Record<number, string>>;
+  readonly state?: 'done' | 'failed';
+  readonly durationMs?: number;
+}
+
+/** The events of one attempt of a step, as the engine sends them: start, actions, output, checks, captures, end. */
+export function stepEvents(step: Step, script: StepScript): RunEvent[] {
+  const events: RunEvent[] = [{ type: 'step-start', stepId: step.id, index: script.index, total: script.total, attempt: 1 }];
+  for (const [i, a] of step.actions.entries()) {
+    if (a.kind === 'confirm' || a.kind === 'manual') continue;
+    const target = script.targets?.[i];
+    events.push({ type: 'action-start', stepId: step.id, index: i, kind: a.kind, code: a.code, ...(target ? { target } : {}), attempt: 1 });
+    if (i === 0 && script.output) events.push({ type: 'output', stepId: step.id, stream: 'stdout', text: script.output });
+    const fail = script.failAction?.index === i ? script.failAction : undefined;
+    events.push({ type: 'action-end', stepId: step.id, index: i, kind: a.kind, ok: !fail, durationMs: 5, ...(fail ? { exitCode: fail.exitCode, message: fail.message } : {}) } as RunEvent);
+    if (fail) break;
+  }
+  if (!script.failAction) {
+    for (const [name, value] of Object.entries(script.captures ?? {})) events.push({ type: 'capture', stepId: step.id, name, value, secret: script.secretCaptures?.includes(name) ?? false } as RunEvent);
+    for (const [i, c] of step.checks.entries()) {
+      const outcome = script.checks?.[i];
+      if (!outcome) break;
+      events.push({ type: 'check-start', stepId: step.id, index: i, kind: c.kind, code: c.code });
+      events.push({ type: 'check-end', stepId: step.id, index: i, kind: c.kind, line: c.at.line, outcome } as RunEvent);
+    }
+  }
+  const failed = script.failAction !== undefined || script.state === 'failed' || (script.checks ?? []).some((c) => !c.ok);
+  events.push({ type: 'step-end', stepId: step.id, state: failed ? 'failed' : 'done', durationMs: script.durationMs ?? 25, ...(failed ? { message: script.failAction ? `${step.actions[script.failAction.index]?.kind} block at line 1: ${script.failAction.message}` : 'a check failed' } : {}) });
+  return events;
+}
+
+/** A step of the runbook by id. */
+export function stepOf(runbook: Runbook, id: string): Step {
+  const s = runbook.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step ${id}: ${runbook.steps.map((x) => x.id).join(', ')}`);
+  return s;
 }

@@ -175,7 +175,7 @@ describe('runbook run in a real terminal (tmux)', () => {
     expect(screen).toContain('runbook Night shift — a runbook to drive the terminal UI');
     expect(screen).toContain('│ echo "$greeting from the runbook"');
     expect(screen).toContain('with  greeting=hello');
-    expect(screen).toContain('y/Enter run  ·  s skip  ·  q quit (resumable)  ·  ? help');
+    expect(screen).toContain('y/Enter run  ·  c continue  ·  s skip  ·  q quit (resumable)  ·  ? help');
     t.keys('y');
 
     // The step sleeps for two seconds between its two lines: the output shows while it runs.
@@ -184,8 +184,11 @@ describe('runbook run in a real terminal (tmux)', () => {
     expect(screen).toMatch(/running \d+s/);
     expect(screen).toContain('Ctrl-C stop this step');
 
-    await t.waitForPrompt('Run step 2 of 5, "Wait for the flag"?');
-    expect(t.screen()).toMatch(/✔ Say hello\s+\d/);
+    screen = await t.waitForPrompt('Run step 2 of 5, "Wait for the flag"?');
+    expect(screen).toMatch(/✔ Say hello\s+\d/);
+    // What the step that just passed printed stays beside the next question.
+    expect(screen).toContain('Just finished: step 1 · Say hello');
+    expect(screen).toContain('│ second line of output');
     t.keys('Enter');
 
     screen = await t.waitForPrompt('✘ Step failed: sh block at line 26: exit status 1');
@@ -195,10 +198,10 @@ describe('runbook run in a real terminal (tmux)', () => {
     writeFileSync(path.join(t.dir, 'ready.flag'), 'go\n');
     t.keys('r');
 
-    await t.waitForPrompt('Run step 3 of 5, "Drop the staging copy"?');
-    expect(t.screen()).toMatch(/✔ Wait for the flag/);
-    t.keys('y');
-    await t.waitFor('⚠ Type "staging" to continue:');
+    // The step opens with a typed gate: its text is the step's only question.
+    screen = await t.waitForPrompt('⚠ Type "staging" to continue:');
+    expect(screen).toMatch(/✔ Wait for the flag/);
+    expect(screen).not.toContain('Run step 3 of 5');
     t.type('stagin');
     t.keys('Enter');
     await t.waitFor('that is not "staging"');
@@ -207,7 +210,8 @@ describe('runbook run in a real terminal (tmux)', () => {
     t.capture('4-typed-gate');
     t.keys('Enter');
 
-    await t.waitForPrompt('Run step 4 of 5, "Tell the on-call"?');
+    await t.waitForPrompt('✋ Manual step: do what it says above by hand, then press d.');
+    expect(t.screen()).not.toContain('Run step 4 of 5');
     t.keys('q');
     screen = await t.waitFor('EXIT=1');
     t.capture('5-quit');
@@ -215,11 +219,9 @@ describe('runbook run in a real terminal (tmux)', () => {
     expect(screen).toMatch(/to continue: runbook resume \d{8}-\d{6}-[0-9a-f]{4}/);
 
     t.run(`clear; ${node('resume')}`);
-    screen = await t.waitForPrompt('Run step 4 of 5, "Tell the on-call"?');
+    screen = await t.waitForPrompt('✋ Manual step: do what it says above by hand, then press d.');
     expect(screen).toMatch(/✔ Drop the staging copy/);
-    t.keys('y');
-    await t.waitForPrompt('✋ Manual step: do what it says above by hand, then press d.');
-    expect(t.screen()).toContain('✋ Post in the ops channel that the migration is halfway through.');
+    expect(screen).toContain('✋ Post in the ops channel that the migration is halfway through.');
     t.keys('d');
     await t.waitForPrompt('Run step 5 of 5, "Finish"?');
     t.keys('Enter');
@@ -273,8 +275,13 @@ describe('runbook run in a real terminal (tmux)', () => {
 
     t.run(`clear; ${node('resume')}`);
     const screen = await t.waitForPrompt('"Wait a long time" was started but never finished: its outcome is unknown.');
+    t.capture('unknown-state');
     expect(screen).toContain('r re-run it  ·  d mark it done  ·  a abort');
     expect(screen).toContain('? Wait a long time');
+    // What the step printed before runbook died, and where its whole log is.
+    expect(screen).toMatch(/── last 2 lines of 2 lines in its log/);
+    expect(screen).toContain('│ started, sleeping');
+    expect(screen).toMatch(/log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{4}\/output\/wait-a-long-time\.log/);
     t.keys('d');
     const done = await t.waitFor('EXIT=0');
     expect(done).toContain('✔ Interrupt — a step that would run for a long time  done');
@@ -316,7 +323,8 @@ describe('runbook run in a real terminal (tmux)', () => {
     const small = await t.waitFor(/0\/5 steps\n[^]*›○ Say hello {12}│/);
     expect(small.split('\n').every((l) => l.length <= 80)).toBe(true);
     t.resize(130, 40);
-    const big = await t.waitFor(/^runbook .{110,}$/m);
+    // Polled until the whole frame is redrawn at the new size (a capture can land mid-redraw).
+    const big = await t.waitFor(/^runbook .{110,}$[^]*\? Run step 1 of 5, "Say hello"\?/m);
     expect(big).toContain('? Run step 1 of 5, "Say hello"?');
     t.keys('q');
     await t.waitFor('EXIT=1');
@@ -352,13 +360,292 @@ describe('runbook run in a real terminal (tmux)', () => {
     expect(readFileSync(log).length).toBeGreaterThan(135_000_000);
   });
 
-  it('runs the demo against sandbox clusters (npm start)', { timeout: 180_000 }, async () => {
-    const t = terminal();
+  it('runs the demo against sandbox clusters (npm start) and ends with its proof, the sentinel line included', { timeout: 180_000 }, async () => {
+    const t = terminal({ columns: 120, rows: 40 });
     cpSync(path.join(ROOT, 'examples'), path.join(t.dir, 'examples'), { recursive: true });
     t.run(node('run examples/demo.md --sandbox'));
     await t.waitFor('starting throwaway PostgreSQL clusters…', 30_000);
     const screen = await answerEverything(t, 120_000);
+    t.capture('demo-proof-summary-120x40');
     expect(screen).toContain('EXIT=0');
     expect(screen).toMatch(/✔ Demo .* done/);
+    expect(screen).toMatch(/Checks {2}4 passed/);
+    expect(screen).toMatch(/Sentinel last_write {2}✔ proven: written, then found/);
+    expect(screen).toMatch(/written {2}step 3 "Write the sentinel on the old server" · sql block, line \d+ on/);
+    expect(screen).toMatch(/found {4}step 7 "Prove nothing was lost" · check 1, line \d+ on db new · ✔ got the token/);
+  });
+});
+
+/** A runbook with a capture, checks, a sentinel written and found, a typed gate and long prose; no database. */
+const PROOF = `---
+title: Proof — what just happened, and what was proven
+---
+
+# Proof
+
+::sentinel{#last_write}
+
+## Count the orders
+
+How many orders are there before we start? This paragraph is long on purpose: it explains that the count
+is captured, so that a later check can compare it, and that the step prints a few lines on the way. The
+operator reads it before saying yes, and the step's code comes after it.
+
+A second paragraph of prose, so that there is more to read than the rows the pane gives a step before its code.
+
+- a list item that says the count comes from the old server
+- another that says the check compares it at the end
+
+A third paragraph that ends the prose.
+
+\`\`\`sh {capture=orders_before}
+echo 3
+\`\`\`
+
+::check{sh="echo 3" expect="3"}
+
+## Write the sentinel
+
+\`\`\`sh
+echo "$last_write" > sentinel.txt
+echo "wrote the sentinel"
+\`\`\`
+
+## Drop the staging copy
+
+::confirm{type="staging"}
+
+\`\`\`sh
+echo "dropped the staging copy"
+\`\`\`
+
+## Prove it arrived
+
+::check{sh="cat sentinel.txt" expect="\${last_write}"}
+
+::check{sh="echo 3" expect="\${orders_before}"}
+`;
+
+/** Three ordinary steps around a gate: for \`c\`. */
+const CONTINUE = `# Continue
+
+## One
+
+\`\`\`sh
+echo one
+\`\`\`
+
+## Two
+
+\`\`\`sh
+echo two
+\`\`\`
+
+## Gate
+
+::confirm{prompt="Is the traffic drained?"}
+
+\`\`\`sh
+echo drained
+\`\`\`
+
+## Three
+
+\`\`\`sh
+echo three
+\`\`\`
+`;
+
+const ASK = `# Ask
+
+## Ask for a name
+
+\`\`\`sh
+read -r name
+echo "hello $name"
+\`\`\`
+`;
+
+const EMOJI = `# 🚀 Launch ✅ with ☕
+
+## ⌛ Wait for the 🛑 light to turn ✅ before anything else happens here tonight
+
+The operator waits ⌛ until 🛑 turns ✅, then posts 🚀 in the channel with a ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕ ☕.
+
+\`\`\`sh
+echo "✅ ⌛ 🚀 🛑 ☕ 日本語 done ✅ ⌛ 🚀 🛑 ☕ 日本語 done ✅ ⌛ 🚀 🛑 ☕ 日本語 done ✅ ⌛ 🚀 🛑 ☕ 日本語 done"
+\`\`\`
+
+::check{sh="echo ✅" expect="✅"}
+
+## 🚀 Next ✅
+
+\`\`\`sh
+echo next
+\`\`\`
+`;
+
+/** Width in cells as the terminal (and Ink) count them. */
+async function cells(line: string): Promise<number> {
+  const { default: stringWidth } = await import('string-width');
+  return stringWidth(line);
+}
+
+describe.each([
+  [120, 40],
+  [80, 24],
+])('what happened and what was proven, in a real terminal at %ix%i', (columns, rows) => {
+  const size = `${columns}x${rows}`;
+
+  it('keeps a passed step beside the next question, opens a finished step, asks a typed gate once, ends with the proof', { timeout: 120_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'proof.md'), PROOF);
+    t.run(node('run proof.md'));
+    let screen = await t.waitForPrompt('Run step 1 of 4, "Count the orders"?');
+    // Long prose is cut with a key to show it whole (at 80x24; at 120x40 it fits).
+    if (rows === 24) {
+      expect(screen).toMatch(/⋮ \d+ more lines \(e: show more\)/);
+      expect(screen).toContain('e more prose');
+      expect(screen).not.toContain('a list item');
+      t.keys('e');
+      screen = await t.waitFor('e less prose');
+      expect(screen).toContain('• a list item that says the count comes from the old');
+      // Longer than the pane: the opened step has all of it.
+      expect(screen).toMatch(/⋮ \d+ more lines \(o: open the step to read it all\)/);
+      t.keys('o');
+      await t.waitFor('Esc back');
+      t.keys('NPage');
+      await t.waitFor('A third paragraph that ends the prose.');
+      t.keys('Escape');
+      await t.waitFor('e less prose');
+      t.keys('e');
+      await t.waitFor('e more prose');
+    }
+    t.keys('y');
+
+    screen = await t.waitForPrompt('Run step 2 of 4, "Write the sentinel"?');
+    t.capture(`passed-step-beside-next-prompt-${size}`);
+    expect(screen).toContain('Just finished: step 1 · Count the orders');
+    expect(screen).toContain('✓ check 1 (line 26)  expected 3 · actual 3');
+    expect(screen).toContain('= orders_before = "3"');
+    expect(screen).toContain('Step 2 of 4 · Write the sentinel');
+    for (const line of screen.split('\n')) expect(await cells(line)).toBeLessThanOrEqual(columns);
+
+    // Open the step that just passed: its whole log, its check and capture; Esc comes back.
+    t.keys('Up');
+    await t.waitFor('Enter open "Count the orders"');
+    t.keys('Enter');
+    screen = await t.waitFor(/↑↓ scroll {2}· {2}PgUp\/PgDn page/);
+    if (rows === 24) {
+      t.keys('o');
+      screen = await t.waitFor(/── output · \d+ lines/);
+    }
+    t.capture(`opened-finished-step-${size}`);
+    expect(screen).toContain('Step 1 of 4 · Count the orders');
+    // The engine's log: a header per attempt, what the step printed, what its checks found.
+    expect(screen).toMatch(/── output · \d+ lines · \d+ B · lines 1–\d+/);
+    expect(screen).toMatch(/── count-the-orders attempt 1 at /);
+    expect(screen).toContain('│ 3');
+    if (rows === 40) {
+      expect(screen).toMatch(/log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{4}\/output\/count-the-orders\.log/);
+      expect(screen).toMatch(/◇ check 1 · sh · expect=3 · line 26 +✓ passed/);
+      expect(screen).toContain('= orders_before = "3"');
+    }
+    t.keys('Escape');
+    await t.waitFor('Enter open "Count the orders"');
+    t.keys('Escape');
+    await t.waitForPrompt(/y\/Enter run/);
+    t.keys('Enter');
+
+    // The step opens with a typed gate: its text is asked instead of "Run step 3 of 4?", once.
+    screen = await t.waitForPrompt('⚠ Type "staging" to continue:');
+    expect(screen).not.toContain('Run step 3 of 4');
+    expect(screen).toContain('Just finished: step 2 · Write the sen');
+    expect(screen).not.toContain('↑↓ steps');
+    t.type('staging');
+    screen = await t.waitFor('› staging█');
+    t.capture(`typed-gate-asked-once-${size}`);
+    t.keys('Enter');
+
+    screen = await t.waitForPrompt('Run step 4 of 4, "Prove it arrived"?');
+    expect(screen).toContain('Just finished: step 3 · Drop the stag');
+    expect(screen).toContain('│ dropped the staging copy');
+    t.keys('y');
+    screen = await t.waitFor('EXIT=0');
+    t.capture(`proof-summary-${size}`);
+    expect(screen).toMatch(/✔ Proof — what just happened, and what was proven {2}done/);
+    expect(screen).toMatch(/Checks {2}3 passed/);
+    // The expected value is the token once the engine says it (else the expectation as written).
+    expect(screen).toMatch(/✔ Prove it arrived › check 1 \(line 45\)\s+expected (\$\{last_write\}|rb-last_write-\S+) · got rb-last_write-/);
+    expect(screen).toMatch(/Sentinel last_write {2}✔ proven: written, then found/);
+    expect(screen).toMatch(/written {2}step 2 "Write the sentinel" · sh block, line 30 · ✔ ran/);
+    expect(screen).toMatch(/found {4}step 4 "Prove it arrived" · check 1, line 45 · ✔ got the token/);
+    for (const line of screen.split('\n')) expect(await cells(line)).toBeLessThanOrEqual(columns);
+  });
+
+  it('c runs the ordinary steps without asking; the gate still asks, and the run goes on after it', { timeout: 60_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'continue.md'), CONTINUE);
+    t.run(node('run continue.md'));
+    await t.waitForPrompt('Run step 1 of 4, "One"?');
+    t.keys('c');
+    const gate = await t.waitForPrompt('⚠ Is the traffic drained?');
+    expect(gate).not.toContain('Run step 2 of 4');
+    expect(gate).toMatch(/✔ Two/);
+    expect(gate).toContain('continuing (p pauses)');
+    t.keys('y');
+    const done = await t.waitFor('EXIT=0');
+    expect(done).toMatch(/✔ Continue {2}done/);
+    expect(done).toMatch(/✔ Three/);
+  });
+
+  it('under --sandbox no key promises a resume: the sandbox is removed when the run ends', { timeout: 90_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'continue.md'), CONTINUE);
+    t.run(node('run continue.md --sandbox'));
+    const screen = await t.waitForPrompt('Run step 1 of 4, "One"?', 60_000);
+    t.capture(`sandbox-key-bar-${size}`);
+    expect(screen).toContain('q quit (not resumable: the sandbox is removed)');
+    expect(screen).not.toContain('(resumable)');
+    t.keys('q');
+    const end = await t.waitFor('EXIT=1');
+    expect(end).toContain('a sandbox run cannot be resumed: its clusters were removed');
+    expect(end).not.toContain('to continue: runbook resume');
+  });
+
+  it('a step that reads stdin and fails gets a hint about {interactive}', { timeout: 60_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'ask.md'), ASK);
+    t.run(node('run ask.md'));
+    await t.waitForPrompt('Run step 1 of 1, "Ask for a name"?');
+    t.keys('y');
+    const screen = await t.waitForPrompt('✘ Step failed:');
+    t.capture(`stdin-hint-${size}`);
+    expect(screen).toMatch(/hint: this block reads from standard input, which is empty in a run\./);
+    expect(screen).toContain('{interactive}');
+    t.keys('q');
+    await t.waitFor('EXIT=1');
+  });
+
+  it('wide characters and emoji take their cells: every row fits, the list’s border stays in one column', { timeout: 60_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'emoji.md'), EMOJI);
+    t.run(node('run emoji.md'));
+    await t.waitForPrompt(/Run step 1 of 2/);
+    t.keys('y');
+    const screen = await t.waitForPrompt(/Run step 2 of 2/);
+    t.capture(`emoji-${size}`);
+    const lines = screen.split('\n');
+    for (const line of lines) expect(await cells(line), line).toBeLessThanOrEqual(columns);
+    // The step list's right border is in the same column on every row of the body.
+    const borders = new Set<number>();
+    for (const line of lines.slice(2)) {
+      const at = line.indexOf('│');
+      if (at > 0 && /^[ ›▸]/.test(line)) borders.add(await cells(line.slice(0, at)));
+    }
+    expect([...borders]).toHaveLength(1);
+    expect(screen).toContain('✓ check 1 (line 11)  expected ✅ · actual ✅');
+    t.keys('q');
+    await t.waitFor('EXIT=1');
   });
 });

@@ -1,0 +1,85 @@
+import type { Check, CodeAction, Step } from '../../engine/model/index.js';
+import { isCodeAction } from '../../engine/model/index.js';
+import type { CheckOutcome } from '../../engine/run/index.js';
+import type { ActionRun, CurrentStep, TuiSnapshot } from './tui-store.js';
+
+/** The four words a run can end with (SPEC 2: the outcome is honest). */
+export type OutcomeWord = 'done' | 'incomplete' | 'failed' | 'stopped';
+
+/**
+ * The run's honest outcome: `done` only when every selected step ended done
+ * or was skipped by choice before it ran; a step skipped unproven (after it
+ * failed, was interrupted or its outcome was unknown) makes it `incomplete`,
+ * whatever the engine's status said; an interrupted run is `stopped`.
+ */
+export function outcomeOf(snap: TuiSnapshot): { readonly word: OutcomeWord; readonly unproven: readonly string[] } {
+  const unproven = snap.steps.filter((r) => r.selected && r.state === 'skipped' && r.unproven).map((r) => r.id);
+  const status = snap.end?.status;
+  if (status === 'failed') return { word: 'failed', unproven };
+  if (status === 'stopped' || status === 'interrupted') return { word: 'stopped', unproven };
+  if (status === 'incomplete' || unproven.length > 0) return { word: 'incomplete', unproven };
+  return { word: 'done', unproven };
+}
+
+/** One check of the run, with what became of it. */
+export interface CheckProof {
+  readonly step: Step;
+  readonly index: number;
+  readonly check: Check;
+  readonly outcome?: CheckOutcome;
+}
+
+/** Every check of the selected steps, in order, with its outcome when it ran. */
+export function checkProofs(snap: TuiSnapshot): CheckProof[] {
+  const out: CheckProof[] = [];
+  for (const row of snap.steps) {
+    if (!row.selected) continue;
+    const step = snap.runbook.steps.find((s) => s.id === row.id);
+    if (!step) continue;
+    const rec = snap.records.get(step.id);
+    step.checks.forEach((check, index) => {
+      const outcome = rec?.checks.get(index)?.outcome;
+      out.push({ step, index, check, ...(outcome ? { outcome } : {}) });
+    });
+  }
+  return out;
+}
+
+/** Where a sentinel's token was written and where it was looked for. */
+export interface SentinelProof {
+  readonly name: string;
+  /** The token, when the engine gave it or a check found it. */
+  readonly token?: string;
+  readonly written: readonly { readonly step: Step; readonly action: CodeAction; readonly run?: ActionRun }[];
+  readonly found: readonly CheckProof[];
+  /** Some write ran and some check that expects the token passed. */
+  readonly proven: boolean;
+}
+
+export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
+  const checks = checkProofs(snap);
+  return snap.runbook.sentinels.map((sentinel) => {
+    const name = sentinel.name;
+    const written: { step: Step; action: CodeAction; run?: ActionRun }[] = [];
+    for (const step of snap.runbook.steps) {
+      const rec: CurrentStep | undefined = snap.records.get(step.id);
+      step.actions.forEach((action, i) => {
+        if (!isCodeAction(action) || !uses(action, name)) return;
+        const run = rec?.actions.get(i);
+        written.push({ step, action, ...(run ? { run } : {}) });
+      });
+    }
+    const found = checks.filter((c) => c.check.refs.some((r) => r.name === name) || (c.check.expectation.expect ?? '').includes(`\${${name}}`));
+    const passed = found.find((c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`);
+    const token = snap.values.get(name)?.value ?? passed?.outcome?.actual;
+    const proven = written.some((w) => w.run?.state === 'ok') && found.some((c) => c.outcome?.ok === true);
+    return { name, ...(token !== undefined ? { token } : {}), written, found, proven };
+  });
+}
+
+/** The code uses the variable: a `${name}`/psql reference the parser found, or `$name` in a shell. */
+function uses(action: CodeAction, name: string): boolean {
+  if (action.refs.some((r) => r.name === name)) return true;
+  if (action.kind === 'sh' || action.kind === 'console') return new RegExp(`\\$\\{?${name}\\b`).test(action.code);
+  return false;
+}

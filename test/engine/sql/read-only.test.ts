@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSqlParser, prepareReadOnlyStatements, readOnlyViolation, splitStatementsSync, ReadOnlyCheckError } from '../../../engine/sql/index.js';
+
+beforeAll(() => loadSqlParser());
+
+/** The violation of each statement of `sql`, as the statement it names (undefined: allowed). */
+function violations(sql: string): (string | undefined)[] {
+  return splitStatementsSync(sql).map((s) => readOnlyViolation(s.tree)?.statement);
+}
+
+describe('what could leave a read-only transaction (SPEC 1.4)', () => {
+  it.each([
+    ['BEGIN', 'BEGIN'],
+    ['START TRANSACTION READ WRITE', 'START TRANSACTION'],
+    ['COMMIT', 'COMMIT'],
+    ['END', 'COMMIT'],
+    ['COMMIT AND CHAIN', 'COMMIT'],
+    ['ROLLBACK', 'ROLLBACK'],
+    ['ABORT', 'ROLLBACK'],
+    ['SAVEPOINT a', 'SAVEPOINT'],
+    ['RELEASE SAVEPOINT a', 'RELEASE SAVEPOINT'],
+    ['ROLLBACK TO SAVEPOINT a', 'ROLLBACK TO SAVEPOINT'],
+    ["PREPARE TRANSACTION 'x'", 'PREPARE TRANSACTION'],
+    ["COMMIT PREPARED 'x'", 'COMMIT PREPARED'],
+    ["ROLLBACK PREPARED 'x'", 'ROLLBACK PREPARED'],
+    ['SET transaction_read_only = off', 'SET transaction_read_only'],
+    ['SET LOCAL Transaction_Read_Only TO DEFAULT', 'SET transaction_read_only'],
+    ['SET SESSION default_transaction_read_only = false', 'SET default_transaction_read_only'],
+    ['RESET default_transaction_read_only', 'RESET default_transaction_read_only'],
+    ['RESET "transaction_read_only"', 'RESET transaction_read_only'],
+    ['SET transaction_read_only FROM CURRENT', 'SET transaction_read_only'],
+    ['RESET ALL', 'RESET ALL'],
+    ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET SESSION CHARACTERISTICS'],
+    ['SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE', 'SET SESSION CHARACTERISTICS'],
+    ['SET TRANSACTION READ WRITE', 'SET TRANSACTION READ WRITE'],
+    ['SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE', 'SET TRANSACTION READ WRITE'],
+    ['DO $$ BEGIN END $$', 'DO'],
+    ['CALL refresh_all()', 'CALL'],
+    ["SELECT set_config('transaction_read_only', 'off', false)", "set_config('transaction_read_only', …)"],
+    ["SELECT pg_catalog.set_config('DEFAULT_TRANSACTION_READ_ONLY'::text, 'off', true)", "set_config('default_transaction_read_only', …)"],
+    ["SELECT 1 WHERE EXISTS (SELECT set_config('transaction_read_only', 'off', false))", "set_config('transaction_read_only', …)"],
+    ["EXPLAIN ANALYZE SELECT set_config('transaction_read_only', 'off', false)", "set_config('transaction_read_only', …)"],
+  ])('%s is refused (%s)', (sql, statement) => {
+    expect(violations(sql)).toEqual([statement]);
+  });
+
+  it.each([
+    'SELECT 1',
+    "SELECT 'COMMIT; BEGIN'",
+    '-- COMMIT\nSELECT 1',
+    'SHOW transaction_read_only',
+    "SELECT current_setting('transaction_read_only')",
+    "SELECT set_config('search_path', 'public', true)",
+    'SET search_path = public',
+    'SET LOCAL statement_timeout = 1000',
+    'SET TRANSACTION READ ONLY',
+    'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ',
+    'EXPLAIN SELECT 1',
+    'WITH x AS (SELECT 1) SELECT * FROM x',
+  ])('%s is allowed', (sql) => {
+    expect(violations(sql)).toEqual(splitStatementsSync(sql).map(() => undefined));
+  });
+
+  it('names the place of each statement that is refused', () => {
+    expect(violations('COMMIT; CREATE TABLE escaped(x int); SELECT 1')).toEqual(['COMMIT', undefined, undefined]);
+  });
+
+  it('says what to do in its message', () => {
+    const [commit] = splitStatementsSync('COMMIT');
+    expect(readOnlyViolation(commit?.tree)?.message).toMatch(/COMMIT would end the check's read-only transaction/);
+  });
+});
+
+describe('preparing a check for a run', () => {
+  const vars = new Map([
+    ['name', 'pg_class'],
+    ['evil', "1; COMMIT; CREATE TABLE escaped(x int)"],
+    ['n', '2'],
+  ]);
+
+  it('splits with the real parser and substitutes psql variables, quoted', () => {
+    expect(prepareReadOnlyStatements("SELECT 1; SELECT :'name' AS x, ';' AS y;\n-- done\n", vars)).toEqual(['SELECT 1', "SELECT 'pg_class' AS x, ';' AS y"]);
+    expect(prepareReadOnlyStatements('SELECT :n + 1', vars)).toEqual(['SELECT 2 + 1']);
+  });
+
+  it('refuses what the value of a raw :variable turns into more statements', () => {
+    expect(() => prepareReadOnlyStatements('SELECT :evil', vars)).toThrow(ReadOnlyCheckError);
+    expect(() => prepareReadOnlyStatements('SELECT :evil', vars)).toThrow(/:evil|more than one statement|COMMIT/);
+  });
+
+  it('refuses transaction control before anything runs', () => {
+    expect(() => prepareReadOnlyStatements('COMMIT; CREATE TABLE escaped(x int); SELECT 1', vars)).toThrow(/COMMIT/);
+  });
+
+  it('reports SQL that does not parse, and undefined variables', () => {
+    expect(() => prepareReadOnlyStatements('SELEC 1', vars)).toThrow(/syntax error/);
+    expect(() => prepareReadOnlyStatements("SELECT :'nope'", vars)).toThrow(/nope/);
+  });
+
+  it('has nothing to run for comments only', () => {
+    expect(prepareReadOnlyStatements('-- nothing', vars)).toEqual([]);
+  });
+});
