@@ -121,7 +121,7 @@ describe('resume beside a step that still runs (SPEC 2)', () => {
       const term = spawn('script', ['-qefc', `"${process.execPath}" "${CLI}" resume --state-dir state`, '/dev/null'], { cwd: dir, env: { ...process.env, scratch: dir, LONG: '0', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let screen = '';
       term.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-      const ended = collect(term, 30_000);
+      const ended = collect(term, 120_000);
       onTestFinished(() => {
         try {
           process.kill(-(term.pid ?? 0), 'SIGKILL');
@@ -129,7 +129,8 @@ describe('resume beside a step that still runs (SPEC 2)', () => {
           // ended already
         }
       });
-      await waitFor(() => screen.includes('[y/N]'));
+      // Generous waits: under a full suite's load the pty, the stop (TERM, 5 s grace, KILL) and node's start all slow down.
+      await waitFor(() => screen.includes('[y/N]'), 60_000);
       expect(screen).toMatch(new RegExp(`step "long" is still running: runbook stopped while it ran, but its process group ${leader} is alive on this host`));
       term.stdin.write(`${answer}\r`);
       if (answer === 'n') {
@@ -140,14 +141,14 @@ describe('resume beside a step that still runs (SPEC 2)', () => {
         expect(lines(dir)).toEqual(['first', `start ${leader}`]);
         continue;
       }
-      await waitFor(() => screen.includes('stopped step "long"'));
+      await waitFor(() => screen.includes('stopped step "long"'), 60_000);
       // Gone before the question about the step is even asked: no second copy can start beside it.
       expect(groupAlive(leader)).toBe(false);
-      await waitFor(() => screen.includes('was started but never finished'));
+      await waitFor(() => screen.includes('was started but never finished'), 60_000);
       process.kill(-(term.pid ?? 0), 'SIGKILL');
       await ended;
     }
-  });
+  }, 300_000);
 
   it('a step whose group is gone is an ordinary unknown step', async () => {
     const dir = tempDir();
