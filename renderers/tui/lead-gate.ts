@@ -26,7 +26,7 @@ export function leadGateOf(step: Step, ctx: LeadGateContext): LeadGate | undefin
     case 'confirm': {
       const lookup = (name: string): string | undefined => {
         const v = ctx.values.get(name);
-        return v && !v.secret && v.value !== undefined && !v.value.includes('***') ? v.value : undefined;
+        return v && !v.secret && v.value !== undefined ? v.value : undefined;
       };
       const prompt = interpolate(first.prompt, lookup);
       if (prompt.missing.length > 0) return undefined;

@@ -304,8 +304,8 @@ export class TuiStore {
   }
 
   capture(e: Of<'capture'>): void {
-    // Until the engine says which captures are secret, one it masked (`***`) is.
-    const secret = (e as Extra).secret ?? e.value.includes('***');
+    // The engine says which captures are secret (and masked them already): no guessing from their text.
+    const { secret } = e;
     this.currentFor(e.stepId)?.capture(e.name, e.value, secret);
     this.setValue(e.name, { kind: 'capture', value: e.value, secret });
     this.changed(true);
