@@ -57,6 +57,11 @@ function journal(dir: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** The environment of an operator's terminal: without CI markers (Ink draws only its last frame when it thinks it runs in CI). */
+function terminalEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'))));
+}
+
 describe('resume beside a step that still runs (SPEC 2)', () => {
   it('journals the group at step start, finds it alive after kill -9, and never starts a second copy', async () => {
     const dir = tempDir();
@@ -118,7 +123,7 @@ describe('resume beside a step that still runs (SPEC 2)', () => {
       const dir = tempDir();
       writeFileSync(path.join(dir, 'rb.md'), RUNBOOK);
       const leader = await killRunbookOnly(dir);
-      const term = spawn('script', ['-qefc', `"${process.execPath}" "${CLI}" resume --state-dir state`, '/dev/null'], { cwd: dir, env: { ...process.env, scratch: dir, LONG: '0', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const term = spawn('script', ['-qefc', `"${process.execPath}" "${CLI}" resume --state-dir state`, '/dev/null'], { cwd: dir, env: { ...terminalEnv(), scratch: dir, LONG: '0', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let screen = '';
       term.stdout.on('data', (d: Buffer) => (screen += d.toString()));
       const ended = collect(term, 120_000);
