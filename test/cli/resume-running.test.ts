@@ -6,6 +6,7 @@ import { listProcesses } from '../../engine/actions/process-table.js';
 import { CLI, cli, collect, start, waitFor } from '../helpers/cli.js';
 import { md } from '../helpers/parse.js';
 import { tempDir } from '../helpers/temp.js';
+import { requireThat } from '../helpers/require.js';
 
 const RUNBOOK = md(
   '# Resume beside a running step',
@@ -116,9 +117,9 @@ describe('resume beside a step that still runs (SPEC 2)', () => {
     expect(lines(dir).at(-1)).toBe('last');
   });
 
-  it('in a terminal, offers to stop the group, and only then asks what to do with the step', async (ctx) => {
+  it('in a terminal, offers to stop the group, and only then asks what to do with the step', async () => {
     // A real terminal for the resume: util-linux `script` gives it a pty.
-    if (spawnSync('script', ['--version']).status !== 0) return ctx.skip();
+    requireThat(spawnSync('script', ['--version']).status === 0, 'util-linux script, for a pty');
     for (const answer of ['n', 'y']) {
       const dir = tempDir();
       writeFileSync(path.join(dir, 'rb.md'), RUNBOOK);

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { found, lintMarkdown, md } from './lint-helpers.js';
+import { requireThat } from '../../helpers/require.js';
 
 const shellcheckInstalled = spawnSync('shellcheck', ['--version']).status === 0;
 
 // Lint must not make findings of its own: shellcheck reads the block as the author
 // wrote it (shebang on line 1), with the dialect given on its command line.
-describe.skipIf(!shellcheckInstalled)('shellcheck reads the block as written', () => {
+describe('shellcheck reads the block as written', () => {
+  beforeAll(() => requireThat(shellcheckInstalled, 'shellcheck: apt-get install shellcheck (.ci/run does)'));
   it('sees a shebang on the first line: no "shebang must be on the first line" (SC1128)', async () => {
     const d = await lintMarkdown(
       md('## Rotate the logs', '', '```bash', '#!/usr/bin/env bash', 'set -euo pipefail', 'for f in /var/log/app/*.log; do gzip "$f"; done', '```', '```sh', '#!/bin/sh', 'echo finished', '```'),

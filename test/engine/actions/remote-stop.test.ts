@@ -13,6 +13,7 @@ import { md } from '../../helpers/parse.js';
 import { runMarkdown } from '../../helpers/run.js';
 import { tempDir } from '../../helpers/temp.js';
 import { sshdUnavailable, startSshd, type TestSshd } from '../preflight/sshd.js';
+import { requireThat } from '../../helpers/require.js';
 
 const unavailable = sshdUnavailable();
 let sshd: TestSshd | undefined;
@@ -33,7 +34,8 @@ function remoteLeft(runId: string): string[] {
 const HOSTS = md('---', 'params:', '  mark: { description: a file the remote script writes }', 'hosts:', '  db1: { ssh: "db1" }', '---');
 const BODY = [`( trap '' TERM; exec sleep 1000 ) &`, 'echo "$RUNBOOK_RUN_ID" > "$mark"', 'sleep 1000'];
 
-describe.skipIf(unavailable !== undefined)('on= steps leave nothing on the host (SPEC 3)', () => {
+describe('on= steps leave nothing on the host (SPEC 3)', () => {
+  beforeAll(() => requireThat(unavailable === undefined, `a real sshd and root (.ci/run installs openssh-server): ${unavailable ?? ''}`));
   it('after a timeout, also a member that ignores SIGTERM', async () => {
     const dir = tempDir();
     const r = await runMarkdown(HOSTS + md('## Remote', '```bash {on=db1 timeout=3s}', ...BODY, '```'), {

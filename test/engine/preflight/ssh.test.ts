@@ -11,6 +11,7 @@ import { runPreflight, type Probe } from '../../../engine/preflight/index.js';
 import { md, parse } from '../../helpers/parse.js';
 import { tempDir } from '../../helpers/temp.js';
 import { sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
+import { requireThat } from '../../helpers/require.js';
 
 const unavailable = sshdUnavailable();
 if (unavailable) console.warn(`SKIPPING the real-sshd preflight tests: ${unavailable}`);
@@ -42,7 +43,8 @@ async function preflight(body: string): Promise<Probe[]> {
   return [...r.probes];
 }
 
-describe.skipIf(unavailable !== undefined)('preflight over real ssh', () => {
+describe('preflight over real ssh', () => {
+  beforeAll(() => requireThat(unavailable === undefined, `a real sshd and root (.ci/run installs openssh-server): ${unavailable ?? ''}`));
   it('reaches a host through its ssh_config alias, and finds what is missing there', async () => {
     const probes = await preflight(
       md(
