@@ -5,22 +5,9 @@
  * `DELETE` in a comment or the word "drop" in a string from raising alarms.
  */
 
-type Node = Record<string, unknown>;
+import { isNode, statementBody as body, statementType, type Node } from '../../engine/sql/index.js';
 
-/** The node type of a statement tree, e.g. `SelectStmt`. */
-export function statementType(tree: unknown): string {
-  return isNode(tree) ? (Object.keys(tree)[0] ?? '') : '';
-}
-
-function body(tree: unknown): Node {
-  const type = statementType(tree);
-  const inner = isNode(tree) ? tree[type] : undefined;
-  return isNode(inner) ? inner : {};
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { statementType };
 
 /** Bodies that are stored for later rather than run now (a rule, a function, a view). */
 const DEFERRED = new Set(['RuleStmt', 'CreateFunctionStmt', 'CreateTrigStmt', 'ViewStmt']);

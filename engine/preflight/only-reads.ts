@@ -1,5 +1,5 @@
 import { parseSql, readOnlyViolation } from '../sql/index.js';
-import { functionName, isNode, statementBody, statementType, visitNodes, type Node } from './sql-tree.js';
+import { functionName, isNode, statementBody, statementType, visitNodes, type Node } from '../sql/index.js';
 
 /**
  * Functions that change the database, the server or something outside it

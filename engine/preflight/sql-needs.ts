@@ -12,7 +12,7 @@ import {
   stringValue,
   visitNodes,
   type Node,
-} from './sql-tree.js';
+} from '../sql/index.js';
 
 /** A table as written: schema (when given) and name. */
 export interface TableName {

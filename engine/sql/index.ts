@@ -29,3 +29,4 @@ export {
   type ReadOnlyCheckOptions,
   type ReadOnlyClient,
 } from './read-only-check.js';
+export { booleanValue, defElems, functionName, isNode, relationName, roleSpecName, statementBody, statementType, stringList, stringValue, visitNodes, type Node } from './parse-tree.js';

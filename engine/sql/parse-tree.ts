@@ -1,6 +1,6 @@
 /**
  * Small readers of libpg-query parse trees (`{ NodeType: { field: … } }`)
- * that the preflight's SQL analyses share.
+ * that the preflight and lint share.
  */
 
 export type Node = Record<string, unknown>;
