@@ -27,7 +27,8 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
   const runOptions = (cmd: Command): Command =>
     cmd
       .option('--set <name=value>', 'set a param (repeatable)', collectRaw)
-      .option('--state-dir <dir>', 'where runs are journaled', '.runbook')
+      .option('--state <dir|url>', 'where runs are kept: a folder (default .runbook) or postgres://… (also RUNBOOK_STATE)')
+      .option('--state-dir <dir>', 'the older name of --state')
       .addOption(new Option('--reporter <name>', 'how progress is shown').choices(['tui', 'plain', 'json']));
 
   runOptions(
@@ -52,7 +53,8 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
       .option('-y, --yes', 'confirm ordinary steps automatically')
       .addOption(new Option('--yes-all').hideHelp())
       .option('--rerun-unknown', 'run again a step whose outcome is unknown (started, never finished)')
-      .option('--assume-done', 'treat a step whose outcome is unknown as done'),
+      .option('--assume-done', 'treat a step whose outcome is unknown as done')
+      .option('--file <path>', 'the runbook, when it is not at its recorded place (another machine: its path from the git root)'),
   ).action((runId: string | undefined, flags: Record<string, unknown>) =>
     run(async (io) => (await import('./commands/resume.js')).resumeCommand(runId, flags, io)),
   );
@@ -125,9 +127,31 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
     .description("write a run's transcript as a self-contained HTML page")
     .argument('<run-id>', 'the run')
     .requiredOption('--out <file>', 'the HTML file to write')
-    .option('--state-dir <dir>', 'where runs are journaled', '.runbook')
+    .option('--state <dir|url>', 'where runs are kept: a folder (default .runbook) or postgres://… (also RUNBOOK_STATE)')
+    .option('--state-dir <dir>', 'the older name of --state')
     .action((runId: string, flags: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/report.js')).reportCommand(runId, flags, io)),
+    );
+
+  program
+    .command('runs')
+    .description('list the runs in the state, newest first')
+    .option('--state <dir|url>', 'where runs are kept: a folder (default .runbook) or postgres://… (also RUNBOOK_STATE)')
+    .option('--state-dir <dir>', 'the older name of --state')
+    .option('--json', 'print the runs as JSON')
+    .action((flags: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/runs.js')).runsCommand(flags, io)),
+    );
+
+  program
+    .command('follow')
+    .description("show a run that is driven elsewhere, live and read-only, until it ends")
+    .argument('<run-id>', 'the run')
+    .option('--state <dir|url>', 'where runs are kept: postgres://… (also RUNBOOK_STATE), or a folder')
+    .option('--state-dir <dir>', 'the older name of --state')
+    .addOption(new Option('--reporter <name>', 'how the run is shown').choices(['tui', 'plain']))
+    .action((runId: string, flags: Record<string, unknown>) =>
+      run(async (io) => (await import('./commands/follow.js')).followCommand(runId, flags, io)),
     );
 
   return program;

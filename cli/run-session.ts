@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Runbook } from '../engine/model/index.js';
 import { usageError } from '../engine/model/index.js';
 import { resolveParams, type ResolvedParam } from '../engine/params/index.js';
@@ -12,7 +11,8 @@ import { parseSets } from './flags.js';
 import { identity } from './identity.js';
 import { writeLine, type Io } from './io.js';
 import { startSandboxFor, type SandboxSession } from './sandbox-session.js';
-import { checkStateDir } from './state-dir.js';
+import type { StateStore } from '../engine/journal/index.js';
+import { openState, type StateFlags } from './state.js';
 
 export interface SessionOptions {
   readonly runbook: Runbook;
@@ -26,7 +26,10 @@ export interface SessionOptions {
   readonly allowPrompts: boolean;
   readonly selection: StepSelection;
   readonly set?: readonly string[];
-  readonly stateDir?: string;
+  /** Where runs are kept: `--state`, `--state-dir`. */
+  readonly state: StateFlags;
+  /** The state, already open (resume read the run from it); else opened here and closed at the end. */
+  readonly store?: StateStore;
   readonly reporter?: string;
   readonly resume?: Omit<ResumeInput, 'captures'> & { readonly restoredParams: Readonly<Record<string, string>> };
 }
@@ -41,7 +44,15 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
   if (!interactive && o.yes === 'none' && o.mode === 'live') {
     throw usageError('not a terminal: nobody can confirm the steps. Pass --yes to confirm ordinary steps (gates still stop the run), or --yes=all');
   }
-  checkStateDir(path.resolve(io.cwd, o.stateDir ?? '.runbook'), 'write');
+  const store = o.store ?? (await openState(o.state, io, 'write'));
+  try {
+    return await runWith(o, store, interactive, reporterName, io);
+  } finally {
+    if (!o.store) await store.close();
+  }
+}
+
+async function runWith(o: SessionOptions, store: StateStore, interactive: boolean, reporterName: string, io: Io): Promise<number> {
   const style = createStyle(colorEnabled(io.stdout, io.env));
   const interrupter = new Interrupter();
 
@@ -115,7 +126,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
     const outcome = await executeRun({
       runbook: o.runbook,
       mode: o.mode,
-      stateDir: path.resolve(io.cwd, o.stateDir ?? '.runbook'),
+      state: store,
       cwd: io.cwd,
       env: io.env,
       params,
@@ -132,8 +143,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
     await tui?.close();
     if (outputClosed !== undefined && outcome.status !== 'done') {
       // A sandboxed run cannot be resumed: its clusters are gone.
-      const stateDirFlag = o.stateDir !== undefined && path.resolve(io.cwd, o.stateDir) !== path.resolve(io.cwd, '.runbook') ? ` --state-dir ${o.stateDir}` : '';
-      const next = o.sandbox ? '' : ` To continue: runbook resume ${outcome.runId}${stateDirFlag}`;
+      const next = o.sandbox ? '' : ` To continue: runbook resume ${outcome.runId}${store.flag ? ` ${store.flag}` : ''}`;
       writeLine(io.stderr, `runbook: the output was closed (${outputClosed}): the run stopped after the step that was running; the journal is complete.${next}`);
     }
     if (session && o.keep) {

@@ -9,6 +9,8 @@ await build({
     cli: 'dist/cli/bin.js',
     // The parallel parser starts it as `new URL('./parse-worker.js', import.meta.url)`, next to the chunks.
     'parse-worker': 'dist/engine/parse/parse-worker.js',
+    // The PostgreSQL state's writing connection: `new URL('./state-worker.js', import.meta.url)`, next to the chunks.
+    'state-worker': 'dist/engine/journal/postgres/state-worker.js',
   },
   outdir: 'dist',
   entryNames: '[name]',

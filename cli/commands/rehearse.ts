@@ -1,11 +1,13 @@
 import type { Io } from '../io.js';
 import { loadRunbook } from '../load.js';
 import { runSession } from '../run-session.js';
+import { stateFlags } from '../state.js';
 
 export interface RehearseFlags {
   readonly keep?: boolean;
   readonly set?: readonly string[];
   readonly stateDir?: string;
+  readonly state?: string;
   readonly reporter?: string;
 }
 
@@ -22,7 +24,7 @@ export async function rehearseCommand(file: string, flags: RehearseFlags, io: Io
       allowPrompts: false,
       selection: {},
       ...(flags.set ? { set: flags.set } : {}),
-      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+      state: stateFlags(flags),
       reporter: flags.reporter === 'tui' || flags.reporter === undefined ? 'plain' : flags.reporter,
     },
     io,

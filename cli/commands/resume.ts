@@ -1,12 +1,14 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { journalFile, latestUnfinishedRun, LockedError, lockedMessage, readJournal, runLockHolder, runState, type RunState } from '../../engine/journal/index.js';
+import { JournalError, LockedError, lockedMessage, runbookIdentity, runState, type RunState, type StateStore } from '../../engine/journal/index.js';
 import { RunbookError, usageError } from '../../engine/model/index.js';
 import { writeLine, type Io } from '../io.js';
+import { findRunbook } from '../find-runbook.js';
 import { loadRunbook } from '../load.js';
 import { runSession } from '../run-session.js';
 import { stepsStillRunning, stillRunningMessage, stopRunningSteps, type RunningStep } from '../running-steps.js';
-import { checkStateDir } from '../state-dir.js';
+import { openState, stateFlags } from '../state.js';
 
 export interface ResumeFlags {
   readonly yes?: boolean;
@@ -15,26 +17,42 @@ export interface ResumeFlags {
   readonly assumeDone?: boolean;
   readonly set?: readonly string[];
   readonly stateDir?: string;
+  readonly state?: string;
+  /** Where the runbook is on this machine, when it is not at its recorded place. */
+  readonly file?: string;
   readonly reporter?: string;
 }
 
 /** SPEC 2: continue after the last completed step; an unknown-state step needs a decision. */
 export async function resumeCommand(runId: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
   if (flags.rerunUnknown && flags.assumeDone) throw usageError('--rerun-unknown and --assume-done contradict each other: choose one');
-  const stateDir = path.resolve(io.cwd, flags.stateDir ?? '.runbook');
-  checkStateDir(stateDir, 'write');
+  const store = await openState(stateFlags(flags), io, 'write');
+  try {
+    return await resumeFrom(store, runId, flags, io);
+  } finally {
+    await store.close();
+  }
+}
+
+async function resumeFrom(store: StateStore, runId: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
   let id: string;
   let state: RunState;
   if (runId) {
     id = runId;
     try {
-      state = runState(readJournal(journalFile(stateDir, runId)).entries);
+      state = runState((await store.readJournal(runId)).entries);
     } catch (error) {
       throw usageError(`cannot resume run ${runId}: ${(error as Error).message}`);
     }
   } else {
-    const latest = latestUnfinishedRun(stateDir);
-    if (!latest) throw usageError(`no unfinished run in ${stateDir}`);
+    let latest;
+    try {
+      latest = await store.latestUnfinished();
+    } catch (error) {
+      if (error instanceof JournalError) throw usageError(error.message);
+      throw error;
+    }
+    if (!latest) throw usageError(`no unfinished run in ${store.where}`);
     id = latest.runId;
     state = latest.state;
   }
@@ -43,11 +61,18 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
     return 0;
   }
   if (state.run.mode === 'rehearsal') throw usageError(`run ${id} was a rehearsal: its clusters are gone. Rehearse again instead`);
+  const file = findRunbook(state.run, flags.file, io);
+  const shown = path.relative(io.cwd, file) || file;
   // A runbook still driving this run: its lock says who, before anything else is looked at.
-  const holder = runLockHolder({ stateDir, runbookFile: state.run.file, pid: process.pid });
-  if (holder) throw new LockedError(lockedMessage(path.relative(io.cwd, state.run.file) || state.run.file, holder, holder.file), holder);
+  const identity = state.run.identity ?? runbookIdentity({ file: state.run.file }, io.cwd).key;
+  const holder = await store.lockHolder(identity, { pid: process.pid, host: hostname() });
+  if (holder) throw new LockedError(lockedMessage(shown, holder, 'file' in holder ? `remove ${String(holder.file)}` : 'its lock frees itself as soon as the database sees its connection gone'), holder);
   await refuseBesideRunningSteps(id, state, flags, io);
-  const runbook = await loadRunbook(path.relative(io.cwd, state.run.file) || state.run.file, io, { validate: true, mode: state.run.mode });
+  const runbook = await loadRunbook(shown, io, { validate: true, mode: state.run.mode });
+  const now = runbookIdentity(runbook, io.cwd).key;
+  if (state.run.identity !== undefined && now !== state.run.identity) {
+    throw usageError(`${shown} is the runbook "${now}", but run ${id} ran "${state.run.identity}": pass --file with the runbook the run was started from`);
+  }
   const restoredParams = Object.fromEntries(state.run.params.flatMap((p) => (p.value === undefined ? [] : [[p.name, p.value]])));
   return runSession(
     {
@@ -59,7 +84,8 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
       allowPrompts: true,
       selection: {},
       ...(flags.set ? { set: flags.set } : {}),
-      stateDir,
+      state: stateFlags(flags),
+      store,
       ...(flags.reporter ? { reporter: flags.reporter } : {}),
       resume: {
         runId: id,

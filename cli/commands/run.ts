@@ -1,6 +1,7 @@
 import type { Io } from '../io.js';
 import { loadRunbook } from '../load.js';
 import { runSession } from '../run-session.js';
+import { stateFlags } from '../state.js';
 import { selectionOf, type SelectionFlags } from '../flags.js';
 
 export interface RunFlags extends SelectionFlags {
@@ -9,6 +10,7 @@ export interface RunFlags extends SelectionFlags {
   readonly sandbox?: boolean;
   readonly set?: readonly string[];
   readonly stateDir?: string;
+  readonly state?: string;
   readonly reporter?: string;
 }
 
@@ -24,7 +26,7 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
       allowPrompts: true,
       selection: selectionOf(flags),
       ...(flags.set ? { set: flags.set } : {}),
-      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+      state: stateFlags(flags),
       ...(flags.reporter ? { reporter: flags.reporter } : {}),
     },
     io,

@@ -30,6 +30,10 @@ export type JournalEntry =
       readonly runId: string;
       /** Absolute path of the runbook. */
       readonly file: string;
+      /** The runbook's identity for the run lock (front matter `id:`, else its path from the git root); absent in older journals. */
+      readonly identity?: string;
+      /** The runbook's path relative to its git repository's root: where resume looks for it on another machine. */
+      readonly repoPath?: string;
       readonly cwd: string;
       readonly title: string;
       readonly mode: 'live' | 'rehearsal';

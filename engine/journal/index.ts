@@ -6,3 +6,9 @@ export { runState, type RunState, type StepGroup, type StepRecord } from './run-
 export { acquireRunLock, runLockHolder, lockedMessage, LockedError, type LockHolder, type RunLock } from './run-lock.js';
 export { newRunId, runsDir, runDir, journalFile, listRuns, latestUnfinishedRun } from './runs.js';
 export { ensurePrivateDir } from './private-files.js';
+export { runbookIdentity, gitRoot, type RunbookIdentity } from './identity.js';
+export { FileStateStore, logFile, type FileStoreOptions } from './file-store.js';
+export { OutputLog } from './file-output-log.js';
+export { openStateStore, isDatabaseUrl, type StateSpec } from './open-store.js';
+export { summaryOf } from './summary.js';
+export type { StateStore, JournalSink, OutputSink, LockRequest, LogText, RunSummary, FollowCursor, FollowBatch } from './state-store.js';

@@ -4,17 +4,28 @@ import { RunbookError } from '../model/errors.js';
 import type { JournalEntry } from './entries.js';
 import { fsProblem } from './fs-problem.js';
 import { ensurePrivateDir, fsyncDir } from './private-files.js';
+import type { JournalSink } from './state-store.js';
 
 /**
  * The journal could not be written (a full disk, a read-only or lost file
  * system): the run stops at once (SPEC 2), exit 1, with this one line.
  */
 export class JournalWriteError extends RunbookError {
-  constructor(readonly file: string, cause: unknown) {
+  /**
+   * @param where the journal: its file, or the state database
+   * @param problem what went wrong, in the operator's words
+   * @param resume the command that continues the run once it is fixed
+   */
+  constructor(readonly where: string, problem: string, resume: string, cause: unknown) {
+    super('STOPPED', `the journal cannot be written (${problem}): the run stopped at once, and a step it was running is left unknown. Fix that, then: ${resume}`, { cause });
+    this.name = 'JournalWriteError';
+  }
+
+  /** The file journal's error: `<file>: no space left on device (ENOSPC)`. */
+  static forFile(file: string, cause: unknown): JournalWriteError {
     const runId = path.basename(path.dirname(file));
     const stateDir = path.dirname(path.dirname(path.dirname(file)));
-    super('STOPPED', `the journal cannot be written (${fsProblem(cause, file)}): the run stopped at once, and a step it was running is left unknown. Fix that, then: runbook resume ${runId} --state-dir ${stateDir}`, { cause });
-    this.name = 'JournalWriteError';
+    return new JournalWriteError(file, fsProblem(cause, file), `runbook resume ${runId} --state-dir ${stateDir}`, cause);
   }
 }
 
@@ -24,7 +35,7 @@ export class JournalWriteError extends RunbookError {
  * When a write fails, the half-written line is cut off and every later
  * `append` throws the same JournalWriteError: the run cannot go on unrecorded.
  */
-export class JournalWriter {
+export class JournalWriter implements JournalSink {
   private fd: number | undefined;
   private size: number;
   private broken: JournalWriteError | undefined;
@@ -49,7 +60,7 @@ export class JournalWriter {
       fsyncDir(runDir);
       return new JournalWriter(file, fd);
     } catch (error) {
-      throw new JournalWriteError(file, error);
+      throw JournalWriteError.forFile(file, error);
     }
   }
 
@@ -63,7 +74,7 @@ export class JournalWriter {
       fsyncSync(this.fd);
       this.size += line.length;
     } catch (error) {
-      this.broken = new JournalWriteError(this.file, error);
+      this.broken = JournalWriteError.forFile(this.file, error);
       try {
         // A torn line would be dropped by the next open anyway; cut it now.
         ftruncateSync(this.fd, this.size);

@@ -33,32 +33,40 @@ export class LockedError extends RunbookError {
 }
 
 export interface LockOptions {
-  readonly stateDir: string;
-  readonly runbookFile: string;
+  /** The folder the lock file goes in (created 0700). */
+  readonly dir: string;
+  /** The runbook's identity: the lock is keyed by it (SPEC 2). */
+  readonly identity: string;
+  /** How a refusal names the runbook. */
+  readonly label: string;
   readonly runId: string;
   readonly pid: number;
   /** Who runs it, named to whoever is refused. */
   readonly user?: string;
+  /** @default os.hostname() */
+  readonly host?: string;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
 
 /**
- * Makes sure only one run of a runbook proceeds in a state dir at a time. The
- * lock file names its holder; a lock whose holder process is gone (on this
- * host) is stale and taken over, so a crash never leaves a runbook locked.
+ * Makes sure only one run of a runbook proceeds at a time among those that
+ * see `dir`. The lock file names its holder; a lock whose holder process is
+ * gone (on this host) is stale and taken over, so a crash never leaves a
+ * runbook locked.
  *
- * @throws {LockedError} when another live run holds it, or the state dir cannot hold a lock.
+ * @throws {LockedError} when another live run holds it, or the folder cannot hold a lock.
  */
 export function acquireRunLock(options: LockOptions): RunLock {
-  const file = lockFile(options);
+  const file = lockFile(options.dir, options.identity);
   try {
-    ensurePrivateDir(path.dirname(file));
+    ensurePrivateDir(options.dir);
   } catch (error) {
-    throw new LockedError(`cannot use the state dir ${options.stateDir}: ${fsProblem(error, path.dirname(file))}`);
+    throw new LockedError(`cannot use the lock folder ${options.dir}: ${fsProblem(error, options.dir)}`);
   }
   const now = options.now ?? (() => new Date());
-  const info: LockHolder = { pid: options.pid, host: hostname(), ...(options.user ? { user: options.user } : {}), runId: options.runId, since: now().toISOString() };
+  const host = options.host ?? hostname();
+  const info: LockHolder = { pid: options.pid, host, ...(options.user ? { user: options.user } : {}), runId: options.runId, since: now().toISOString() };
   for (let tries = 0; tries < 3; tries++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -71,40 +79,40 @@ export function acquireRunLock(options: LockOptions): RunLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         rmSync(file, { force: true });
-        throw new LockedError(`cannot lock ${options.runbookFile} in the state dir ${options.stateDir}: ${fsProblem(error, file)}`);
+        throw new LockedError(`cannot lock ${options.label} in ${options.dir}: ${fsProblem(error, file)}`);
       }
     }
     const holder = readLock(file);
     if (holder && holder.host === info.host && holder.pid === info.pid) return { file, release: () => releaseIfOurs(file, holder) };
-    if (holder && (holder.host !== info.host || isAlive(holder.pid))) throw new LockedError(lockedMessage(options.runbookFile, holder, file, now()), holder);
+    if (holder && (holder.host !== info.host || isAlive(holder.pid))) throw new LockedError(lockedMessage(options.label, holder, `remove ${file}`, now()), holder);
     rmSync(file, { force: true });
   }
-  throw new LockedError(`cannot lock ${options.runbookFile}: its lock ${file} keeps changing hands; try again`);
+  throw new LockedError(`cannot lock ${options.label}: its lock ${file} keeps changing hands; try again`);
 }
 
-/** The live holder of a runbook's lock (another process), if any: a command can refuse before it starts anything. */
-export function runLockHolder(options: Pick<LockOptions, 'stateDir' | 'runbookFile' | 'pid'>): (LockHolder & { readonly file: string }) | undefined {
-  const file = lockFile(options);
+/** The live holder of an identity's lock in `dir` (another process), if any: a command can refuse before it starts anything. */
+export function runLockHolder(options: { readonly dir: string; readonly identity: string; readonly pid: number; readonly host?: string }): (LockHolder & { readonly file: string }) | undefined {
+  const file = lockFile(options.dir, options.identity);
   const holder = readLock(file);
   if (!holder) return undefined;
-  if (holder.host === hostname() && (holder.pid === options.pid || !isAlive(holder.pid))) return undefined;
+  if (holder.host === (options.host ?? hostname()) && (holder.pid === options.pid || !isAlive(holder.pid))) return undefined;
   return { ...holder, file };
 }
 
 /** The words of a refused second run: who holds the runbook, where, since when, and what to do. */
-export function lockedMessage(runbookFile: string, holder: LockHolder, file: string, now = new Date()): string {
+export function lockedMessage(runbook: string, holder: LockHolder, freeIt: string, now = new Date()): string {
   const who = `${holder.user ? `${holder.user} on ` : 'on '}${holder.host}`;
   const since = `since ${holder.since}${ago(holder.since, now)}`;
   const advice =
     holder.host === hostname()
       ? `wait for it to end, or stop it (kill ${holder.pid}); a run whose process has died frees its lock by itself`
-      : `it runs on another host, so runbook cannot tell whether it is still alive: wait for it, or if it is gone for good remove ${file}`;
-  return `another run of ${runbookFile} is in progress (run ${holder.runId}, by ${who}, pid ${holder.pid}, ${since}): ${advice}`;
+      : `it runs on another host, so runbook cannot tell whether it is still alive: wait for it, or if it is gone for good ${freeIt}`;
+  return `another run of ${runbook} is in progress (run ${holder.runId}, by ${who}, pid ${holder.pid}, ${since}): ${advice}`;
 }
 
-function lockFile(options: Pick<LockOptions, 'stateDir' | 'runbookFile'>): string {
-  const key = createHash('sha256').update(path.resolve(options.runbookFile)).digest('hex').slice(0, 24);
-  return path.join(options.stateDir, 'locks', `${key}.lock`);
+function lockFile(dir: string, identity: string): string {
+  const key = createHash('sha256').update(identity).digest('hex').slice(0, 24);
+  return path.join(dir, `${key}.lock`);
 }
 
 function ago(since: string, now: Date): string {

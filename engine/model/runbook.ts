@@ -111,6 +111,8 @@ export interface Runbook {
   /** Absolute folder of the runbook: relative paths (seeds, includes) resolve against it. */
   readonly dir: string;
   readonly title: string;
+  /** Front matter `id:`: the runbook's identity for the run lock and shared state (else its path from the git root). */
+  readonly id?: string;
   readonly params: readonly Param[];
   readonly databases: readonly Database[];
   readonly hosts: readonly Host[];

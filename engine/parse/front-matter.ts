@@ -9,6 +9,8 @@ import { suggest } from './suggest.js';
 export interface FrontMatter {
   readonly title?: string;
   readonly titleAt?: SourceLocation;
+  /** The runbook's identity for the run lock and shared state (SPEC 1.1 `id:`). */
+  readonly id?: string;
   readonly params: Param[];
   readonly databases: Database[];
   readonly hosts: Host[];
@@ -54,6 +56,10 @@ export function parseFrontMatter(yaml: string, file: string, firstLine: number):
       const title = scalarText(value);
       if (title === undefined) error(keyAt, 'title must be a string');
       else Object.assign(frontMatter, { title, titleAt: keyAt });
+    } else if (key === 'id') {
+      const id = scalarText(value)?.trim();
+      if (id === undefined || id === '') error(keyAt, 'id must be a non-empty string (the runbook\'s identity for the run lock)');
+      else Object.assign(frontMatter, { id });
     } else if (key === 'params') {
       for (const [name, node, nameAt] of entries(value, 'params', keyAt, ctx)) {
         const param = readParam(name, node, nameAt, ctx);

@@ -110,6 +110,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
     file,
     dir,
     title,
+    ...(main.frontMatter.id !== undefined ? { id: main.frontMatter.id } : {}),
     params,
     databases,
     hosts,

@@ -55,7 +55,7 @@ export interface ActionSummary {
  * reporters: reporters never see a secret and never mask anything themselves.
  */
 export type RunEvent =
-  | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string; readonly params: readonly RunParamInfo[]; readonly sentinels: Readonly<Record<string, string>> }
+  | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string; readonly journal?: string; readonly params: readonly RunParamInfo[]; readonly sentinels: Readonly<Record<string, string>> }
   | { readonly type: 'step-start'; readonly stepId: string; readonly index: number; readonly total: number; readonly attempt: number }
   | { readonly type: 'action-start'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly code: string; readonly target?: string; readonly attempt: number }
   | { readonly type: 'output'; readonly stepId: string; readonly stream: 'stdout' | 'stderr' | 'info'; readonly text: string }

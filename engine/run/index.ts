@@ -4,3 +4,4 @@ export { automatic, MissingParamError, type Interaction, type GateRequest, type 
 export { Interrupter } from './interrupter.js';
 export { sandboxUrl, type SandboxBinding, type SandboxCluster } from './run-context.js';
 export { DrainWriter } from './drain-writer.js';
+export { JournalReplay } from './replay.js';

@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalWriter, RunEntry, RunParamEntry } from '../journal/index.js';
+import type { JournalEntry, JournalSink, RunEntry, RunParamEntry } from '../journal/index.js';
 import { MASK, redactFields } from '../secrets/index.js';
 import { emit, type Reporter, type RunEvent, type RunParamInfo } from './events.js';
 
@@ -9,7 +9,7 @@ export type UnstampedEntry = JournalEntry extends infer E ? (E extends { at: str
 export type RunHeader = Omit<RunEntry, 'type' | 'at' | 'params'>;
 
 export interface RecorderOptions {
-  readonly journal: JournalWriter;
+  readonly journal: JournalSink;
   readonly reporters: readonly Reporter[];
   /** Masks every secret known so far: the run context's redactor, which grows as secrets are learnt (captures, database passwords). */
   readonly redact: (text: string) => string;
@@ -38,7 +38,7 @@ type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
  * Text the engine itself prints (`info`) is masked here like any event.
  */
 export class Recorder {
-  private readonly journalWriter: JournalWriter;
+  private readonly journalWriter: JournalSink;
   private readonly reporters: readonly Reporter[];
   private readonly now: () => Date;
   private readonly user: string;

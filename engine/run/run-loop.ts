@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { acquireRunLock, JournalWriter, newRunId, runDir, type RunState } from '../journal/index.js';
+import { newRunId, runbookIdentity, type JournalSink, type RunLock, type RunState, type StateStore } from '../journal/index.js';
 import type { Param, Runbook, Step } from '../model/runbook.js';
 import { invalidRunbook, usageError } from '../model/errors.js';
 import { isCodeAction } from '../model/action.js';
@@ -9,7 +9,6 @@ import { executionOrder, selectSteps, type StepSelection } from '../plan.js';
 import type { Reporter, RunParamInfo, RunStatus, StepState } from './events.js';
 import type { Interaction } from './interaction.js';
 import type { Interrupter } from './interrupter.js';
-import { OutputLog } from './output-log.js';
 import { Recorder } from './recorder.js';
 import { RunContext, type SandboxBinding } from './run-context.js';
 import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-runner.js';
@@ -17,8 +16,8 @@ import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-run
 export interface RunConfig {
   readonly runbook: Runbook;
   readonly mode: 'live' | 'rehearsal';
-  /** Absolute. */
-  readonly stateDir: string;
+  /** Where the journal, the output logs and the run lock live (files or PostgreSQL). */
+  readonly state: StateStore;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly params: ReadonlyMap<string, ResolvedParam>;
@@ -73,9 +72,9 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   const given = prior ? await paramsGivenAgain(config, prior) : config.params;
   const givenAgain = prior ? await capturesGivenAgain(config, prior) : {};
   const params = finalParams({ ...config, params: given }, { sentinels, env: context.env(runEnv) });
-  const dir = runDir(config.stateDir, runId);
-  const lock = acquireRunLock({ stateDir: config.stateDir, runbookFile: runbook.file, runId, pid: identity.pid, user: identity.user });
-  const journal = openJournal(dir, lock);
+  const who = runbookIdentity(runbook, config.cwd);
+  const lock = await config.state.acquireLock({ identity: who.key, label: who.from === 'id' ? `${runbook.file} (id: ${who.key})` : runbook.file, runId, pid: identity.pid, user: identity.user, host: identity.host, now });
+  const journal = openJournal(config.state, runId, lock);
   const recorder = new Recorder({ journal, reporters: config.reporters, redact: (text) => context.redact(text), now, user: identity.user });
   const started = performance.now();
   try {
@@ -97,6 +96,8 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         v: 1,
         runId,
         file: path.resolve(config.cwd, runbook.file),
+        identity: who.key,
+        ...(who.repoPath !== undefined ? { repoPath: who.repoPath } : {}),
         cwd: config.cwd,
         title: runbook.title,
         mode: config.mode,
@@ -115,7 +116,8 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       file: runbook.file,
       mode: config.mode,
       resumed: prior !== undefined,
-      stateDir: config.stateDir,
+      stateDir: config.state.where,
+      journal: config.state.kind === 'files' ? path.join(config.state.where, 'runs', runId, 'journal.jsonl') : `run ${runId} in ${config.state.where}`,
       steps: order.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: selected.has(s.id) })),
       params: paramInfo,
       sentinels,
@@ -183,7 +185,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       config.interrupter.reset();
       const signal = config.interrupter.signal;
       recorder.record({ type: 'step-start', stepId: step.id, index: position, total, attempt });
-      const log = new OutputLog(dir, step.id);
+      const log = config.state.outputLog(runId, step.id);
       log.header(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
       const t0 = performance.now();
       const actionLog: ActionSummary[] = [];
@@ -258,16 +260,16 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   function finish(status: RunStatus, message: string): RunOutcome {
     const exitCode = EXIT[status];
     // A rehearsal's clusters are gone when it ends: there is nothing to resume.
-    const resumeHint = status === 'done' || config.mode === 'rehearsal' ? undefined : `runbook resume ${runId}${config.stateDir === path.resolve(config.cwd, '.runbook') ? '' : ` --state-dir ${config.stateDir}`}`;
+    const resumeHint = status === 'done' || config.mode === 'rehearsal' ? undefined : `runbook resume ${runId}${config.state.flag ? ` ${config.state.flag}` : ''}`;
     recorder.record({ type: 'run-end', status, exitCode, durationMs: performance.now() - started, message, ...(resumeHint ? { resumeHint } : {}) });
     return { runId, status, exitCode };
   }
 }
 
 /** Opens the run's journal; when it cannot be, the lock just taken is given back. */
-function openJournal(dir: string, lock: { release(): void }): JournalWriter {
+function openJournal(state: StateStore, runId: string, lock: RunLock): JournalSink {
   try {
-    return JournalWriter.open(dir);
+    return state.openJournal(runId);
   } catch (error) {
     lock.release();
     throw error;

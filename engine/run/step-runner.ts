@@ -13,7 +13,7 @@ import { runCheck } from './check-runner.js';
 import { resolveAction, resolveCheck, resolveGate, type AttributeScope } from './resolve-attributes.js';
 import { reportersDrained, type ActionSummary, type GateAnswer, type GateKind, type Reporter } from './events.js';
 import type { Interaction } from './interaction.js';
-import type { OutputLog } from './output-log.js';
+import type { OutputSink } from '../journal/index.js';
 import type { Recorder } from './recorder.js';
 import type { RunContext } from './run-context.js';
 import { MASK } from '../secrets/index.js';
@@ -28,7 +28,7 @@ export interface StepRunOptions {
   readonly run: RunContext;
   /** Every event and journal entry goes through it (masked once, journaled, then emitted). */
   readonly recorder: Recorder;
-  readonly log: OutputLog;
+  readonly log: OutputSink;
   /** Asked whether they can take more output (backpressure); events reach them only through the recorder. */
   readonly reporters: readonly Reporter[];
   readonly interaction: Interaction;

@@ -31,7 +31,7 @@ export function summaryLines(snap: TuiSnapshot, width: number, cwd?: string): Li
   rows.push(...skippedSection(snap, width));
   rows.push(...stepSection(snap, width));
 
-  if (snap.run) rows.push([seg(`  journal: ${shortPath(path.join(snap.run.stateDir, 'runs', snap.run.runId, 'journal.jsonl'), cwd)}`, 'dim')]);
+  if (snap.run) rows.push([seg(`  journal: ${shortPath(snap.run.journal ?? path.join(snap.run.stateDir, 'runs', snap.run.runId, 'journal.jsonl'), cwd)}`, 'dim')]);
   if (end.resumeHint) rows.push([seg('  to continue: ', 'bold'), seg(end.resumeHint, 'accent')]);
   else if (snap.run?.mode === 'rehearsal' && !ok) rows.push([seg('  a sandbox run cannot be resumed: its clusters were removed', 'dim')]);
   return rows;

@@ -132,6 +132,8 @@ export interface RunInfo {
   readonly mode: 'live' | 'rehearsal';
   readonly resumed: boolean;
   readonly stateDir: string;
+  /** Where the journal is (a file, or a run in the state database), when the engine says. */
+  readonly journal?: string;
   readonly startedAt: number;
 }
 

@@ -259,7 +259,7 @@ export class TuiStore {
   // ── events ───────────────────────────────────────────────────────────
 
   runStart(e: Of<'run-start'>): void {
-    this.run = { runId: e.runId, mode: e.mode, resumed: e.resumed, stateDir: e.stateDir, startedAt: this.clock() };
+    this.run = { runId: e.runId, mode: e.mode, resumed: e.resumed, stateDir: e.stateDir, ...(e.journal !== undefined ? { journal: e.journal } : {}), startedAt: this.clock() };
     this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0, ...((s as Extra).unproven ? { unproven: true } : {}) }));
     for (const [name, token] of Object.entries((e as Extra).sentinels ?? {})) this.setValue(name, { kind: 'sentinel', value: token, secret: false });
     this.changed(true);

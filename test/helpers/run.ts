@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readJournal, runDir, type JournalEntry } from '../../engine/journal/index.js';
+import { FileStateStore, readJournal, runDir, type JournalEntry } from '../../engine/journal/index.js';
 import type { Diagnostic, Runbook } from '../../engine/model/index.js';
 import { resolveParams, type ResolvedParam } from '../../engine/params/index.js';
 import { parseRunbookFile, validateRunbook } from '../../engine/parse/index.js';
@@ -53,7 +53,7 @@ export async function runFile(file: string, o: RunTestOptions): Promise<RunResul
   const outcome = await executeRun({
     runbook: parsed.runbook,
     mode,
-    stateDir,
+    state: new FileStateStore({ stateDir, flag: `--state-dir ${stateDir}` }),
     cwd: o.dir,
     env,
     params: new Map<string, ResolvedParam>(resolved.values),

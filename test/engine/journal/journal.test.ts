@@ -86,34 +86,35 @@ describe('the journal', () => {
     expect(newRunId(new Date('2026-11-23T13:14:15Z'))).toMatch(/^20261123-131415-[0-9a-f]{4}$/);
   });
 
-  it('locks a runbook per state dir; a dead holder\'s lock is taken over', () => {
-    const state = tempDir();
-    const lock = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r1', pid: process.pid });
+  it('locks a runbook by its identity; a dead holder\'s lock is taken over', () => {
+    const state = path.join(tempDir(), 'locks');
+    const lock = acquireRunLock({ dir: state, identity: 'x/rb.md', label: '/x/rb.md', runId: 'r1', pid: process.pid });
     // Another live process (pid 1 is always alive) holds it: refused.
     lock.release();
-    const held = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r2', pid: 1, user: 'alice', now: () => new Date('2026-11-23T13:00:00Z') });
+    const held = acquireRunLock({ dir: state, identity: 'x/rb.md', label: '/x/rb.md', runId: 'r2', pid: 1, user: 'alice', now: () => new Date('2026-11-23T13:00:00Z') });
     // The holder is named: run, user, host, pid, since when, and what to do.
-    expect(() => acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r3', pid: process.pid, now: () => new Date('2026-11-23T13:05:00Z') })).toThrow(
+    expect(() => acquireRunLock({ dir: state, identity: 'x/rb.md', label: '/x/rb.md', runId: 'r3', pid: process.pid, now: () => new Date('2026-11-23T13:05:00Z') })).toThrow(
       /^another run of \/x\/rb\.md is in progress \(run r2, by alice on \S+, pid 1, since 2026-11-23T13:00:00\.000Z, 5 minutes ago\): wait for it to end, or stop it \(kill 1\)/,
     );
     writeFileSync(held.file, JSON.stringify({ pid: 2 ** 22 + 12345, host: JSON.parse(readFileSync(held.file, 'utf8')).host, runId: 'dead', since: 't' }));
-    const taken = acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r4', pid: process.pid });
+    const taken = acquireRunLock({ dir: state, identity: 'x/rb.md', label: '/x/rb.md', runId: 'r4', pid: process.pid });
     expect(JSON.parse(readFileSync(taken.file, 'utf8'))).toMatchObject({ runId: 'r4' });
     taken.release();
   });
 
-  it('says why a state dir cannot hold a lock, in an error the CLI reports as such (exit 1)', () => {
+  it('says why a folder cannot hold a lock, in an error the CLI reports as such (exit 1)', () => {
     const state = tempDir();
+    const dir = path.join(state, 'locks');
     writeFileSync(path.join(state, 'locks'), 'a file where the locks folder goes');
     let error: unknown;
     try {
-      acquireRunLock({ stateDir: state, runbookFile: '/x/rb.md', runId: 'r1', pid: process.pid });
+      acquireRunLock({ dir, identity: 'x/rb.md', label: '/x/rb.md', runId: 'r1', pid: process.pid });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(RunbookError);
     expect((error as RunbookError).code).toBe('STOPPED');
-    expect((error as Error).message).toMatch(/^cannot use the state dir .*: .*locks: (file already exists|a part of the path is not a directory) \((EEXIST|ENOTDIR)\)$/);
+    expect((error as Error).message).toMatch(/^cannot use the lock folder .*: .*locks: (file already exists|a part of the path is not a directory) \((EEXIST|ENOTDIR)\)$/);
   });
 
   it('a journal write that fails cuts off the torn line and fails every later append the same way', () => {

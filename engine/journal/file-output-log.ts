@@ -1,7 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir, fsProblem } from '../journal/index.js';
-import { DrainWriter } from './drain-writer.js';
+import { DrainWriter } from '../run/drain-writer.js';
+import { fsProblem } from './fs-problem.js';
+import { ensurePrivateDir } from './private-files.js';
+import type { OutputSink } from './state-store.js';
 
 /** Buffered log output above which the step's process is paused until the disk catches up. */
 const HIGH_WATER = 4 << 20;
@@ -16,7 +18,7 @@ const HIGH_WATER = 4 << 20;
  * running: it is remembered in `failure`, and the run loop, which awaits
  * `close()`, never records the step as done without saying so (SPEC 2).
  */
-export class OutputLog {
+export class OutputLog implements OutputSink {
   private stream: WriteStream | undefined;
   private writer: DrainWriter | undefined;
   private pending = '';

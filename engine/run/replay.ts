@@ -1,0 +1,112 @@
+import type { FollowBatch, JournalEntry, RunEntry } from '../journal/index.js';
+import type { RunEvent, StepState } from './events.js';
+
+/**
+ * Turns what a run wrote to its state (journal entries and output) back into
+ * the events its reporters saw, for `runbook follow`: the same reporters (the
+ * UI, plain lines) then show a run driven elsewhere. Everything replayed was
+ * masked before it was written; nothing here can add a secret.
+ *
+ * Output of a step is shown before that step's end, and never before its
+ * start: the two are read in two queries, so a chunk may be seen before the
+ * entry that started its step, and is held until then.
+ */
+export class JournalReplay {
+  private run: RunEntry | undefined;
+  private readonly started = new Set<string>();
+  private readonly held = new Map<string, string[]>();
+  private position = 0;
+  /** The run ended (its last entry so far is a run-end). */
+  ended = false;
+
+  constructor(private readonly where: string) {}
+
+  /** The events a batch adds, in order. */
+  feed(batch: FollowBatch): RunEvent[] {
+    const out: RunEvent[] = [];
+    for (const chunk of batch.output) this.held.set(chunk.step, [...(this.held.get(chunk.step) ?? []), chunk.text]);
+    for (const entry of batch.entries) {
+      if (entry.type === 'step-end' || entry.type === 'check') this.flush(entry.step, out);
+      out.push(...this.eventsOf(entry));
+      if (entry.type === 'step-start') this.flush(entry.step, out);
+    }
+    for (const step of this.started) this.flush(step, out);
+    return out;
+  }
+
+  private flush(step: string, out: RunEvent[]): void {
+    if (!this.started.has(step)) return;
+    const texts = this.held.get(step);
+    if (!texts || texts.length === 0) return;
+    this.held.delete(step);
+    out.push({ type: 'output', stepId: step, stream: 'stdout', text: texts.join('') });
+  }
+
+  private eventsOf(e: JournalEntry): RunEvent[] {
+    switch (e.type) {
+      case 'run': {
+        this.run = e;
+        const states = new Map<string, StepState>();
+        return [
+          {
+            type: 'run-start',
+            runId: e.runId,
+            title: e.title,
+            file: e.file,
+            mode: e.mode,
+            resumed: false,
+            stateDir: this.where,
+            journal: `run ${e.runId} in ${this.where}`,
+            steps: e.steps.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: true })),
+            params: e.params.map((p) => ({ name: p.name, secret: p.secret, source: p.source, ...(p.value !== undefined ? { value: p.value } : p.shown !== undefined ? { value: p.shown, masked: true } : {}) })),
+            sentinels: e.sentinels,
+          },
+        ];
+      }
+      case 'resume':
+        this.ended = false;
+        return [{ type: 'notice', level: 'info', message: `resumed by ${e.user} on ${e.host} (pid ${e.pid}) at ${e.at}` }];
+      case 'step-start':
+        this.started.add(e.step);
+        this.position++;
+        return [{ type: 'step-start', stepId: e.step, index: this.position, total: this.run?.steps.length ?? this.position, attempt: e.attempt }];
+      case 'capture':
+        return [{ type: 'capture', stepId: e.step, name: e.name, value: e.value ?? e.shown ?? '***', secret: e.secret || e.masked === true }];
+      case 'check':
+        return [
+          {
+            type: 'check-end',
+            stepId: e.step,
+            index: e.index,
+            kind: e.kind ?? 'sql',
+            line: e.line ?? 0,
+            outcome: { ok: e.ok, message: e.message, attempts: e.attempts, durationMs: e.durationMs, ...(e.expected !== undefined ? { expected: e.expected } : {}), ...(e.actual !== undefined ? { actual: e.actual } : {}), ...(e.table ? { table: e.table } : {}) },
+          },
+        ];
+      case 'gate':
+        return [{ type: 'gate', stepId: e.step, kind: e.kind, prompt: e.prompt, answer: e.answer, by: e.by }];
+      case 'step-end':
+        return [
+          {
+            type: 'step-end',
+            stepId: e.step,
+            state: e.state,
+            durationMs: e.durationMs,
+            ...(e.message !== undefined ? { message: e.message } : {}),
+            ...(e.assumed ? { assumed: true } : {}),
+            ...(e.interrupted ? { interrupted: true } : {}),
+            ...(e.stopped ? { stopped: true } : {}),
+            ...(e.unproven ? { unproven: true } : {}),
+            ...(e.actions ? { actions: e.actions } : {}),
+          },
+        ];
+      case 'run-end':
+        this.ended = true;
+        return [{ type: 'run-end', status: e.status, exitCode: e.exitCode, durationMs: e.durationMs ?? 0, message: e.message }];
+      case 'action':
+        return [{ type: 'notice', level: 'warning', message: `step "${e.step}" action ${e.index + 1} (${e.kind}) failed: ${e.message ?? 'failed'}` }];
+      case 'group':
+        return [];
+    }
+  }
+}
