@@ -30,7 +30,7 @@ const MIGRATIONS: readonly string[] = [
      id     bigserial PRIMARY KEY,
      run_id text NOT NULL REFERENCES runbook.runs ON DELETE CASCADE,
      step   text NOT NULL,
-     chunk  text NOT NULL
+     chunk  bytea NOT NULL
    );
    CREATE INDEX output_run ON runbook.output (run_id, id);
    CREATE TABLE runbook.locks (

@@ -36,7 +36,8 @@ export class SyncConnection {
     const b = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const init: WorkerInit = { requests: a.port2, replies: b.port2, flag };
-    this.worker = new Worker(WORKER, { workerData: init, transferList: [a.port2, b.port2] });
+    // Not the parent's flags (`node --input-type=module -e …` would make the worker fail to load).
+    this.worker = new Worker(WORKER, { workerData: init, transferList: [a.port2, b.port2], execArgv: [] });
     this.worker.unref();
     this.worker.on('error', (error) => (this.dead ??= `the state worker failed: ${error.message}`));
     this.requests = a.port1 as unknown as MessagePort;
