@@ -13,6 +13,7 @@ import { coldStart } from './figures/cold-start.js';
 import { journalAppends } from './figures/journal.js';
 import { lint } from './figures/lint.js';
 import { parse } from './figures/parse.js';
+import { pgState } from './figures/pg-state.js';
 import { sandboxCluster } from './figures/sandbox.js';
 import { sqlCheck } from './figures/sql-check.js';
 import { stepOverhead } from './figures/step-overhead.js';
@@ -30,6 +31,7 @@ const FIGURES: [string, (ctx: BenchContext) => Promise<Figure | Figure[]>][] = [
   ['sandbox', sandboxCluster],
   ['start', coldStart],
   ['journal', journalAppends],
+  ['pg-state', pgState],
 ];
 
 async function main(): Promise<number> {

@@ -31,7 +31,11 @@ export function summaryLines(snap: TuiSnapshot, width: number, cwd?: string): Li
   rows.push(...skippedSection(snap, width));
   rows.push(...stepSection(snap, width));
 
-  if (snap.run) rows.push([seg(`  journal: ${shortPath(snap.run.journal ?? path.join(snap.run.stateDir, 'runs', snap.run.runId, 'journal.jsonl'), cwd)}`, 'dim')]);
+  if (snap.run) {
+    // A run in the state database is named as such, not shortened like a path.
+    const journal = snap.run.journal !== undefined && !path.isAbsolute(snap.run.journal) ? snap.run.journal : shortPath(snap.run.journal ?? path.join(snap.run.stateDir, 'runs', snap.run.runId, 'journal.jsonl'), cwd);
+    rows.push([seg(`  journal: ${journal}`, 'dim')]);
+  }
   if (end.resumeHint) rows.push([seg('  to continue: ', 'bold'), seg(end.resumeHint, 'accent')]);
   else if (snap.run?.mode === 'rehearsal' && !ok) rows.push([seg('  a sandbox run cannot be resumed: its clusters were removed', 'dim')]);
   return rows;
