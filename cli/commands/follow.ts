@@ -44,6 +44,8 @@ async function follow(store: StateStore, runId: string, flags: FollowFlags, io: 
   const first = batch.entries[0];
   if (!first || first.type !== 'run') throw usageError(`run ${runId} in ${store.where} has no run entry`);
   const interrupter = new Interrupter();
+  // A follower runs no step: the UI's first Ctrl-C ("stop this step") ends the following.
+  interrupter.signal.addEventListener('abort', () => interrupter.quit(), { once: true });
   const style = createStyle(colorEnabled(io.stdout, io.env));
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true;
   const { reporter, close } = await reporterFor(flags.reporter ?? (interactive ? 'tui' : 'plain'), { run: first, interrupter, io, style });
