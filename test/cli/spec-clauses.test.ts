@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -85,5 +85,63 @@ describe('sentinels are fresh per run (SPEC 1.4)', () => {
     expect(tokens).toHaveLength(2);
     expect(tokens[0]).not.toBe(tokens[1]);
     expect(tokens[0]?.length ?? 0).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('${name} in attributes through `runbook run` (SPEC 1.1)', () => {
+  it('an undefined name in any attribute of a later check is an error before the first step runs, in run and lint', async () => {
+    const dir = tempDir();
+    const laterChecks = [
+      ['a leaf check', ['::check{sh="true" cwd="${nope}"}'], '9:24'],
+      ['a :::check', [':::check{user="${nope}" expect=x}', '```sh', 'echo x', '```', ':::'], '9:16'],
+      ['the block of a :::check', [':::check', '```sh {timeout="${nope}"}', 'echo x', '```', ':::'], '10:17'],
+    ] as const;
+    for (const [what, check, at] of laterChecks) {
+      writeFileSync(path.join(dir, 'r.md'), md('## First', '```sh', 'touch first', '```', '## Second', '```sh', 'true', '```', ...check));
+      const r = await cli(['run', 'r.md', '--yes'], { cwd: dir });
+      expect(r.code, what).toBe(2);
+      expect(r.stderr, what).toContain(`r.md:${at}: error: \${nope} is not defined`);
+      expect(existsSync(path.join(dir, 'first')), what).toBe(false);
+      const lint = await cli(['lint', 'r.md', '--format', 'json'], { cwd: dir });
+      expect(lint.code, what).toBe(1);
+      expect(JSON.parse(lint.stdout), what).toContainEqual(expect.objectContaining({ line: Number(at.split(':')[0]), column: Number(at.split(':')[1]), rule: 'undefined-variable' }));
+    }
+  });
+
+  it('db=, on=, match= and rows= holding ${…} pass the checks before the run and run', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'bin'));
+    // A stand-in for ssh that runs the remote command here: this test is about the name, not the transport.
+    writeFileSync(path.join(dir, 'bin', 'ssh'), '#!/bin/sh\nprintf "%s\\n" "$@" > ssh-args\nfor last; do :; done\nexec sh -c "$last"\n', { mode: 0o755 });
+    writeFileSync(
+      path.join(dir, 'r.md'),
+      md(
+        '---',
+        'params:',
+        '  which_db: { default: app }',
+        '  which_host: { default: web }',
+        '  n: { default: "2" }',
+        'databases:',
+        '  app: { url: "postgres://appuser@db.internal:6543/appdb" }',
+        'hosts:',
+        '  web: { ssh: "deploy@web.internal" }',
+        '---',
+        '## Pick',
+        '```sh {capture=picked}',
+        'echo app',
+        '```',
+        '## Use',
+        '```sh {db="${picked}" on="${which_host}"}',
+        `echo "$PGUSER@$PGHOST:$PGPORT/$PGDATABASE" > '${path.join(dir, 'seen')}'`,
+        '```',
+        '::check{sh="printf \'a\\nb\\n\'" db="${which_db}" rows="${n}" match="^${which_db}$|^a"}',
+      ),
+    );
+    const r = await cli(['run', 'r.md', '--yes', '--reporter', 'json'], { cwd: dir, env: { PATH: `${path.join(dir, 'bin')}:${process.env['PATH'] ?? ''}` } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'ssh-args'), 'utf8')).toContain('deploy@web.internal');
+    expect(readFileSync(path.join(dir, 'seen'), 'utf8')).toBe('appuser@db.internal:6543/appdb\n');
+    const end = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string }).at(-1);
+    expect(end).toMatchObject({ type: 'run-end', status: 'done' });
   });
 });
