@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { journalFile, latestUnfinishedRun, LockedError, lockedMessage, readJournal, runLockHolder, runState, type RunState } from '../../engine/journal/index.js';
-import { RunbookError, usageError } from '../../engine/model/index.js';
+import { invalidRunbook, RunbookError, usageError } from '../../engine/model/index.js';
+import { movedSteps } from '../../engine/run/index.js';
 import { writeLine, type Io } from '../io.js';
 import { loadRunbook } from '../load.js';
 import { runSession } from '../run-session.js';
@@ -48,6 +49,8 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
   if (holder) throw new LockedError(lockedMessage(path.relative(io.cwd, state.run.file) || state.run.file, holder, holder.file), holder);
   await refuseBesideRunningSteps(id, state, flags, io);
   const runbook = await loadRunbook(path.relative(io.cwd, state.run.file) || state.run.file, io, { validate: true, mode: state.run.mode });
+  const moved = movedSteps(state, runbook);
+  if (moved.length > 0) throw invalidRunbook(`cannot resume run ${id}: ${moved.length === 1 ? 'a step' : `${moved.length} steps`} the journal knows moved to another id`, moved);
   const restoredParams = Object.fromEntries(state.run.params.flatMap((p) => (p.value === undefined ? [] : [[p.name, p.value]])));
   return runSession(
     {
