@@ -123,10 +123,10 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
   program
     .command('report')
     .description("write a run's transcript as a self-contained HTML page")
-    .argument('<run-id>', 'the run')
+    .argument('[run-id]', 'the run (default: the latest run in the state dir)')
     .requiredOption('--out <file>', 'the HTML file to write')
     .option('--state-dir <dir>', 'where runs are journaled', '.runbook')
-    .action((runId: string, flags: Record<string, unknown>) =>
+    .action((runId: string | undefined, flags: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/report.js')).reportCommand(runId, flags, io)),
     );
 

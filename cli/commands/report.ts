@@ -15,10 +15,12 @@ export interface ReportFlags {
 const LOG_LIMIT = 512 * 1024;
 const LOG_HEAD = 128 * 1024;
 
-/** SPEC 3: `runbook report RUN-ID --out FILE.html`, a run's transcript from its journal. */
-export async function reportCommand(runId: string, flags: ReportFlags, io: Io): Promise<number> {
+/** SPEC 3: `runbook report [RUN-ID] --out FILE.html`, a run's transcript from its journal (default: the latest run). */
+export async function reportCommand(given: string | undefined, flags: ReportFlags, io: Io): Promise<number> {
   if (!flags.out) throw usageError('--out FILE.html is required');
   const stateDir = path.resolve(io.cwd, flags.stateDir ?? '.runbook');
+  const runId = given ?? listRuns(stateDir)[0];
+  if (runId === undefined) throw usageError(`no runs in ${stateDir} to report (pass --state-dir?)`);
   const file = journalFile(stateDir, runId);
   if (!/^[\w.-]+$/.test(runId) || !existsSync(file)) {
     const runs = listRuns(stateDir).slice(0, 5);
