@@ -236,6 +236,26 @@ describe('rehearsals (SPEC 1.1)', () => {
   });
 });
 
+describe('a rehearsal answers gates and manual steps (SPEC 1.4, 3)', () => {
+  it('acknowledges them, runs the gated blocks, and journals each as answered automatically', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'r.md'),
+      md('## Typed', '::confirm{type="app_production"}', '```sh', 'touch typed', '```', '## Yes or no', '::confirm{prompt="Traffic stopped?"}', '```sh {confirm}', 'touch confirmed', '```', '## By hand', '::manual[Drain the load balancer]', '```sh', 'touch manual', '```'),
+    );
+    const r = await cli(['rehearse', 'r.md'], { cwd: dir, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['typed', 'confirmed', 'manual']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    const gates = journal(dir).filter((e) => e['type'] === 'gate');
+    expect(gates.map((e) => [e['step'], e['by']])).toEqual([
+      ['typed', 'auto'],
+      ['yes-or-no', 'auto'],
+      ['yes-or-no', 'auto'],
+      ['by-hand', 'auto'],
+    ]);
+  });
+});
+
 describe('plan (SPEC 3)', () => {
   it('shows resolved targets with secrets masked, in text and --json, and runs nothing', async () => {
     const dir = tempDir();
