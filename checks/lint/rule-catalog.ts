@@ -49,7 +49,7 @@ export const RULE_CATALOG: readonly RuleInfo[] = [
   rule('sentinel-order', 'error', 'A sentinel is verified only before it is written.'),
   rule('sentinel-unused', 'warning', 'A sentinel is defined but never used.'),
   rule('db-change-without-check', 'warning', 'A step changes a database and has no check.'),
-  rule('check-read-only', 'error', 'A SQL check could leave its read-only transaction (transaction control, SET transaction_read_only, DO, CALL); run refuses it too.'),
+  rule('check-read-only', 'error', 'A SQL check could leave its read-only transaction (transaction control, SET transaction_read_only, DO, CALL) or has a side effect that transaction allows (pg_terminate_backend(), pg_reload_conf(), COPY … TO PROGRAM, …); run refuses it too.'),
   rule('check-not-read-only', 'warning', 'A check changes the database; checks run again on every poll.'),
   rule('raw-psql-param', 'warning', 'A param is pasted into SQL as raw text (:name) without raw: true.'),
   rule('rehearsal-path', 'warning', 'A param defaults to a path outside the sandbox, has no rehearsal: value, and a rehearsal would write there.'),
