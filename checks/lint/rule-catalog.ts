@@ -52,6 +52,8 @@ export const RULE_CATALOG: readonly RuleInfo[] = [
   rule('check-read-only', 'error', 'A SQL check could leave its read-only transaction (transaction control, SET transaction_read_only, DO, CALL) or has a side effect that transaction allows (pg_terminate_backend(), pg_reload_conf(), COPY … TO PROGRAM, …); run refuses it too.'),
   rule('check-not-read-only', 'warning', 'A check changes the database; checks run again on every poll.'),
   rule('raw-psql-param', 'warning', 'A param is pasted into SQL as raw text (:name) without raw: true.'),
+  rule('param-pattern', 'error', "A param's default: or rehearsal: value does not match its pattern; run refuses it too."),
+  rule('param-cycle', 'error', 'Param defaults name each other in a circle; run refuses it too.'),
   rule('rehearsal-path', 'warning', 'A param defaults to a path outside the sandbox, has no rehearsal: value, and a rehearsal would write there.'),
   rule('variable-not-shared', 'warning', 'A block sets a variable that a later block uses: each block runs in a shell of its own (use capture=).'),
   rule('undefined-shell-variable', 'warning', 'Shell code uses a variable that no param, capture, sentinel or earlier line sets.'),

@@ -301,3 +301,25 @@ describe('plan (SPEC 3)', () => {
     expect(readdirSync(dir)).toEqual(['r.md']);
   });
 });
+
+describe('what run refuses before running is a lint error (SPEC 5)', () => {
+  const STEP = ['## S', '```sh', 'touch ran', '```'];
+  const cases: [string, string[], string][] = [
+    ['a default that misses its pattern', ['---', 'params:', "  tier: { default: Gold1, pattern: '^[a-z]+$' }", '---', ...STEP], 'param-pattern'],
+    ['defaults that name each other in a circle', ['---', 'params:', '  a: { default: "${b}" }', '  b: { default: "x${a}" }', '---', ...STEP], 'param-cycle'],
+    ['an undefined name in a check attribute', [...STEP, '::check{sh="true" cwd="${nope}"}'], 'undefined-variable'],
+    ['an unknown attribute', ['## S', '```sh {timout=5m}', 'touch ran', '```'], 'unknown-attribute'],
+  ];
+  it.each(cases)('%s: run exits 2 naming the place, lint reports an error there', async (_name, lines, rule) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'r.md'), md(...lines));
+    const run = await cli(['run', 'r.md', '--yes'], { cwd: dir });
+    expect(run.code).toBe(2);
+    const at = /^r\.md:(\d+):(\d+): error: /m.exec(run.stderr);
+    expect(at, run.stderr).not.toBeNull();
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+    const lint = await cli(['lint', 'r.md', '--format', 'json'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    expect(JSON.parse(lint.stdout)).toContainEqual(expect.objectContaining({ line: Number(at?.[1]), column: Number(at?.[2]), severity: 'error', rule }));
+  });
+});
