@@ -125,11 +125,11 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
   program
     .command('report')
     .description("write a run's transcript as a self-contained HTML page")
-    .argument('<run-id>', 'the run')
+    .argument('[run-id]', 'the run (default: the latest run in the state dir)')
     .requiredOption('--out <file>', 'the HTML file to write')
     .option('--state <dir|url>', 'where runs are kept: a folder (default .runbook) or postgres://… (also RUNBOOK_STATE)')
     .option('--state-dir <dir>', 'the older name of --state')
-    .action((runId: string, flags: Record<string, unknown>) =>
+    .action((runId: string | undefined, flags: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/report.js')).reportCommand(runId, flags, io)),
     );
 

@@ -1,7 +1,7 @@
 import type { Runbook } from '../engine/model/index.js';
 import { usageError } from '../engine/model/index.js';
 import { resolveParams, type ResolvedParam } from '../engine/params/index.js';
-import { automatic, executeRun, Interrupter, MissingParamError, type Interaction, type Reporter, type ResumeInput } from '../engine/run/index.js';
+import { automatic, executeRun, Interrupter, type Interaction, type Reporter, type ResumeInput } from '../engine/run/index.js';
 import type { StepSelection } from '../engine/plan.js';
 import { jsonReporter } from '../renderers/json-reporter.js';
 import { PlainReporter } from '../renderers/plain/plain-reporter.js';
@@ -9,6 +9,7 @@ import { promptInteraction } from '../renderers/plain/prompt-interaction.js';
 import { colorEnabled, createStyle } from '../renderers/style.js';
 import { parseSets } from './flags.js';
 import { identity } from './identity.js';
+import { refuseParams } from './param-problems.js';
 import { writeLine, type Io } from './io.js';
 import { startSandboxFor, type SandboxSession } from './sandbox-session.js';
 import type { StateStore } from '../engine/journal/index.js';
@@ -62,7 +63,7 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
   const paramSets: Record<string, string> = {};
   for (const [k, v] of Object.entries(sets)) (o.resume && captureNames.has(k) && !o.runbook.params.some((p) => p.name === k) ? captures : paramSets)[k] = v;
   const resolved = resolveParams(o.runbook, { set: paramSets, env: io.env, mode: o.mode, ...(o.resume ? { restored: o.resume.restoredParams } : {}) });
-  if (resolved.diagnostics.length > 0) throw usageError(resolved.diagnostics.map((d) => d.message).join('; '));
+  refuseParams(resolved, { canAsk: interactive });
   const params = new Map<string, ResolvedParam>(resolved.values);
   // The full-screen UI (SPEC 4): Ink and React are loaded here only, never for other commands.
   const tui = reporterName === 'tui' && interactive ? (await loadTui()).startTui({ stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, env: io.env, interrupter, runbook: o.runbook, params, cwd: io.cwd }) : undefined;
@@ -75,7 +76,6 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
         : auto;
   try {
     for (const param of resolved.missing) {
-      if (!interactive) throw usageError(new MissingParamError(param).message);
       params.set(param.name, { param, value: await (tui?.interaction ?? interaction).askParam(param), source: 'prompt' });
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { formatDiagnostic, usageError } from '../../engine/model/index.js';
+import { formatDiagnostic } from '../../engine/model/index.js';
 import { resolveParams, type ResolvedParam } from '../../engine/params/index.js';
-import { MissingParamError } from '../../engine/run/index.js';
+import { refuseParams } from '../param-problems.js';
 import type { PreflightResult, Probe, ProbeState } from '../../engine/preflight/index.js';
 import { promptInteraction } from '../../renderers/plain/prompt-interaction.js';
 import { colorEnabled, createStyle, type Style } from '../../renderers/style.js';
@@ -37,12 +37,10 @@ export async function preflightCommand(file: string, flags: PreflightFlags, io: 
   }
 
   const resolved = resolveParams(runbook, { set: parseSets(flags.set), env: io.env, mode: 'live' });
-  if (resolved.diagnostics.length > 0) throw usageError(resolved.diagnostics.map((d) => d.message).join('; '));
-  const params = new Map<string, ResolvedParam>(resolved.values);
   const interactive = io.stdin.isTTY === true && (io.stdout.isTTY === true || io.stderr.isTTY === true);
-  const first = resolved.missing[0];
-  if (first) {
-    if (!interactive) throw usageError(new MissingParamError(first).message);
+  refuseParams(resolved, { canAsk: interactive });
+  const params = new Map<string, ResolvedParam>(resolved.values);
+  if (resolved.missing.length > 0) {
     const ask = promptInteraction({ stdin: io.stdin, stdout: io.stderr }, style);
     for (const param of resolved.missing) params.set(param.name, { param, value: await ask.askParam(param), source: 'prompt' });
   }

@@ -13,11 +13,13 @@ export interface ReportFlags {
   readonly state?: string;
 }
 
-/** SPEC 3: `runbook report RUN-ID --out FILE.html`, a run's transcript from its journal. */
-export async function reportCommand(runId: string, flags: ReportFlags, io: Io): Promise<number> {
+/** SPEC 3: `runbook report [RUN-ID] --out FILE.html`, a run's transcript from its journal (default: the latest run). */
+export async function reportCommand(given: string | undefined, flags: ReportFlags, io: Io): Promise<number> {
   if (!flags.out) throw usageError('--out FILE.html is required');
   const store = await openState(stateFlags(flags), io, 'read');
   try {
+    const runId = given ?? (await store.listRuns())[0]?.runId;
+    if (runId === undefined) throw usageError(`no runs in ${store.where} to report (pass ${store.kind === 'files' ? '--state-dir' : '--state'}?)`);
     return await reportFrom(store, runId, flags.out, io);
   } finally {
     await store.close();

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { JournalError, LockedError, lockedMessage, runbookIdentity, runState, type RunState, type StateStore } from '../../engine/journal/index.js';
-import { RunbookError, usageError } from '../../engine/model/index.js';
+import { invalidRunbook, RunbookError, usageError } from '../../engine/model/index.js';
+import { movedSteps } from '../../engine/run/index.js';
 import { writeLine, type Io } from '../io.js';
 import { findRunbook } from '../find-runbook.js';
 import { loadRunbook } from '../load.js';
@@ -73,6 +74,8 @@ async function resumeFrom(store: StateStore, runId: string | undefined, flags: R
   if (state.run.identity !== undefined && now !== state.run.identity) {
     throw usageError(`${shown} is the runbook "${now}", but run ${id} ran "${state.run.identity}": pass --file with the runbook the run was started from`);
   }
+  const moved = movedSteps(state, runbook);
+  if (moved.length > 0) throw invalidRunbook(`cannot resume run ${id}: ${moved.length === 1 ? 'a step' : `${moved.length} steps`} the journal knows moved to another id`, moved);
   const restoredParams = Object.fromEntries(state.run.params.flatMap((p) => (p.value === undefined ? [] : [[p.name, p.value]])));
   return runSession(
     {

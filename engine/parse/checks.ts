@@ -19,6 +19,9 @@ export interface CheckContext {
 
 type DirectiveNode = LeafDirective | ContainerDirective;
 
+/** Attributes of a leaf check that hold its code, never interpolated. */
+const CODE_KEYS = new Set(['sql', 'sh', 'bash']);
+
 /** `::check{sql=… | sh=…}` or `:::check` holding one `sql` or `sh` block and maybe a GFM table. */
 export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Check; diagnostics: Diagnostic[] } {
   const at = locationOf(node, ctx.file);
@@ -73,9 +76,10 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
   }
 
   const r = new AttributeReader(attributes, at);
-  for (const key of ['expect', 'match']) {
-    const value = attributes[key];
-    if (value !== undefined) refs.push(...locateBraceRefs(value, text, at));
+  // SPEC 1.1: every attribute but code (sh=, sql=) interpolates, so every one is checked
+  // before anything runs. A container's block already located its own attributes' uses.
+  for (const [key, value] of Object.entries(stringAttributes(node))) {
+    if (!CODE_KEYS.has(key)) refs.push(...locateBraceRefs(value, ownText, at));
   }
   const expectation = readExpectation(r, table);
   const waitMs = r.duration('wait');

@@ -1,7 +1,10 @@
+import { sideEffectOf } from './side-effects.js';
+
 /**
  * What in a check's SQL could leave the read-only transaction it runs in
- * (SPEC 1.4), read from libpg-query's parse tree, never from the text: a
- * `COMMIT` in a string or a comment is not one.
+ * (SPEC 1.4), or act on the server in a way that transaction allows and its
+ * rollback does not undo, read from libpg-query's parse tree, never from
+ * the text: a `COMMIT` in a string or a comment is not one.
  */
 
 type Node = Record<string, unknown>;
@@ -38,7 +41,12 @@ const FIX = 'a check only reads; move this into a sql block of the step';
  * undefined: transaction control, `SET`/`RESET` of `transaction_read_only`
  * or `default_transaction_read_only` (and `RESET ALL`, `SET SESSION
  * CHARACTERISTICS`, `SET TRANSACTION READ WRITE`), `set_config()` of those
- * settings anywhere in the statement, `DO` and `CALL`.
+ * settings anywhere in the statement, `DO` and `CALL`; and what a
+ * read-only transaction lets through although it changes something:
+ * `COPY … TO PROGRAM` or to a server file, `LOAD`, and a call anywhere in
+ * the statement of a function with a side effect ({@link sideEffectOf}:
+ * `pg_terminate_backend()`, `pg_reload_conf()`, session advisory locks,
+ * `dblink()`…).
  */
 export function readOnlyViolation(tree: unknown): ReadOnlyViolation | undefined {
   const type = isNode(tree) ? (Object.keys(tree)[0] ?? '') : '';
@@ -54,8 +62,12 @@ export function readOnlyViolation(tree: unknown): ReadOnlyViolation | undefined 
       return violation('DO', `DO runs a procedural block that could end the check's read-only transaction or change data: ${FIX}`);
     case 'CallStmt':
       return violation('CALL', `CALL runs a procedure, which may commit and start a read-write transaction: ${FIX}`);
+    case 'CopyStmt':
+      return copyViolation(node) ?? functionCall(tree);
+    case 'LoadStmt':
+      return violation('LOAD', `LOAD runs a library's code in the server, which a read-only transaction does not stop: ${FIX}`);
     default:
-      return setConfigCall(tree);
+      return functionCall(tree);
   }
 }
 
@@ -86,8 +98,24 @@ function readWrite(args: unknown): boolean {
   return false;
 }
 
-/** `set_config('transaction_read_only', …)` (any schema, any case, cast or not) anywhere in the statement. */
-function setConfigCall(tree: unknown): ReadOnlyViolation | undefined {
+/** `COPY … TO PROGRAM` runs a program, `COPY … TO 'file'` writes a file: both on the server, both allowed read-only. */
+function copyViolation(node: Node): ReadOnlyViolation | undefined {
+  if (node['is_program'] === true) {
+    const what = node['is_from'] === true ? 'COPY … FROM PROGRAM' : 'COPY … TO PROGRAM';
+    return violation(what, `${what} runs a program on the server, which a read-only transaction does not stop: ${FIX}`);
+  }
+  if (node['is_from'] !== true && typeof node['filename'] === 'string') {
+    return violation("COPY … TO 'file'", `COPY … TO a file writes that file on the server, which a read-only transaction does not stop: ${FIX} (or COPY … TO STDOUT)`);
+  }
+  return undefined;
+}
+
+/**
+ * A function call anywhere in the statement that a read-only transaction
+ * lets act: `set_config('transaction_read_only', …)` (any schema, any case,
+ * cast or not), or a function with a side effect.
+ */
+function functionCall(tree: unknown): ReadOnlyViolation | undefined {
   const stack: unknown[] = [tree];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -97,12 +125,15 @@ function setConfigCall(tree: unknown): ReadOnlyViolation | undefined {
     }
     if (!isNode(value)) continue;
     const call = value['FuncCall'];
-    if (isNode(call) && functionName(call) === 'set_config') {
+    const name = isNode(call) ? functionName(call) : undefined;
+    if (isNode(call) && name === 'set_config') {
       const setting = stringArgument(Array.isArray(call['args']) ? call['args'][0] : undefined)?.toLowerCase();
       if (setting !== undefined && READ_ONLY_SETTINGS.has(setting)) {
         return violation(`set_config('${setting}', …)`, `set_config('${setting}', …) could make ${setting === 'transaction_read_only' ? "the check's transaction" : 'the transactions after the check'} read-write: ${FIX}`);
       }
     }
+    const effect = name === undefined ? undefined : sideEffectOf(name);
+    if (effect !== undefined) return violation(`${name}()`, `${name}() ${effect}, which a read-only transaction does not stop: ${FIX}`);
     for (const key in value) {
       const child = value[key];
       if (typeof child === 'object' && child !== null) stack.push(child);

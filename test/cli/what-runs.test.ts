@@ -26,10 +26,38 @@ describe('what runs is exactly what the page shows (the built CLI)', () => {
     expect(readdirSync(dir)).toEqual(['sneaky.md']);
   });
 
-  it('refuses an unknown attribute on a code block in run, plan and lint, and says what was meant', async () => {
+  it('refuses a check with a side effect that a read-only transaction allows, in run, rehearse, plan and lint, before anything runs', async () => {
+    const dir = tempDir();
+    const checks = [
+      '::check{db=app sql="SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = \'app\'" expect=0}',
+      ':::check{db=app}',
+      '```sql',
+      'SELECT 1;',
+      "COPY (SELECT 1) TO PROGRAM 'touch /tmp/pwned'",
+      '```',
+      ':::',
+    ];
+    writeFileSync(path.join(dir, 'effects.md'), FM + md('## Leave a mark', '', '```sh', 'touch ran', '```', '', '## Check with side effects', '', ...checks));
+    for (const args of [['run', 'effects.md', '--yes'], ['rehearse', 'effects.md'], ['plan', 'effects.md']]) {
+      const r = await cli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^effects\.md:13:21: error: pg_terminate_backend\(\) ends another session, which a read-only transaction does not stop: .* \[check-read-only\]$/m);
+      expect(r.stderr).toMatch(/^effects\.md:17:1: error: COPY … TO PROGRAM runs a program on the server.* \[check-read-only\]$/m);
+    }
+    const lint = await cli(['lint', 'effects.md', '--format', 'json'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    const errors = (JSON.parse(lint.stdout) as { line: number; column: number; severity: string; rule: string }[]).filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.line, d.column, d.rule])).toEqual([
+      [13, 21, 'check-read-only'],
+      [17, 1, 'check-read-only'],
+    ]);
+    expect(readdirSync(dir)).toEqual(['effects.md']);
+  });
+
+  it('refuses an unknown attribute on a code block in run, rehearse, plan and lint, and says what was meant', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'typo.md'), md('## Wait', '', '```sh {timout=5m}', 'touch ran', '```'));
-    for (const args of [['run', 'typo.md', '--yes'], ['plan', 'typo.md']]) {
+    for (const args of [['run', 'typo.md', '--yes'], ['rehearse', 'typo.md'], ['plan', 'typo.md']]) {
       const r = await cli(args, { cwd: dir });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('typo.md:3:8: error: unknown attribute timout= on a sh block: did you mean timeout=? [unknown-attribute]');

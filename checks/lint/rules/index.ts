@@ -7,6 +7,7 @@ import { destructiveShell } from './destructive-shell.js';
 import { destructiveSql } from './destructive-sql.js';
 import { fenceComment } from './fence-comment.js';
 import { literalPassword } from './literal-password.js';
+import { paramValues } from './param-values.js';
 import { pastedSession } from './pasted-session.js';
 import { placeholder } from './placeholder.js';
 import { rawPsqlParam } from './raw-psql-param.js';
@@ -38,6 +39,7 @@ export const LINT_RULES: readonly LintRule[] = [
   checkNotReadOnly,
   rawPsqlParam,
   rehearsalPath,
+  paramValues,
   shellVariables,
   variableNotShared,
 ];

@@ -40,6 +40,26 @@ describe('what could leave a read-only transaction (SPEC 1.4)', () => {
     ["SELECT pg_catalog.set_config('DEFAULT_TRANSACTION_READ_ONLY'::text, 'off', true)", "set_config('default_transaction_read_only', …)"],
     ["SELECT 1 WHERE EXISTS (SELECT set_config('transaction_read_only', 'off', false))", "set_config('transaction_read_only', …)"],
     ["EXPLAIN ANALYZE SELECT set_config('transaction_read_only', 'off', false)", "set_config('transaction_read_only', …)"],
+    // Side effects a read-only transaction lets through and its rollback does not undo (docs/decisions.md).
+    ["SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'", 'pg_terminate_backend()'],
+    ['SELECT pg_catalog.pg_cancel_backend(42)', 'pg_cancel_backend()'],
+    ['SELECT PG_RELOAD_CONF()', 'pg_reload_conf()'],
+    ['SELECT pg_promote(true, 60)', 'pg_promote()'],
+    ['SELECT pg_walfile_name(pg_switch_wal())', 'pg_switch_wal()'],
+    ["SELECT pg_create_restore_point('x')", 'pg_create_restore_point()'],
+    ["SELECT * FROM pg_create_physical_replication_slot('s')", 'pg_create_physical_replication_slot()'],
+    ["SELECT count(*) FROM pg_logical_slot_get_changes('s', NULL, NULL)", 'pg_logical_slot_get_changes()'],
+    ['SELECT pg_advisory_lock(1)', 'pg_advisory_lock()'],
+    ['SELECT pg_try_advisory_lock_shared(1, 2)', 'pg_try_advisory_lock_shared()'],
+    ['SELECT pg_advisory_unlock_all()', 'pg_advisory_unlock_all()'],
+    ['SELECT pg_stat_reset()', 'pg_stat_reset()'],
+    ["SELECT lo_export(16400, '/tmp/x')", 'lo_export()'],
+    ["SELECT * FROM dblink('dbname=app', 'DELETE FROM t RETURNING 1') AS t(x int)", 'dblink()'],
+    ["SELECT 1 WHERE EXISTS (SELECT pg_reload_conf())", 'pg_reload_conf()'],
+    ["COPY (SELECT 1) TO PROGRAM 'touch /tmp/pwned'", 'COPY … TO PROGRAM'],
+    ["COPY t FROM PROGRAM 'cat /etc/passwd'", 'COPY … FROM PROGRAM'],
+    ["COPY (SELECT 1) TO '/tmp/out.csv'", "COPY … TO 'file'"],
+    ["LOAD 'auto_explain'", 'LOAD'],
   ])('%s is refused (%s)', (sql, statement) => {
     expect(violations(sql)).toEqual([statement]);
   });
@@ -57,6 +77,14 @@ describe('what could leave a read-only transaction (SPEC 1.4)', () => {
     'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ',
     'EXPLAIN SELECT 1',
     'WITH x AS (SELECT 1) SELECT * FROM x',
+    // Reads, and locks that end with the check's transaction.
+    'SELECT pg_try_advisory_xact_lock(1)',
+    'SELECT pg_current_wal_lsn(), pg_is_in_recovery(), pg_last_wal_replay_lsn()',
+    'SELECT * FROM pg_replication_slots',
+    "SELECT pg_replication_origin_oid('x')",
+    'SELECT pg_stat_get_numscans(1259)',
+    'COPY (SELECT 1) TO STDOUT',
+    "SELECT 'pg_reload_conf()'",
   ])('%s is allowed', (sql) => {
     expect(violations(sql)).toEqual(splitStatementsSync(sql).map(() => undefined));
   });
