@@ -5,7 +5,7 @@
  * `DELETE` in a comment or the word "drop" in a string from raising alarms.
  */
 
-import { isNode, statementBody as body, statementType, type Node } from '../../engine/sql/index.js';
+import { changesSomething, isNode, statementBody as body, statementType, type Node } from '../../engine/sql/index.js';
 
 export { statementType };
 
@@ -76,14 +76,6 @@ const READ_ONLY = new Set([
   'VacuumStmt', 'CheckPointStmt', 'ReindexStmt',
 ]);
 
-/** Functions that change the database or the server even when called from a SELECT. */
-const SIDE_EFFECT_FUNCTIONS = new Set([
-  'nextval', 'setval', 'set_config', 'pg_promote', 'pg_reload_conf', 'pg_switch_wal', 'pg_terminate_backend',
-  'pg_cancel_backend', 'pg_drop_replication_slot', 'pg_create_physical_replication_slot',
-  'pg_create_logical_replication_slot', 'pg_wal_replay_pause', 'pg_wal_replay_resume', 'pg_rotate_logfile',
-  'pg_replication_origin_create', 'pg_replication_origin_drop', 'lo_unlink', 'lo_import', 'dblink_exec',
-]);
-
 /**
  * Whether a statement changes the database: DDL, DML, roles, grants,
  * `SELECT … INTO`, a data-modifying `WITH`, `COPY … FROM`, or a call of a
@@ -103,7 +95,7 @@ export function statementChange(tree: unknown, text: string): string | undefined
     if (t === 'InsertStmt' || t === 'UpdateStmt' || t === 'DeleteStmt' || t === 'MergeStmt') change = t.replace(/Stmt$/, '').toUpperCase();
     else if (t === 'FuncCall') {
       const name = functionName(n);
-      if (name && SIDE_EFFECT_FUNCTIONS.has(name)) change = `${name}()`;
+      if (name && changesSomething(name)) change = `${name}()`;
     }
   });
   return change;

@@ -1,32 +1,8 @@
-import { parseSql, readOnlyViolation } from '../sql/index.js';
+import { changesSomething, parseSql, readOnlyViolation } from '../sql/index.js';
 import { functionName, isNode, statementBody, statementType, visitNodes, type Node } from '../sql/index.js';
-
-/**
- * Functions that change the database, the server or something outside it
- * even when called from a `SELECT` in a read-only transaction (PostgreSQL
- * refuses table writes there, not these): signals, reloads, replication
- * slots and origins, WAL switches, backups, large objects written to the
- * server's disk, notifications, advisory locks, other connections.
- */
-const SIDE_EFFECTS = new Set([
-  'nextval', 'setval', 'set_config', 'pg_promote', 'pg_reload_conf', 'pg_switch_wal', 'pg_switch_xlog',
-  'pg_terminate_backend', 'pg_cancel_backend', 'pg_create_restore_point', 'pg_rotate_logfile', 'pg_rotate_logfile_old',
-  'pg_log_backend_memory_contexts', 'pg_wal_replay_pause', 'pg_wal_replay_resume', 'pg_xlog_replay_pause',
-  'pg_xlog_replay_resume', 'pg_backup_start', 'pg_backup_stop', 'pg_start_backup', 'pg_stop_backup',
-  'pg_import_system_collations', 'pg_logical_emit_message', 'pg_notify', 'pg_replication_slot_advance',
-  'pg_logical_slot_get_changes', 'pg_logical_slot_get_binary_changes', 'pg_sync_replication_slots',
-  'pg_file_write', 'pg_file_rename', 'pg_file_unlink', 'pg_file_sync', 'txid_current', 'pg_current_xact_id',
-  'lowrite',
-]);
-const SIDE_EFFECT_PREFIXES = ['pg_create_', 'pg_drop_', 'pg_copy_', 'pg_replication_origin_', 'pg_stat_reset', 'pg_advisory_', 'pg_try_advisory_', 'lo_', 'dblink'];
 
 /** Functions that run SQL given as text: read only when that text, a constant, only reads. */
 const RUNS_SQL_TEXT = new Set(['query_to_xml', 'query_to_xml_and_xmlschema', 'query_to_xmlschema', 'cursor_to_xml']);
-
-/** Whether `name` (lower case) is a function with side effects (see {@link SIDE_EFFECTS}). */
-export function hasSideEffects(name: string): boolean {
-  return SIDE_EFFECTS.has(name) || SIDE_EFFECT_PREFIXES.some((p) => name.startsWith(p));
-}
 
 /**
  * Why a statement (one `stmt` of libpg-query's tree) is not one that only
@@ -61,7 +37,7 @@ function functionProblem(call: Node): string | undefined {
   const fn = functionName(call);
   if (!fn) return undefined;
   if (fn.schema !== undefined && fn.schema !== 'pg_catalog') return `${fn.schema}.${fn.name}() is not a built-in function: it may change things`;
-  if (hasSideEffects(fn.name)) return `${fn.name}() changes the server`;
+  if (changesSomething(fn.name)) return `${fn.name}() changes the server`;
   if (RUNS_SQL_TEXT.has(fn.name)) {
     const first = Array.isArray(call['args']) ? call['args'][0] : undefined;
     const text = constantString(first);

@@ -1,4 +1,5 @@
-import { describe, hasSideEffects } from './only-reads.js';
+import { changesSomething } from '../sql/index.js';
+import { describe } from './only-reads.js';
 import {
   booleanValue,
   defElems,
@@ -256,7 +257,7 @@ function calledAdminFunctions(tree: unknown): { replication: string[]; other: st
     const fn = functionName(node);
     if (!fn || (fn.schema !== undefined && fn.schema !== 'pg_catalog')) return;
     if (REPLICATION_FUNCTIONS.test(fn.name)) replication.add(fn.name);
-    else if (hasSideEffects(fn.name) || ADMIN_FUNCTIONS.has(fn.name)) other.add(fn.name);
+    else if (changesSomething(fn.name) || ADMIN_FUNCTIONS.has(fn.name)) other.add(fn.name);
   });
   return { replication: [...replication], other: [...other] };
 }

@@ -21,6 +21,7 @@ export {
   type SqlStatement,
 } from './sql-parser.js';
 export { readOnlyViolation, type ReadOnlyViolation } from './read-only.js';
+export { changesSomething, sideEffectOf } from './side-effects.js';
 export {
   prepareReadOnlyStatements,
   runReadOnlyCheck,

@@ -61,3 +61,26 @@ const PREFIXES: readonly (readonly [string, string])[] = [
 export function sideEffectOf(name: string): string | undefined {
   return FUNCTIONS[name] ?? PREFIXES.find(([prefix]) => name.startsWith(prefix))?.[1];
 }
+
+/**
+ * Functions that change something, but that a read-only transaction
+ * refuses (`nextval()`, `setval()`, large-object writes, `pg_notify()`) or
+ * whose change it confines (`set_config()`), plus those that assign a
+ * transaction id or only write to the server's log.
+ */
+const STOPPED_BY_READ_ONLY = new Set([
+  'nextval', 'setval', 'set_config', 'pg_notify', 'txid_current', 'pg_current_xact_id', 'lowrite',
+  'pg_import_system_collations', 'pg_log_backend_memory_contexts',
+  'lo_import', 'lo_unlink', 'lo_create', 'lo_creat', 'lo_put', 'lo_from_bytea', 'lo_truncate', 'lo_truncate64',
+]);
+
+/**
+ * Whether a call of the built-in function `name` (lower case) changes the
+ * database or the server in any transaction: every function of
+ * {@link sideEffectOf}, and those a read-only transaction stops. The one
+ * list behind a check's refusals, preflight's read-only prefix and lint's
+ * "this step changes a database".
+ */
+export function changesSomething(name: string): boolean {
+  return sideEffectOf(name) !== undefined || STOPPED_BY_READ_ONLY.has(name);
+}
