@@ -29,6 +29,8 @@ export interface SessionOptions {
   readonly stateDir?: string;
   readonly reporter?: string;
   readonly resume?: Omit<ResumeInput, 'captures'> & { readonly restoredParams: Readonly<Record<string, string>> };
+  /** Reads the runbook again when the operator retries a step (see RunConfig.reload). */
+  readonly reload?: () => Promise<Runbook>;
 }
 
 /** Sets up params, reporters, the sandbox and Ctrl-C, runs the engine, and tears everything down. */
@@ -127,6 +129,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
       identity: identity(),
       ...(session ? { sandbox: session.binding, secrets: session.secrets } : {}),
       ...(o.resume ? { resume: { ...o.resume, captures } } : {}),
+      ...(o.reload ? { reload: o.reload } : {}),
     });
     runId = outcome.runId;
     await tui?.close();

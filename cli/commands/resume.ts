@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { journalFile, latestUnfinishedRun, LockedError, lockedMessage, readJournal, runLockHolder, runState, type RunState } from '../../engine/journal/index.js';
 import { RunbookError, usageError } from '../../engine/model/index.js';
 import { writeLine, type Io } from '../io.js';
-import { loadRunbook } from '../load.js';
+import { loadRunbook, rereader } from '../load.js';
 import { runSession } from '../run-session.js';
 import { stepsStillRunning, stillRunningMessage, stopRunningSteps, type RunningStep } from '../running-steps.js';
 import { checkStateDir } from '../state-dir.js';
@@ -47,7 +47,8 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
   const holder = runLockHolder({ stateDir, runbookFile: state.run.file, pid: process.pid });
   if (holder) throw new LockedError(lockedMessage(path.relative(io.cwd, state.run.file) || state.run.file, holder, holder.file), holder);
   await refuseBesideRunningSteps(id, state, flags, io);
-  const runbook = await loadRunbook(path.relative(io.cwd, state.run.file) || state.run.file, io, { validate: true, mode: state.run.mode });
+  const file = path.relative(io.cwd, state.run.file) || state.run.file;
+  const runbook = await loadRunbook(file, io, { validate: true, mode: state.run.mode });
   const restoredParams = Object.fromEntries(state.run.params.flatMap((p) => (p.value === undefined ? [] : [[p.name, p.value]])));
   return runSession(
     {
@@ -61,6 +62,7 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
       ...(flags.set ? { set: flags.set } : {}),
       stateDir,
       ...(flags.reporter ? { reporter: flags.reporter } : {}),
+      reload: rereader(file, io, { validate: true, mode: state.run.mode }),
       resume: {
         runId: id,
         state,
