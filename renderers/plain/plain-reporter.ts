@@ -14,6 +14,8 @@ export class PlainReporter implements Reporter {
   private partial = '';
   private partialStream: 'stdout' | 'stderr' | 'info' = 'stdout';
   private readonly titles = new Map<string, string>();
+  /** The last progress line printed per waiting check (`step#index`): what it said, and when. */
+  private readonly progress = new Map<string, { text: string; at: number }>();
   /**
    * Line prefixes for step output. Without colour (pipes, CI logs) they are
    * ASCII: a non-Latin-1 character would make V8 store every output string
@@ -24,6 +26,8 @@ export class PlainReporter implements Reporter {
   constructor(
     private readonly out: Writable,
     private readonly style: Style,
+    /** A waiting check prints what it got when that changes, and otherwise once every this many ms. @default 10000 */
+    private readonly progressEveryMs = 10_000,
   ) {
     this.writer = new DrainWriter(out);
     this.gutters = style.enabled
@@ -58,6 +62,7 @@ export class PlainReporter implements Reporter {
     this.flush();
     this.line('');
     this.line(this.style.bold(`▶ [${e.index}/${e.total}] ${this.titles.get(e.stepId) ?? e.stepId}`) + this.style.dim(`  ${e.stepId}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`));
+    if (e.changed) this.line(this.style.yellow(`  ✎ changed since the run started: running the step as the runbook says now (text ${e.changed.from.slice(0, 8)} → ${e.changed.to.slice(0, 8)})`));
   }
 
   onActionStart(e: Of<'action-start'>): void {
@@ -91,14 +96,29 @@ export class PlainReporter implements Reporter {
     else if (!e.ok) this.line(this.style.red(`  ✗ ${e.message ?? 'failed'}`));
   }
 
+  /** A waiting check's last try, when what it got changed, else every `progressEveryMs` (a wait may last minutes). */
+  onCheckProgress(e: Of<'check-progress'>): void {
+    const key = `${e.stepId}#${e.index}`;
+    const text = e.actual !== undefined ? `last got ${JSON.stringify(e.actual)}` : `last try: ${e.message}`;
+    const last = this.progress.get(key);
+    const now = performance.now();
+    if (last && last.text === text && now - last.at < this.progressEveryMs) return;
+    this.progress.set(key, { text, at: now });
+    this.flush();
+    this.line(this.style.dim(`  … check ${e.index + 1} waiting: ${text} (try ${e.attempts}, ${formatDuration(e.elapsedMs)})`));
+  }
+
   onCheckEnd(e: Of<'check-end'>): void {
     this.flush();
+    this.progress.delete(`${e.stepId}#${e.index}`);
     const o = e.outcome;
     // A failed polling check says how long it tried in its own message.
     const tries = o.ok && o.attempts > 1 ? this.style.dim(` after ${o.attempts} tries`) : '';
-    if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + tries);
+    // Passed or failed, what was expected and what was found (a table expectation shows its rows below).
+    const values = o.expected !== undefined && o.actual !== undefined ? this.style.dim(` (expected ${o.expected} · actual ${o.actual})`) : '';
+    if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + values + tries);
     else {
-      this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + tries);
+      this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + values + tries);
       if (o.table) {
         this.line(this.style.dim(`      expected: ${o.table.expected.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
         this.line(this.style.dim(`      actual:   ${o.table.actual.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
