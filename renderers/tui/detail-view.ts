@@ -60,6 +60,7 @@ export function detailLines(snap: TuiSnapshot, options: DetailViewOptions): Deta
 function previousBlocks(prev: CurrentStep, snap: TuiSnapshot, ctx: CodeViewContext): Block[] {
   const { width } = ctx;
   const blocks: Block[] = [{ rows: [titleRow(prev, snap, width, 'Just finished')], min: 1, priority: 0 }];
+  if (prev.changed) blocks.push({ rows: changedRows(prev, width), min: 1, priority: 1 });
   const checks = prev.step.checks.flatMap((check, i) => checkResultRows(check, i, prev.checks.get(i), ctx));
   if (checks.length > 0) blocks.push({ rows: checks, min: checks.length, priority: 1 });
   if (prev.captures.length > 0) blocks.push({ rows: captureRows(prev, snap, width), min: prev.captures.length, priority: 1 });
