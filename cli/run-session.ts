@@ -74,7 +74,7 @@ export async function runSession(o: SessionOptions, io: Io): Promise<number> {
     throw error;
   }
 
-  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style)];
+  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style, { runbook: o.runbook })];
 
   const stop = new AbortController();
   // In the UI Ctrl-C is a key (raw mode), not SIGINT: its quit must also stop a sandbox that is starting.

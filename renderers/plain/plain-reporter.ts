@@ -1,7 +1,16 @@
 import type { Writable } from 'node:stream';
 import { formatDuration } from '../../engine/parse/durations.js';
 import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/index.js';
+import type { Runbook } from '../../engine/model/index.js';
 import type { Style } from '../style.js';
+import { PlainProof } from './plain-proof.js';
+
+export interface PlainReporterOptions {
+  /** The runbook that runs: the run ends with each sentinel's proof (where its token was written and found). */
+  readonly runbook?: Runbook;
+  /** A waiting check prints what it got when that changes, and otherwise once every this many ms. @default 10000 */
+  readonly progressEveryMs?: number;
+}
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -23,12 +32,16 @@ export class PlainReporter implements Reporter {
    */
   private readonly gutters: Record<'stdout' | 'stderr' | 'info', string>;
 
+  private readonly progressEveryMs: number;
+  private readonly proof: PlainProof;
+
   constructor(
     private readonly out: Writable,
     private readonly style: Style,
-    /** A waiting check prints what it got when that changes, and otherwise once every this many ms. @default 10000 */
-    private readonly progressEveryMs = 10_000,
+    options: PlainReporterOptions = {},
   ) {
+    this.progressEveryMs = options.progressEveryMs ?? 10_000;
+    this.proof = new PlainProof(options.runbook);
     this.writer = new DrainWriter(out);
     this.gutters = style.enabled
       ? { stdout: style.dim('  │ '), stderr: style.dim('  ┆ '), info: style.dim('  · ') }
@@ -51,6 +64,7 @@ export class PlainReporter implements Reporter {
   }
 
   onRunStart(e: Of<'run-start'>): void {
+    this.proof.runStart(e);
     for (const s of e.steps) this.titles.set(s.id, s.title);
     const selected = e.steps.filter((s) => s.selected);
     const done = selected.filter((s) => s.state === 'done' || s.state === 'skipped').length;
@@ -91,6 +105,7 @@ export class PlainReporter implements Reporter {
   }
 
   onActionEnd(e: Of<'action-end'>): void {
+    this.proof.actionEnd(e);
     this.flush();
     if (e.skipped) this.line(this.style.dim(`  ↷ ${e.skipped}`));
     else if (!e.ok) this.line(this.style.red(`  ✗ ${e.message ?? 'failed'}`));
@@ -109,6 +124,7 @@ export class PlainReporter implements Reporter {
   }
 
   onCheckEnd(e: Of<'check-end'>): void {
+    this.proof.checkEnd(e);
     this.flush();
     this.progress.delete(`${e.stepId}#${e.index}`);
     const o = e.outcome;
@@ -138,6 +154,7 @@ export class PlainReporter implements Reporter {
   }
 
   onStepEnd(e: Of<'step-end'>): void {
+    this.proof.stepEnd(e);
     this.flush();
     const title = this.titles.get(e.stepId) ?? e.stepId;
     if (e.state === 'done') this.line(this.style.green(`✔ ${title}`) + this.style.dim(` ${e.assumed ? '(marked done)' : formatDuration(e.durationMs)}`));
@@ -153,6 +170,11 @@ export class PlainReporter implements Reporter {
 
   onRunEnd(e: Of<'run-end'>): void {
     this.flush();
+    const proof = this.proof.lines();
+    if (proof.length > 0) {
+      this.line('');
+      for (const l of proof) this.line(l.startsWith('  ') ? this.style.dim(l) : l);
+    }
     this.line('');
     const text = `${e.status === 'done' ? '✔' : '✘'} ${e.message} (${formatDuration(e.durationMs)})`;
     this.line(e.status === 'done' ? this.style.green(this.style.bold(text)) : this.style.red(this.style.bold(text)));

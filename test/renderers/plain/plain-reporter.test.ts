@@ -13,7 +13,7 @@ function reporter(progressEveryMs?: number): { r: PlainReporter; text: () => str
   const out = new PassThrough();
   let text = '';
   out.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  return { r: new PlainReporter(out, createStyle(false), progressEveryMs), text: () => text };
+  return { r: new PlainReporter(out, createStyle(false), progressEveryMs === undefined ? {} : { progressEveryMs }), text: () => text };
 }
 
 const progress = (attempts: number, actual: string | undefined, message: string): Extract<RunEvent, { type: 'check-progress' }> => ({ type: 'check-progress', stepId: 'wait', index: 0, attempts, ...(actual !== undefined ? { actual } : {}), message, elapsedMs: attempts * 1000 });
@@ -53,6 +53,60 @@ describe('the plain reporter', () => {
     const { r, text } = reporter();
     r.onStepStart({ type: 'step-start', stepId: 'load', index: 1, total: 2, attempt: 2, log: '/x/load.log', changed: { from: '0123456789abcdef', to: 'fedcba9876543210' } });
     expect(text()).toContain('▶ [1/2] load  load, attempt 2\n  ✎ changed since the run started: running the step as the runbook says now (text 01234567 → fedcba98)\n');
+  });
+});
+
+describe('the end of a plain run: its proof', () => {
+  it('lists every check with its values, where the sentinel was written and found, and the skipped steps', () => {
+    const runbook = parse(
+      [
+        '# Proof',
+        '',
+        '::sentinel{#last_write}',
+        '',
+        '## Write it',
+        '',
+        '```sh',
+        'echo "$last_write" > sentinel.txt',
+        '```',
+        '',
+        '## Optional',
+        '',
+        '```sh',
+        'true',
+        '```',
+        '',
+        '## Find it',
+        '',
+        '::check{sh="cat sentinel.txt" expect="${last_write}"}',
+        '',
+      ].join('\n'),
+    ).runbook;
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    const r = new PlainReporter(out, createStyle(false), { runbook });
+    const token = 'rb-last_write-abc';
+    r.onRunStart({ type: 'run-start', runId: 'r1', title: 'Proof', file: 'proof.md', mode: 'live', resumed: false, stateDir: '/s', params: [], sentinels: { last_write: token }, steps: runbook.steps.map((s) => ({ id: s.id, title: s.title, state: 'pending' as const, selected: true })) });
+    r.onActionEnd({ type: 'action-end', stepId: 'write-it', index: 0, kind: 'sh', ok: true, durationMs: 3 });
+    r.onStepEnd({ type: 'step-end', stepId: 'write-it', state: 'done', durationMs: 3 });
+    r.onStepEnd({ type: 'step-end', stepId: 'optional', state: 'skipped', durationMs: 0, message: 'skipped by the operator' });
+    r.onCheckEnd({ type: 'check-end', stepId: 'find-it', index: 0, kind: 'sh', line: 19, outcome: { ok: true, message: `got "${token}"`, expected: token, actual: token, attempts: 1, durationMs: 2 } });
+    r.onStepEnd({ type: 'step-end', stepId: 'find-it', state: 'done', durationMs: 3 });
+    r.onRunEnd({ type: 'run-end', status: 'done', exitCode: 0, durationMs: 10, message: 'all 3 steps done' });
+    expect(text.slice(text.indexOf('checks:'))).toBe(
+      [
+        'checks: 1 passed',
+        `  ✔ Find it › check 1 (line 19): expected ${token} · got ${token}`,
+        `sentinel last_write ${token}: ✔ proven: written, then found`,
+        '  written: step "Write it" (sh block, line 7)',
+        '  found:   step "Find it" (check 1, line 19: got the token)',
+        'skipped: Optional — by choice, before it ran',
+        '',
+        '✔ all 3 steps done (10ms)',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
