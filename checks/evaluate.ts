@@ -56,12 +56,40 @@ export function judge(expectation: ResolvedExpectation, observation: Observation
     }
     const diff = compareTables(t.rows, rows, expectation.ordered, observation.kind === 'rows' ? observation.booleans : []);
     if (diff) return { ok: false, message: diff, table };
-    return { ok: true, message: `${rows.length} row${rows.length === 1 ? '' : 's'} as expected`, table };
+    return { ok: true, message: `${rows.length} row${rows.length === 1 ? '' : 's'} as expected`, expected: `the table (${count(t.rows.length)})`, actual: count(rows.length), table };
   }
-  if (expectation.expect === undefined && expectation.match === undefined && !expectation.empty && !expectation.rows && observation.kind === 'rows') {
+  const plain = expectation.expect === undefined && expectation.match === undefined && !expectation.empty && !expectation.rows;
+  if (plain && observation.kind === 'rows') {
     if (value === 'false') return { ok: false, message: 'the query returned false', expected: 'true', actual: 'false' };
   }
-  return { ok: true, message: value === undefined ? 'passed' : `got ${shown}`, ...(value !== undefined ? { actual: value } : {}) };
+  return { ok: true, message: value === undefined ? 'passed' : `got ${shown}`, ...passed(expectation, observation, rows.length, value) };
+}
+
+/**
+ * What a check that passed expected and what it got, so a passing check is
+ * shown with both values like a failing one (SPEC 4): `expected 3 · actual 3`.
+ */
+function passed(expectation: ResolvedExpectation, observation: Observation, rowCount: number, value: string | undefined): { expected: string; actual: string } {
+  const expected: string[] = [];
+  const actual: string[] = [];
+  const got = value === undefined ? '(no rows)' : value;
+  if (expectation.expect !== undefined) expected.push(expectation.expect);
+  if (expectation.match !== undefined) expected.push(`/${expectation.match}/`);
+  if (expectation.expect !== undefined || expectation.match !== undefined) actual.push(got);
+  const lines = observation.kind === 'rows' ? count(rowCount) : `${rowCount} line${rowCount === 1 ? '' : 's'}`;
+  if (expectation.empty) expected.push('empty');
+  if (expectation.rows) expected.push(`${expectation.rows.op === '=' ? '' : expectation.rows.op}${count(expectation.rows.count)}`);
+  if (expectation.empty || expectation.rows) actual.push(lines);
+  if (expected.length === 0) {
+    // No expectation: a shell check passes on its exit status, a SQL check on a first value that is not false.
+    if (observation.kind === 'output') return { expected: `exit ${observation.expectedExit}`, actual: `exit ${observation.exitCode ?? '?'}` };
+    return { expected: 'a value that is not false', actual: got };
+  }
+  return { expected: expected.join(', '), actual: actual.join(', ') };
+}
+
+function count(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
 }
 
 /** PostgreSQL's text for a cell; booleans spelled out. */

@@ -15,6 +15,8 @@ export interface LoadOptions {
   readonly sandbox?: boolean;
   /** The kind of run: a block or check with `only=` for the other kind does not need its environment variables. */
   readonly mode?: 'live' | 'rehearsal';
+  /** Print no warnings (a reread during a run: they were printed when it started, and the UI owns the screen). */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -36,9 +38,28 @@ export async function loadRunbook(file: string, io: Io, options: LoadOptions): P
     diagnostics.push(...validateRunbook(withoutUnusedEnvRefs(runbook, options), { env: { ...io.env, ...providedVariables(runbook, options.sandbox === true) } }));
   }
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  for (const d of diagnostics.filter((d) => d.severity === 'warning')) writeLine(io.stderr, formatDiagnostic(d));
+  if (!options.quiet) for (const d of diagnostics.filter((d) => d.severity === 'warning')) writeLine(io.stderr, formatDiagnostic(d));
   if (hasErrors(diagnostics)) throw invalidRunbook(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors);
   return result.runbook;
+}
+
+/**
+ * Reads the runbook again during a run (the operator retries a step after
+ * editing it): validated exactly as at the start, quietly; a runbook that
+ * no longer reads throws with its first error as one `file:line:column:`
+ * line, for the engine to show at the failure question.
+ */
+export function rereader(file: string, io: Io, options: LoadOptions): () => Promise<Runbook> {
+  return async () => {
+    try {
+      return await loadRunbook(file, io, { ...options, quiet: true });
+    } catch (error) {
+      const first = error instanceof RunbookError ? error.diagnostics.find((d) => d.severity === 'error') : undefined;
+      if (!first) throw error;
+      const more = (error as RunbookError).diagnostics.filter((d) => d.severity === 'error').length - 1;
+      throw new Error(`${formatDiagnostic(first)}${more > 0 ? ` (and ${more} more)` : ''}`);
+    }
+  };
 }
 
 /**

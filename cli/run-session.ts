@@ -33,6 +33,8 @@ export interface SessionOptions {
   readonly store?: StateStore;
   readonly reporter?: string;
   readonly resume?: Omit<ResumeInput, 'captures'> & { readonly restoredParams: Readonly<Record<string, string>> };
+  /** Reads the runbook again when the operator retries a step (see RunConfig.reload). */
+  readonly reload?: () => Promise<Runbook>;
 }
 
 /** Sets up params, reporters, the sandbox and Ctrl-C, runs the engine, and tears everything down. */
@@ -83,7 +85,7 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
     throw error;
   }
 
-  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style)];
+  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style, { runbook: o.runbook })];
 
   const stop = new AbortController();
   // In the UI Ctrl-C is a key (raw mode), not SIGINT: its quit must also stop a sandbox that is starting.
@@ -138,6 +140,7 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
       identity: identity(),
       ...(session ? { sandbox: session.binding, secrets: session.secrets } : {}),
       ...(o.resume ? { resume: { ...o.resume, captures } } : {}),
+      ...(o.reload ? { reload: o.reload } : {}),
     });
     runId = outcome.runId;
     await tui?.close();

@@ -51,7 +51,7 @@ async function follow(store: StateStore, runId: string, flags: FollowFlags, io: 
   const { reporter, close } = await reporterFor(flags.reporter ?? (interactive ? 'tui' : 'plain'), { run: first, interrupter, io, style });
   const onSigint = (): void => interrupter.quit();
   process.on('SIGINT', onSigint);
-  const replay = new JournalReplay(store.where);
+  const replay = new JournalReplay(store.where, (run, step) => store.logLocation(run, step));
   let status: number | undefined;
   let lastAlive = Date.now();
   try {

@@ -6,7 +6,7 @@ import { invalidRunbook, RunbookError, usageError } from '../../engine/model/ind
 import { movedSteps } from '../../engine/run/index.js';
 import { writeLine, type Io } from '../io.js';
 import { findRunbook } from '../find-runbook.js';
-import { loadRunbook } from '../load.js';
+import { loadRunbook, rereader } from '../load.js';
 import { runSession } from '../run-session.js';
 import { stepsStillRunning, stillRunningMessage, stopRunningSteps, type RunningStep } from '../running-steps.js';
 import { openState, stateFlags } from '../state.js';
@@ -90,6 +90,7 @@ async function resumeFrom(store: StateStore, runId: string | undefined, flags: R
       state: stateFlags(flags),
       store,
       ...(flags.reporter ? { reporter: flags.reporter } : {}),
+      reload: rereader(shown, io, { validate: true, mode: state.run.mode }),
       resume: {
         runId: id,
         state,

@@ -1,5 +1,5 @@
 import type { Io } from '../io.js';
-import { loadRunbook } from '../load.js';
+import { loadRunbook, rereader } from '../load.js';
 import { runSession } from '../run-session.js';
 import { stateFlags } from '../state.js';
 import { selectionOf, type SelectionFlags } from '../flags.js';
@@ -15,7 +15,8 @@ export interface RunFlags extends SelectionFlags {
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const runbook = await loadRunbook(file, io, { validate: true, sandbox: flags.sandbox === true, mode: flags.sandbox ? 'rehearsal' : 'live' });
+  const loadOptions = { validate: true, sandbox: flags.sandbox === true, mode: flags.sandbox ? 'rehearsal' : 'live' } as const;
+  const runbook = await loadRunbook(file, io, loadOptions);
   return runSession(
     {
       runbook,
@@ -28,6 +29,7 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
       ...(flags.set ? { set: flags.set } : {}),
       state: stateFlags(flags),
       ...(flags.reporter ? { reporter: flags.reporter } : {}),
+      reload: rereader(file, io, loadOptions),
     },
     io,
   );

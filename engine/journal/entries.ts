@@ -58,7 +58,8 @@ export type JournalEntry =
       /** What `--rerun-unknown` / `--assume-done` said about a step in an unknown state. */
       readonly unknown?: 'rerun' | 'done';
     }
-  | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number }
+  /** `changed`: the runbook was edited during the run and this step's text is not the one the run started with (hashes). */
+  | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number; readonly changed?: { readonly from: string; readonly to: string } }
   /**
    * A process of the step started, in a process group (and session) of its
    * own whose id is `pgid`, on the host of the run or resume entry before it:

@@ -18,15 +18,23 @@ const HIGH_WATER = 4 << 20;
  * running: it is remembered in `failure`, and the run loop, which awaits
  * `close()`, never records the step as done without saying so (SPEC 2).
  */
+/** The file a step's output is kept in, in a run's folder. */
+export function logFile(runDir: string, stepId: string): string {
+  return path.join(runDir, 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
+}
+
 export class OutputLog implements OutputSink {
   private stream: WriteStream | undefined;
   private writer: DrainWriter | undefined;
   private pending = '';
   private problem: string | undefined;
   readonly file: string;
+  get location(): string {
+    return this.file;
+  }
 
   constructor(private readonly runDir: string, stepId: string) {
-    this.file = path.join(runDir, 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
+    this.file = logFile(runDir, stepId);
   }
 
   /** Why (some of) the output could not be saved, once `close()` has resolved: `<file>: no space left on device (ENOSPC)`. */

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { OutputLog } from './file-output-log.js';
+import { logFile, OutputLog } from './file-output-log.js';
 import { JournalError, readJournal, type JournalRead } from './journal-reader.js';
 import { JournalWriter } from './journal-writer.js';
 import { acquireRunLock, runLockHolder, type RunLock } from './run-lock.js';
@@ -70,6 +70,10 @@ export class FileStateStore implements StateStore {
     return new OutputLog(runDir(this.options.stateDir, runId), stepId);
   }
 
+  logLocation(runId: string, stepId: string): string {
+    return logFile(runDir(this.options.stateDir, runId), stepId);
+  }
+
   async readJournal(runId: string): Promise<JournalRead> {
     if (!/^[\w.-]+$/.test(runId) || !existsSync(journalFile(this.options.stateDir, runId))) throw new JournalError(`no run ${runId} in ${this.where}`);
     return readJournal(journalFile(this.options.stateDir, runId));
@@ -101,7 +105,7 @@ export class FileStateStore implements StateStore {
   }
 
   async readLog(runId: string, stepId: string, limit = LOG_LIMIT): Promise<LogText | undefined> {
-    return readLogFile(logFile(this.options.stateDir, runId, stepId), limit);
+    return readLogFile(this.logLocation(runId, stepId), limit);
   }
 
   async poll(runId: string, cursor: FollowCursor | undefined): Promise<FollowBatch> {
@@ -114,7 +118,7 @@ export class FileStateStore implements StateStore {
     // Output in the order the journal started the steps: a follower shows the step that runs last.
     const steps = journal.entries.flatMap((e) => (e.type === 'step-start' ? [e.step] : []));
     for (const step of [...new Set(steps)]) {
-      const name = path.basename(logFile(this.options.stateDir, runId, step));
+      const name = path.basename(this.logLocation(runId, step));
       if (!names.includes(name)) continue;
       const from = offsets[step] ?? 0;
       const chunk = readFrom(path.join(dir, name), from);
@@ -128,10 +132,6 @@ export class FileStateStore implements StateStore {
   }
 
   async close(): Promise<void> {}
-}
-
-export function logFile(stateDir: string, runId: string, stepId: string): string {
-  return path.join(runDir(stateDir, runId), 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
 }
 
 function readFrom(file: string, offset: number): Buffer {

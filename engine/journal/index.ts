@@ -7,7 +7,7 @@ export { acquireRunLock, runLockHolder, lockedMessage, LockedError, type LockHol
 export { newRunId, runsDir, runDir, journalFile, listRuns, latestUnfinishedRun } from './runs.js';
 export { ensurePrivateDir } from './private-files.js';
 export { runbookIdentity, gitRoot, type RunbookIdentity } from './identity.js';
-export { FileStateStore, logFile, type FileStoreOptions } from './file-store.js';
+export { FileStateStore, type FileStoreOptions } from './file-store.js';
 export { OutputLog } from './file-output-log.js';
 export { openStateStore, isDatabaseUrl, type StateSpec } from './open-store.js';
 export { summaryOf } from './summary.js';

@@ -33,6 +33,8 @@ export interface StateStore {
   openJournal(runId: string): JournalSink;
   /** A step's full output (masked by the caller), written as it comes, bounded in memory. */
   outputLog(runId: string, stepId: string): OutputSink;
+  /** Where a step's output log is kept, for the operator (the sink's `location`, without opening it). */
+  logLocation(runId: string, stepId: string): string;
   /** @throws {JournalError} when there is no such run or its journal cannot be read. */
   readJournal(runId: string): Promise<JournalRead>;
   /** Every run, newest first. */
@@ -68,6 +70,8 @@ export interface JournalSink {
 
 /** A step's output log. A failure never stops the step; the run loop reads `failure` after `close()`. */
 export interface OutputSink {
+  /** Where the log is kept, for the operator: a file's path, or the run and step in the state database. */
+  readonly location: string;
   /** Text written before any output (a header): kept until the step prints something. */
   header(text: string): void;
   write(text: string): void;

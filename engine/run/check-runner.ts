@@ -15,8 +15,24 @@ export interface CheckRunOptions {
   readonly ctx: ActionContext;
   /** The database a SQL check (or a shell check with db=) uses. */
   readonly db?: string;
-  /** Called before each new attempt of a waiting check, with the last failure. */
-  readonly onRetry?: (attempt: number, last: string) => void;
+  /**
+   * A waiting check's try did not pass and it will be tried again: what it
+   * got. Called when what it got changes, and otherwise at most once every
+   * `progressEveryMs`.
+   */
+  readonly onProgress?: (progress: CheckProgress) => void;
+  /** @default 1000 */
+  readonly progressEveryMs?: number;
+}
+
+/** A waiting check's last try (see the `check-progress` event). */
+export interface CheckProgress {
+  readonly attempts: number;
+  /** The value the try got, when it got one. */
+  readonly actual?: string;
+  /** Why it did not pass: the comparison, or an error (a refused connection, a missing table). */
+  readonly message: string;
+  readonly elapsedMs: number;
 }
 
 /**
@@ -30,6 +46,8 @@ export async function runCheck(check: Check, options: CheckRunOptions): Promise<
   const everyMs = check.everyMs ?? Math.max(100, Math.min(2000, waitMs / 10));
   const deadline = started + waitMs;
   let attempts = 0;
+  const progressEveryMs = options.progressEveryMs ?? 1000;
+  let lastProgress: { key: string; at: number } | undefined;
   for (;;) {
     attempts++;
     const judgement = await attempt(check, options).catch((error: unknown): Judgement => ({ ok: false, message: (error as Error).message }));
@@ -38,7 +56,14 @@ export async function runCheck(check: Check, options: CheckRunOptions): Promise<
       const message = !judgement.ok && waitMs > 0 && attempts > 1 ? `${judgement.message} (still failing after ${attempts} tries over ${Math.round((performance.now() - started) / 1000)}s)` : judgement.message;
       return { ...judgement, message, attempts, durationMs: performance.now() - started };
     }
-    options.onRetry?.(attempts, judgement.message);
+    if (options.onProgress) {
+      const now = performance.now();
+      const key = `${judgement.actual ?? ''}\u0000${judgement.message}`;
+      if (!lastProgress || lastProgress.key !== key || now - lastProgress.at >= progressEveryMs) {
+        lastProgress = { key, at: now };
+        options.onProgress({ attempts, ...(judgement.actual !== undefined ? { actual: judgement.actual } : {}), message: judgement.message, elapsedMs: now - started });
+      }
+    }
     await abortableSleep(everyMs, options.ctx.signal);
   }
 }

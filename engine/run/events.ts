@@ -11,13 +11,23 @@ export interface RunStepInfo {
   readonly state: StepState;
   /** The step is outside --from/--to/--only: it is shown but not run. */
   readonly selected: boolean;
+  /** Skipped (in an earlier session of a resumed run) after it failed or was interrupted: the run cannot end `done`. */
+  readonly unproven?: boolean;
+}
+
+/** A step's text differs from the text the run started with (the runbook was edited during the run): the new text runs. */
+export interface StepChange {
+  /** The step's content hash when the run started (the journal's run entry). */
+  readonly from: string;
+  /** The hash of the text that runs now. */
+  readonly to: string;
 }
 
 export interface CheckOutcome {
   readonly ok: boolean;
-  /** What was expected, in words or as a value. */
+  /** What was expected, in words or as a value: set whether the check passed or failed (a table expectation says so in `table`). */
   readonly expected?: string;
-  /** What was found (masked). */
+  /** What was found (masked): set whether the check passed or failed. */
   readonly actual?: string;
   /** Expected and actual result sets for table expectations. */
   readonly table?: { readonly columns: readonly string[]; readonly expected: readonly (readonly string[])[]; readonly actual: readonly (readonly string[])[] };
@@ -56,11 +66,29 @@ export interface ActionSummary {
  */
 export type RunEvent =
   | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string; readonly journal?: string; readonly params: readonly RunParamInfo[]; readonly sentinels: Readonly<Record<string, string>> }
-  | { readonly type: 'step-start'; readonly stepId: string; readonly index: number; readonly total: number; readonly attempt: number }
+  | {
+      readonly type: 'step-start';
+      readonly stepId: string;
+      readonly index: number;
+      readonly total: number;
+      readonly attempt: number;
+      /** Where the step's full output is written (masked), (a file beside the journal, or where the state database keeps it). */
+      readonly log: string;
+      /** The runbook was edited since the run started and this step's text changed: the new text runs. */
+      readonly changed?: StepChange;
+    }
   | { readonly type: 'action-start'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly code: string; readonly target?: string; readonly attempt: number }
   | { readonly type: 'output'; readonly stepId: string; readonly stream: 'stdout' | 'stderr' | 'info'; readonly text: string }
   | { readonly type: 'action-end'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
   | { readonly type: 'check-start'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly code: string; readonly waitMs?: number }
+  /**
+   * A `wait=` check did not pass yet and will be tried again: what its last
+   * try got (`actual`, when it got a value) and why that was not a pass
+   * (`message`: the comparison, or the error, such as a refused connection).
+   * Throttled by the engine: sent when what the check got changes, and at
+   * most once a second otherwise. Not journaled (the check's end is).
+   */
+  | { readonly type: 'check-progress'; readonly stepId: string; readonly index: number; readonly attempts: number; readonly actual?: string; readonly message: string; readonly elapsedMs: number }
   | { readonly type: 'check-end'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly line: number; readonly outcome: CheckOutcome }
   | { readonly type: 'gate'; readonly stepId: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto' }
   /** `secret`: the value is a secret (by the variable's name, or because what was captured held part of one): `value` is `***`. */
@@ -88,7 +116,6 @@ export type RunEvent =
 export type GateKind = 'step' | 'confirm' | 'typed' | 'manual' | 'block';
 export type GateAnswer = 'yes' | 'no' | 'done' | 'skip' | 'quit';
 
-/** How a run ended: done; failed (a step failed); stopped (quit, or a gate under --yes); interrupted (Ctrl-C). */
 /**
  * How a run ended. `done` only when every selected step ended done or was
  * skipped by choice before it ran; `incomplete` when every step was passed
@@ -103,7 +130,8 @@ type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 /**
  * A reporter implements the hooks it cares about (like Vitest's Reporter):
  * `onRunStart`, `onStepStart`, `onActionStart`, `onOutput`, `onActionEnd`,
- * `onCheckStart`, `onCheckEnd`, `onGate`, `onCapture`, `onStepEnd`, `onNotice`, `onRunEnd`.
+ * `onCheckStart`, `onCheckProgress`, `onCheckEnd`, `onGate`, `onCapture`,
+ * `onStepEnd`, `onNotice`, `onRunEnd`.
  */
 export type Reporter = {
   [T in RunEvent['type'] as `on${Capitalize<HookName<T>>}`]?: (event: EventOf<T>) => void;

@@ -38,10 +38,15 @@ export interface Interaction {
   failed(step: Step, message: string, interrupted: boolean): Promise<FailureDecision>;
   /** A param with no value from any source. */
   askParam(param: Param): Promise<string>;
-  /** A resumed run reached a step in an unknown state. */
-  unknownState(step: Step): Promise<UnknownDecision>;
+  /** A resumed run reached a step in an unknown state; `log` is where its output was written (its last lines tell how far it got). */
+  unknownState(step: Step, details: { readonly log: string }): Promise<UnknownDecision>;
   /** Completed steps whose text changed since the run started: go on? */
   changedSteps(steps: readonly Step[]): Promise<boolean>;
+  /**
+   * The runbook was read again (the operator retried a step, maybe after an
+   * edit): these steps run with this text from now on, shown as it is.
+   */
+  reread?(steps: readonly Step[]): void;
   /** An `interactive` block is about to take the terminal: step aside. */
   beforeInteractive?(): Promise<void>;
   /** The `interactive` block is done: take the terminal back. */

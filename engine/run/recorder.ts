@@ -102,7 +102,7 @@ export class Recorder {
     const at = this.stamp();
     switch (shown.type) {
       case 'step-start':
-        return { type: 'step-start', at, step: shown.stepId, attempt: shown.attempt };
+        return { type: 'step-start', at, step: shown.stepId, attempt: shown.attempt, ...(shown.changed ? { changed: shown.changed } : {}) };
       case 'action-end':
         if (shown.ok || shown.skipped !== undefined) return undefined;
         return { type: 'action', at, step: shown.stepId, index: shown.index, kind: shown.kind, ok: false, durationMs: Math.round(shown.durationMs), message: shown.message ?? 'failed', ...(shown.exitCode !== undefined ? { exitCode: shown.exitCode } : {}) };
@@ -144,6 +144,7 @@ export class Recorder {
           ...(shown.assumed ? { assumed: true } : {}),
           ...(shown.interrupted ? { interrupted: true } : {}),
           ...(shown.stopped ? { stopped: true } : {}),
+          ...(shown.unproven ? { unproven: true } : {}),
           ...(shown.actions ? { actions: shown.actions } : {}),
         };
       case 'run-end':
@@ -152,6 +153,7 @@ export class Recorder {
       case 'action-start':
       case 'output':
       case 'check-start':
+      case 'check-progress':
       case 'notice':
         return undefined;
     }

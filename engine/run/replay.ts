@@ -19,7 +19,11 @@ export class JournalReplay {
   /** The run ended (its last entry so far is a run-end). */
   ended = false;
 
-  constructor(private readonly where: string) {}
+  /** `logOf`: where the state keeps a step's output log (the store's `logLocation`). */
+  constructor(
+    private readonly where: string,
+    private readonly logOf: (runId: string, stepId: string) => string,
+  ) {}
 
   /** The events a batch adds, in order. */
   feed(batch: FollowBatch): RunEvent[] {
@@ -69,7 +73,17 @@ export class JournalReplay {
       case 'step-start':
         this.started.add(e.step);
         this.position++;
-        return [{ type: 'step-start', stepId: e.step, index: this.position, total: this.run?.steps.length ?? this.position, attempt: e.attempt }];
+        return [
+          {
+            type: 'step-start',
+            stepId: e.step,
+            index: this.position,
+            total: this.run?.steps.length ?? this.position,
+            attempt: e.attempt,
+            log: this.logOf(this.run?.runId ?? '', e.step),
+            ...(e.changed ? { changed: e.changed } : {}),
+          },
+        ];
       case 'capture':
         return [{ type: 'capture', stepId: e.step, name: e.name, value: e.value ?? e.shown ?? '***', secret: e.secret || e.masked === true }];
       case 'check':

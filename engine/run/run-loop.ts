@@ -33,6 +33,13 @@ export interface RunConfig {
   readonly resume?: ResumeInput;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Reads the runbook file again, validated like the first time, or throws
+   * with a one-line located reason. Called when the operator retries a failed
+   * step (`r`): the runbook may have been edited to fix it, and what runs is
+   * what the page shows now.
+   */
+  readonly reload?: () => Promise<Runbook>;
 }
 
 export interface ResumeInput {
@@ -77,6 +84,10 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   const journal = openJournal(config.state, runId, lock);
   const recorder = new Recorder({ journal, reporters: config.reporters, redact: (text) => context.redact(text), now, user: identity.user });
   const started = performance.now();
+  // The text each step had when the run started; a step that runs with another text says so (step-start `changed`).
+  const startHashes = new Map((prior?.run.steps ?? runbook.steps).map((s) => [s.id, s.hash]));
+  // The text each step runs with: the runbook as loaded, then as read again when the operator retries a step.
+  const current = new Map(runbook.steps.map((s) => [s.id, s]));
   try {
     for (const s of config.secrets ?? []) context.addSecret(s);
     for (const [name, p] of params) context.set(name, p.value, p.param.secret);
@@ -118,7 +129,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       resumed: prior !== undefined,
       stateDir: config.state.where,
       journal: config.state.kind === 'files' ? path.join(config.state.where, 'runs', runId, 'journal.jsonl') : `run ${runId} in ${config.state.where}`,
-      steps: order.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: selected.has(s.id) })),
+      steps: order.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: selected.has(s.id), ...(prior?.steps.get(s.id)?.unproven ? { unproven: true } : {}) })),
       params: paramInfo,
       sentinels,
     }, header);
@@ -135,14 +146,15 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
 
     const todo = order.filter((s) => selected.has(s.id));
     let position = 0;
-    for (const step of todo) {
+    for (const planned of todo) {
       position++;
+      const step = current.get(planned.id) ?? planned;
       const state = states.get(step.id);
       if (state === 'done' || state === 'skipped') continue;
       // Nobody can see the run any more (a closed pipe): stop between steps, resumable.
       if (config.interrupter.stopRequested) return finish('stopped', config.interrupter.stopRequested);
       if (state === 'unknown') {
-        const decision = config.resume?.unknown ?? (await config.interaction.unknownState(step));
+        const decision = config.resume?.unknown ?? (await config.interaction.unknownState(step, { log: config.state.logLocation(runId, step.id) }));
         if (decision === 'abort') {
           return finish('stopped', `step "${step.id}" was started but never finished: its outcome is unknown. Check what it did, then resume with --rerun-unknown (run it again) or --assume-done (count it as done)`);
         }
@@ -161,7 +173,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         }
       }
 
-      const result = await runStep(step, position, todo.length);
+      const result = await runStep(step, position, todo.length, todo.slice(position - 1));
       if (result) return result;
     }
     const skippedUnproven = todo.filter((s) => unproven.has(s.id) || prior?.steps.get(s.id)?.unproven === true).map((s) => s.id);
@@ -180,12 +192,15 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     lock.release();
   }
 
-  async function runStep(step: Step, position: number, total: number): Promise<RunOutcome | undefined> {
+  async function runStep(first: Step, position: number, total: number, rest: readonly Step[]): Promise<RunOutcome | undefined> {
+    let step = first;
     for (let attempt = 1; ; attempt++) {
       config.interrupter.reset();
       const signal = config.interrupter.signal;
-      recorder.record({ type: 'step-start', stepId: step.id, index: position, total, attempt });
       const log = config.state.outputLog(runId, step.id);
+      const from = startHashes.get(step.id);
+      const changed = from !== undefined && from !== step.hash ? { from, to: step.hash } : undefined;
+      recorder.record({ type: 'step-start', stepId: step.id, index: position, total, attempt, log: log.location, ...(changed ? { changed } : {}) });
       log.header(`── ${step.id} attempt ${attempt} at ${now().toISOString()}\n`);
       const t0 = performance.now();
       const actionLog: ActionSummary[] = [];
@@ -240,10 +255,22 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
           if (config.interrupter.quitSignal.aborted) return finish('interrupted', `interrupted during step "${step.id}"`);
           if (outcome.interrupted && !config.interaction.interactive) return finish('interrupted', `interrupted during step "${step.id}"`);
           let decision;
-          try {
-            decision = await config.interaction.failed(step, message, outcome.interrupted);
-          } catch {
-            return finish('interrupted', `interrupted during step "${step.id}"`);
+          let question = { message, interrupted: outcome.interrupted };
+          for (;;) {
+            try {
+              decision = await config.interaction.failed(step, question.message, question.interrupted);
+            } catch {
+              return finish('interrupted', `interrupted during step "${step.id}"`);
+            }
+            if (decision !== 'retry') break;
+            // The operator may have edited the runbook to fix the step: what runs is what the page shows now.
+            const again = await readAgain(step.id, rest);
+            if (again.ok) {
+              step = again.step;
+              break;
+            }
+            // The edit does not read (or lost the step): nothing runs; the operator fixes it and retries, or skips, or quits.
+            question = { message: recorder.record({ type: 'notice', level: 'error', message: again.message }).message, interrupted: false };
           }
           if (decision === 'retry') continue;
           if (decision === 'skip') {
@@ -255,6 +282,35 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
         }
       }
     }
+  }
+
+  /**
+   * The runbook read again before a retry. The steps still to run take their
+   * text from it; the run's plan (which steps, in which order) and its front
+   * matter stay as they were when it started. A step of the plan that is gone
+   * (its id changed) makes the reread fail: nothing runs until it is back.
+   */
+  async function readAgain(stepId: string, rest: readonly Step[]): Promise<{ ok: true; step: Step } | { ok: false; message: string }> {
+    const same = current.get(stepId);
+    if (!config.reload) return same ? { ok: true, step: same } : { ok: false, message: `step "${stepId}" is not in the runbook` };
+    let next: Runbook;
+    try {
+      next = await config.reload();
+    } catch (error) {
+      return { ok: false, message: `${(error as Error).message} — nothing was run: fix the runbook, then retry (or skip, or quit)` };
+    }
+    const byId = new Map(next.steps.map((s) => [s.id, s]));
+    const gone = rest.filter((s) => !byId.has(s.id)).map((s) => s.id);
+    if (gone.length > 0) {
+      return { ok: false, message: `${next.file}: step${gone.length === 1 ? '' : 's'} ${gone.map((id) => `"${id}"`).join(', ')} of this run ${gone.length === 1 ? 'is' : 'are'} no longer in the runbook (a heading or ::step id changed?) — nothing was run: put ${gone.length === 1 ? 'it' : 'them'} back, then retry (or skip, or quit)` };
+    }
+    const reread = rest.map((s) => byId.get(s.id) ?? s);
+    for (const s of reread) current.set(s.id, s);
+    const added = next.steps.filter((s) => !startHashes.has(s.id)).map((s) => s.id);
+    if (added.length > 0) recorder.record({ type: 'notice', level: 'warning', message: `step${added.length === 1 ? '' : 's'} ${added.map((id) => `"${id}"`).join(', ')} ${added.length === 1 ? 'was' : 'were'} added to the runbook during the run: ${added.length === 1 ? 'it is' : 'they are'} not part of this run (start a new run to run ${added.length === 1 ? 'it' : 'them'})` });
+    config.interaction.reread?.(reread);
+    const step = current.get(stepId);
+    return step ? { ok: true, step } : { ok: false, message: `step "${stepId}" is not in the runbook` };
   }
 
   function finish(status: RunStatus, message: string): RunOutcome {

@@ -130,7 +130,12 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     }
     const db = check.db ?? (check.kind === 'sql' ? soleDatabase(o) : undefined);
     o.recorder.record({ type: 'check-start', stepId: step.id, index, kind: check.kind, code: check.code, ...(check.waitMs !== undefined ? { waitMs: check.waitMs } : {}) });
-    const outcome = await runCheck(check, { ctx: actionContext(o), ...(db !== undefined ? { db } : {}) });
+    const outcome = await runCheck(check, {
+      ctx: actionContext(o),
+      ...(db !== undefined ? { db } : {}),
+      // While a wait= check polls, the screen shows what it last got (SPEC 1.4, 4), not only the time.
+      onProgress: (p) => o.recorder.record({ type: 'check-progress', stepId: step.id, index, ...p }),
+    });
     const shown = o.recorder.record({ type: 'check-end', stepId: step.id, index, kind: check.kind, line: check.at.line, outcome }).outcome;
     o.log.write(`check ${index + 1} (line ${check.at.line}): ${shown.ok ? 'passed' : 'FAILED'}: ${shown.message}\n`);
     if (!shown.ok && failed === undefined) failed = `check at line ${check.at.line} failed: ${shown.message}`;

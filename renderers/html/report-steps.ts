@@ -71,6 +71,7 @@ function attempt(a: AttemptReport, o: StepDetailOptions, log: string | undefined
   ];
   return h('div.attempt', { dataAttempt: String(a.number) }, [
     h('h3', title),
+    ...(a.start?.changed ? [h('p.changed-note', { dataEvent: 'changed' }, ['The runbook was edited during the run: this attempt ran the step’s new text (', h('code', a.start.changed.from.slice(0, 8)), ' → ', h('code', a.start.changed.to.slice(0, 8)), ').'])] : []),
     ...(a.unknown ? [h('p.unknown-note', 'Started but never recorded as finished (a crash, kill -9 or a lost terminal): what it did is unknown. Resume asks the operator to re-run it or mark it done.')] : []),
     ...(events.length > 0 ? [h('ul.events', events)] : []),
     ...(a.checks.length > 0 ? [checkTable(a.checks, o)] : []),

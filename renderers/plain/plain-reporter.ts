@@ -1,7 +1,16 @@
 import type { Writable } from 'node:stream';
 import { formatDuration } from '../../engine/parse/durations.js';
 import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/index.js';
+import type { Runbook } from '../../engine/model/index.js';
 import type { Style } from '../style.js';
+import { PlainProof } from './plain-proof.js';
+
+export interface PlainReporterOptions {
+  /** The runbook that runs: the run ends with each sentinel's proof (where its token was written and found). */
+  readonly runbook?: Runbook;
+  /** A waiting check prints what it got when that changes, and otherwise once every this many ms. @default 10000 */
+  readonly progressEveryMs?: number;
+}
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -14,6 +23,8 @@ export class PlainReporter implements Reporter {
   private partial = '';
   private partialStream: 'stdout' | 'stderr' | 'info' = 'stdout';
   private readonly titles = new Map<string, string>();
+  /** The last progress line printed per waiting check (`step#index`): what it said, and when. */
+  private readonly progress = new Map<string, { text: string; at: number }>();
   /**
    * Line prefixes for step output. Without colour (pipes, CI logs) they are
    * ASCII: a non-Latin-1 character would make V8 store every output string
@@ -21,10 +32,16 @@ export class PlainReporter implements Reporter {
    */
   private readonly gutters: Record<'stdout' | 'stderr' | 'info', string>;
 
+  private readonly progressEveryMs: number;
+  private readonly proof: PlainProof;
+
   constructor(
     private readonly out: Writable,
     private readonly style: Style,
+    options: PlainReporterOptions = {},
   ) {
+    this.progressEveryMs = options.progressEveryMs ?? 10_000;
+    this.proof = new PlainProof(options.runbook);
     this.writer = new DrainWriter(out);
     this.gutters = style.enabled
       ? { stdout: style.dim('  │ '), stderr: style.dim('  ┆ '), info: style.dim('  · ') }
@@ -47,6 +64,7 @@ export class PlainReporter implements Reporter {
   }
 
   onRunStart(e: Of<'run-start'>): void {
+    this.proof.runStart(e);
     for (const s of e.steps) this.titles.set(s.id, s.title);
     const selected = e.steps.filter((s) => s.selected);
     const done = selected.filter((s) => s.state === 'done' || s.state === 'skipped').length;
@@ -58,6 +76,7 @@ export class PlainReporter implements Reporter {
     this.flush();
     this.line('');
     this.line(this.style.bold(`▶ [${e.index}/${e.total}] ${this.titles.get(e.stepId) ?? e.stepId}`) + this.style.dim(`  ${e.stepId}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`));
+    if (e.changed) this.line(this.style.yellow(`  ✎ changed since the run started: running the step as the runbook says now (text ${e.changed.from.slice(0, 8)} → ${e.changed.to.slice(0, 8)})`));
   }
 
   onActionStart(e: Of<'action-start'>): void {
@@ -86,19 +105,36 @@ export class PlainReporter implements Reporter {
   }
 
   onActionEnd(e: Of<'action-end'>): void {
+    this.proof.actionEnd(e);
     this.flush();
     if (e.skipped) this.line(this.style.dim(`  ↷ ${e.skipped}`));
     else if (!e.ok) this.line(this.style.red(`  ✗ ${e.message ?? 'failed'}`));
   }
 
-  onCheckEnd(e: Of<'check-end'>): void {
+  /** A waiting check's last try, when what it got changed, else every `progressEveryMs` (a wait may last minutes). */
+  onCheckProgress(e: Of<'check-progress'>): void {
+    const key = `${e.stepId}#${e.index}`;
+    const text = e.actual !== undefined ? `last got ${JSON.stringify(e.actual)}` : `last try: ${e.message}`;
+    const last = this.progress.get(key);
+    const now = performance.now();
+    if (last && last.text === text && now - last.at < this.progressEveryMs) return;
+    this.progress.set(key, { text, at: now });
     this.flush();
+    this.line(this.style.dim(`  … check ${e.index + 1} waiting: ${text} (try ${e.attempts}, ${formatDuration(e.elapsedMs)})`));
+  }
+
+  onCheckEnd(e: Of<'check-end'>): void {
+    this.proof.checkEnd(e);
+    this.flush();
+    this.progress.delete(`${e.stepId}#${e.index}`);
     const o = e.outcome;
     // A failed polling check says how long it tried in its own message.
     const tries = o.ok && o.attempts > 1 ? this.style.dim(` after ${o.attempts} tries`) : '';
-    if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + tries);
+    // Passed or failed, what was expected and what was found (a table expectation shows its rows below).
+    const values = o.expected !== undefined && o.actual !== undefined ? this.style.dim(` (expected ${o.expected} · actual ${o.actual})`) : '';
+    if (o.ok) this.line(this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) + values + tries);
     else {
-      this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + tries);
+      this.line(this.style.red(`  ✗ check ${e.index + 1}: ${o.message}`) + values + tries);
       if (o.table) {
         this.line(this.style.dim(`      expected: ${o.table.expected.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
         this.line(this.style.dim(`      actual:   ${o.table.actual.map((r) => r.join(' | ')).join('; ') || '(no rows)'}`));
@@ -118,6 +154,7 @@ export class PlainReporter implements Reporter {
   }
 
   onStepEnd(e: Of<'step-end'>): void {
+    this.proof.stepEnd(e);
     this.flush();
     const title = this.titles.get(e.stepId) ?? e.stepId;
     if (e.state === 'done') this.line(this.style.green(`✔ ${title}`) + this.style.dim(` ${e.assumed ? '(marked done)' : formatDuration(e.durationMs)}`));
@@ -133,6 +170,11 @@ export class PlainReporter implements Reporter {
 
   onRunEnd(e: Of<'run-end'>): void {
     this.flush();
+    const proof = this.proof.lines();
+    if (proof.length > 0) {
+      this.line('');
+      for (const l of proof) this.line(l.startsWith('  ') ? this.style.dim(l) : l);
+    }
     this.line('');
     const text = `${e.status === 'done' ? '✔' : '✘'} ${e.message} (${formatDuration(e.durationMs)})`;
     this.line(e.status === 'done' ? this.style.green(this.style.bold(text)) : this.style.red(this.style.bold(text)));

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Interaction } from '../../engine/run/index.js';
 import { checkPattern } from '../../engine/params/index.js';
 import type { Style } from '../style.js';
+import { LogPager } from '../tui/log-pager.js';
 
 export interface PromptIo {
   readonly stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
@@ -54,8 +55,16 @@ export function promptInteraction(io: PromptIo, style: Style): Interaction {
         io.stdout.write(style.yellow(`  ${problem}\n`));
       }
     },
-    unknownState: (step) =>
-      choose(`${style.yellow('?')} "${step.title}" was started but never finished. ${style.dim('[r]e-run it, mark it [d]one, [a]bort')} `, { r: 'rerun', d: 'done', a: 'abort' }, 'abort'),
+    unknownState: (step, details) => {
+      // What the step did last, from its log (written masked by the engine), and where the whole of it is.
+      const pager = new LogPager(details.log);
+      pager.index(64 << 20);
+      const tail = pager.tail(12);
+      if (pager.missing || tail.length === 0) io.stdout.write(style.dim('  its log has no output\n'));
+      else io.stdout.write(`${style.dim(`  last ${tail.length} of ${pager.lines} lines of its log:`)}\n${tail.map((l) => style.dim(`  | ${l.text}`)).join('\n')}\n`);
+      io.stdout.write(style.dim(`  log: ${details.log}\n`));
+      return choose(`${style.yellow('?')} "${step.title}" was started but never finished: check what it did, then ${style.dim('[r]e-run it, mark it [d]one, [a]bort')} `, { r: 'rerun', d: 'done', a: 'abort' }, 'abort');
+    },
     changedSteps: async (steps) =>
       (await choose(`${style.yellow('?')} ${steps.length} completed step(s) changed since: ${steps.map((s) => s.id).join(', ')}. Go on? ${style.dim('[y]es, [N]o')} `, { y: 'y', n: 'n' }, 'n')) === 'y',
   };
@@ -66,8 +75,9 @@ function askLine(io: PromptIo, question: string): Promise<string> {
     const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
     io.stdout.write(question);
     rl.once('line', (line) => {
-      rl.close();
+      // Settled before the close, whose handler would otherwise reject an answered question.
       resolve(line);
+      rl.close();
     });
     rl.once('close', () => reject(new Error('no answer: the input was closed')));
   });

@@ -27,7 +27,7 @@ export function checkResultRows(check: Check, index: number, run: CheckRun | und
   if (!outcome) return [[seg('  ○ ', 'dim'), seg(head, 'dim'), seg(run?.state === 'running' ? '  running' : '  not run', 'dim')]];
   const { expected, actual } = checkValues(check, outcome, ctx);
   const tone = outcome.ok ? 'variable' : 'fail';
-  const line: Line = [seg(outcome.ok ? '  ✓ ' : '  ✗ ', outcome.ok ? 'ok' : 'fail'), seg(head, 'bold'), seg('  expected ', 'dim'), seg(ctx.mask(expected), tone), seg(' · actual ', 'dim'), seg(ctx.mask(actual), tone)];
+  const line: Line = [seg(outcome.ok ? '  ✓ ' : '  ✗ ', outcome.ok ? 'ok' : 'fail'), seg(head, 'bold'), seg('  expected ', 'dim'), seg(expected, tone), seg(' · actual ', 'dim'), seg(actual, tone)];
   const rows = wrapWords(line, ctx.width, [seg('      ')]);
   if (!outcome.ok && outcome.table) rows.push(...tableRows(outcome.table, check.expectation.ordered, ctx));
   return rows;
@@ -53,29 +53,31 @@ function resultRows(check: Check, run: CheckRun | undefined, ctx: CodeViewContex
   if (run?.state === 'running' && run.last) {
     // A `wait=` check: what it got on its last try, not only how long it has waited.
     const tries = run.last.attempts ? ` (try ${run.last.attempts})` : '';
-    const got = run.last.actual !== undefined ? [seg('    last got: ', 'dim'), seg(ctx.mask(run.last.actual) || '(empty)', 'variable'), seg(tries, 'dim')] : [seg('    last try: ', 'dim'), seg(ctx.mask(run.last.message ?? 'no value yet'), 'warn'), seg(tries, 'dim')];
+    // Values from the engine's events are masked already: shown exactly as sent.
+    const got = run.last.actual !== undefined ? [seg('    last got: ', 'dim'), seg(run.last.actual || '(empty)', 'variable'), seg(tries, 'dim')] : [seg('    last try: ', 'dim'), seg(run.last.message ?? 'no value yet', 'warn'), seg(tries, 'dim')];
     rows.push(...wrapLine(got, ctx.width, [seg('              ')]));
   }
   const outcome = run?.outcome;
   if (!outcome) return rows;
   const tries = outcome.attempts > 1 ? ` (after ${outcome.attempts} tries)` : '';
-  rows.push(...wrapWords([seg(outcome.ok ? '  ✓ ' : '  ✗ ', outcome.ok ? 'ok' : 'fail'), seg(ctx.mask(outcome.message) + tries, outcome.ok ? undefined : 'fail')], ctx.width, [seg('    ')]));
+  rows.push(...wrapWords([seg(outcome.ok ? '  ✓ ' : '  ✗ ', outcome.ok ? 'ok' : 'fail'), seg(outcome.message + tries, outcome.ok ? undefined : 'fail')], ctx.width, [seg('    ')]));
   if (outcome.table && (!outcome.ok || outcome.table.actual.length <= 6)) {
     rows.push(...tableRows(outcome.table, check.expectation.ordered, ctx));
     return rows;
   }
   const values = checkValues(check, outcome, ctx);
-  rows.push(...wrapLine([seg('    expected: ', 'dim'), seg(ctx.mask(values.expected), outcome.ok ? 'variable' : 'added')], ctx.width, [seg('              ')]));
-  rows.push(...wrapLine([seg('    actual:   ', 'dim'), seg(ctx.mask(values.actual), outcome.ok ? 'variable' : 'removed')], ctx.width, [seg('              ')]));
+  rows.push(...wrapLine([seg('    expected: ', 'dim'), seg(values.expected, outcome.ok ? 'variable' : 'added')], ctx.width, [seg('              ')]));
+  rows.push(...wrapLine([seg('    actual:   ', 'dim'), seg(values.actual, outcome.ok ? 'variable' : 'removed')], ctx.width, [seg('              ')]));
   return rows;
 }
 
 /**
  * What a check expected and what it got, in words an operator can compare:
- * the engine's own values when it gives them, else the expectation as
- * written (with the values the UI knows filled in) and what was found.
+ * the engine's own values when it gives them (masked by the engine, shown as
+ * they are), else the expectation as written in the runbook, with the values
+ * the UI knows filled in — model text, so the UI masks it itself.
  */
-export function checkValues(check: Check, outcome: CheckOutcome, ctx: Pick<CodeViewContext, 'values'>): { expected: string; actual: string } {
+export function checkValues(check: Check, outcome: CheckOutcome, ctx: Pick<CodeViewContext, 'values' | 'mask'>): { expected: string; actual: string } {
   const e = check.expectation;
   const parts: string[] = [];
   if (e.expect !== undefined) parts.push(interpolate(e.expect, (n) => shown(ctx.values.get(n))).text || '(empty)');
@@ -85,7 +87,7 @@ export function checkValues(check: Check, outcome: CheckOutcome, ctx: Pick<CodeV
   if (e.table) parts.push(`the table of ${e.table.rows.length} row${e.table.rows.length === 1 ? '' : 's'}`);
   const plain = parts.length === 0;
   if (plain) parts.push(check.kind === 'sh' ? `exit ${check.exit}` : 'a value that is not false');
-  const expected = outcome.expected ?? parts.join(', ');
+  const expected = outcome.expected ?? ctx.mask(parts.join(', '));
   let actual = outcome.actual;
   if (plain && check.kind === 'sh' && outcome.ok) actual = `exit ${check.exit}${outcome.actual ? `, printed ${JSON.stringify(truncate(outcome.actual, 60))}` : ''}`;
   if (actual === undefined && outcome.table) actual = `${outcome.table.actual.length} row${outcome.table.actual.length === 1 ? '' : 's'}`;
@@ -96,8 +98,9 @@ export function checkValues(check: Check, outcome: CheckOutcome, ctx: Pick<CodeV
 function tableRows(table: NonNullable<CheckOutcome['table']>, ordered: boolean, ctx: CodeViewContext): Line[] {
   const diff = diffTable({ expected: table.expected, actual: table.actual, ordered });
   const cols = table.columns.length > 0 ? table.columns : ['value'];
-  const widths = cols.map((c, i) => Math.min(24, Math.max(textWidth(c), ...diff.map((d) => textWidth(ctx.mask(d.cells[i] ?? ''))))));
-  const cells = (values: readonly string[]): string => widths.map((w, i) => padEnd(ctx.mask(values[i] ?? ''), w)).join(' │ ');
+  // The cells come from the engine's event (masked there); the expected ones are the table it judged against.
+  const widths = cols.map((c, i) => Math.min(24, Math.max(textWidth(c), ...diff.map((d) => textWidth(d.cells[i] ?? '')))));
+  const cells = (values: readonly string[]): string => widths.map((w, i) => padEnd(values[i] ?? '', w)).join(' │ ');
   const rows: Line[] = [[seg('      '), seg(cells(cols), 'bold')]];
   const marks: Record<string, { sign: string; tone: Tone | undefined; note: string }> = {
     same: { sign: '=', tone: undefined, note: '' },

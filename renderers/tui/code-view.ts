@@ -31,11 +31,11 @@ export function actionRows(step: Step, index: number, run: ActionRun | undefined
     if (typed !== undefined && !action.prompt.includes(action.typed ?? '')) rows.push(...wrapWords([seg('  type '), seg(`"${typed}"`, 'bold'), seg(' to go on')], ctx.width));
     return rows;
   }
-  if (run?.target) rows.push([seg(`  → ${ctx.mask(run.target)}`, 'dim')]);
+  if (run?.target) rows.push([seg(`  → ${run.target}`, 'dim')]);
   rows.push(...codeRows(codeText(action, ctx), action.kind === 'file' ? action.lang : action.kind === 'sh' ? action.shell : action.lang || action.kind, ctx.width));
   const used = variablesLine(action, ctx);
   if (used) rows.push(...wrapWords(used, ctx.width, [seg('        ')]));
-  if (run?.state === 'failed' && run.message) rows.push(...wrapWords([seg('  ✗ ', 'fail'), seg(ctx.mask(run.message), 'fail')], ctx.width, [seg('    ')]));
+  if (run?.state === 'failed' && run.message) rows.push(...wrapWords([seg('  ✗ ', 'fail'), seg(run.message, 'fail')], ctx.width, [seg('    ')]));
   return rows;
 }
 

@@ -60,13 +60,14 @@ export function detailLines(snap: TuiSnapshot, options: DetailViewOptions): Deta
 function previousBlocks(prev: CurrentStep, snap: TuiSnapshot, ctx: CodeViewContext): Block[] {
   const { width } = ctx;
   const blocks: Block[] = [{ rows: [titleRow(prev, snap, width, 'Just finished')], min: 1, priority: 0 }];
+  if (prev.changed) blocks.push({ rows: changedRows(prev, width), min: 1, priority: 1 });
   const checks = prev.step.checks.flatMap((check, i) => checkResultRows(check, i, prev.checks.get(i), ctx));
   if (checks.length > 0) blocks.push({ rows: checks, min: checks.length, priority: 1 });
   if (prev.captures.length > 0) blocks.push({ rows: captureRows(prev, snap, width), min: prev.captures.length, priority: 1 });
   const failed = [...prev.actions].find(([, r]) => r.state === 'failed');
   if (failed) {
     const action = prev.step.actions[failed[0]];
-    blocks.push({ rows: wrapWords([seg('  ✗ ', 'fail'), seg(`${action?.kind ?? 'block'} at line ${action?.at.line ?? '?'}: ${snap.mask(failed[1].message ?? 'failed')}`, 'fail')], width, [seg('    ')]), min: 1, priority: 1 });
+    blocks.push({ rows: wrapWords([seg('  ✗ ', 'fail'), seg(`${action?.kind ?? 'block'} at line ${action?.at.line ?? '?'}: ${failed[1].message ?? 'failed'}`, 'fail')], width, [seg('    ')]), min: 1, priority: 1 });
   }
   if (prev.outputBytes > 0) {
     const lines = prev.output.slice(-8);
@@ -82,6 +83,7 @@ function stepBlocks(cur: CurrentStep, snap: TuiSnapshot, ctx: CodeViewContext, h
   const { width } = ctx;
   const ran = cur.state !== 'pending' && cur.state !== 'unknown' && (cur.actions.size > 0 || cur.checks.size > 0 || cur.outputBytes > 0);
   const blocks: Block[] = [{ rows: [titleRow(cur, snap, width)], min: 1, priority: 0 }];
+  if (cur.changed) blocks.push({ rows: changedRows(cur, width), min: 1, priority: 0 });
 
   const prose = proseRows(cur, snap, width);
   if (prose.length > 0) {
@@ -131,6 +133,12 @@ function stepBlocks(cur: CurrentStep, snap: TuiSnapshot, ctx: CodeViewContext, h
   return { blocks, prose };
 }
 
+/** The runbook was edited during the run: this attempt runs the step's new text (the engine says so, and journals it). */
+export function changedRows(cur: CurrentStep, width: number): Line[] {
+  if (!cur.changed) return [];
+  return wrapWords([seg('  ✎ ', 'warn'), seg('changed since the run started: ', 'warn'), seg(`running the step as the runbook says now (text ${cur.changed.from.slice(0, 8)} → ${cur.changed.to.slice(0, 8)})`, 'dim')], width, [seg('    ')]);
+}
+
 /** The step's prose, word-wrapped (secrets masked). */
 export function proseRows(cur: CurrentStep, snap: TuiSnapshot, width: number): Line[] {
   return proseOf(cur.step.context, cur.step.section).flatMap((p) => wrapWords(p.line.map((s) => ({ ...s, text: snap.mask(s.text) })), width, p.indent));
@@ -139,7 +147,7 @@ export function proseRows(cur: CurrentStep, snap: TuiSnapshot, width: number): L
 /** `= name = "value"` for each capture (masked as the engine gave it; a secret one says so). */
 export function captureRows(cur: CurrentStep, snap: TuiSnapshot, width: number): Line[] {
   return cur.captures.flatMap((c) =>
-    wrapLine([seg('= ', 'dim'), seg(`${c.name} = `, 'dim'), seg(JSON.stringify(truncate(snap.mask(c.value), 120)), c.secret ? 'secret' : 'variable'), seg(c.secret ? '  (secret: masked)' : '', 'dim')], width, [seg('    ')]),
+    wrapLine([seg('= ', 'dim'), seg(`${c.name} = `, 'dim'), seg(JSON.stringify(truncate(c.value, 120)), c.secret ? 'secret' : 'variable'), seg(c.secret ? '  (secret: masked)' : '', 'dim')], width, [seg('    ')]),
   );
 }
 

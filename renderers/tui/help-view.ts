@@ -8,7 +8,7 @@ function keys(rehearsal: boolean): readonly (readonly [string, string])[] {
     ['c', 'run this and the remaining ordinary steps without asking (gates still ask); p pauses'],
     ['s', 'skip the step (the journal records it)'],
     ['q', rehearsal ? 'quit; not resumable: the sandbox is removed when the run ends' : 'quit; `runbook resume` continues the run later'],
-    ['r', 'after a failure: run the step again'],
+    ['r', 'after a failure: read the runbook again and run the step as it is now (fix it in your editor first)'],
     ['d', 'a manual step is done'],
     ['y / n', 'answer a gate; a typed gate wants its text, then Enter'],
     ['↑ ↓  o', 'select a step; Enter or o opens it: whole output, checks, captures'],

@@ -1,6 +1,6 @@
 import { checkRows } from './check-view.js';
 import { actionRows, type CodeViewContext } from './code-view.js';
-import { captureRows, outputRows, proseRows, titleRow } from './detail-view.js';
+import { captureRows, changedRows, outputRows, proseRows, titleRow } from './detail-view.js';
 import { formatBytes, formatCount, formatDuration, shortPath } from './format.js';
 import type { LogLine } from './log-pager.js';
 import { seg, wrapLine, wrapWords, type Line } from './segments.js';
@@ -58,10 +58,11 @@ function openedFactRows(cur: CurrentStep, snap: TuiSnapshot, width: number, cwd:
   const what: string[] = [];
   if (cur.attempt > 1) what.push(`${cur.attempt} attempts`);
   if (cur.durationMs !== undefined) what.push(`took ${formatDuration(cur.durationMs)}`);
-  if (row?.note) what.push(snap.mask(row.note));
+  if (row?.note) what.push(row.note);
   if (row?.unproven) what.push('skipped unproven');
   if (cur.state === 'pending') what.push(row?.selected === false ? 'not selected (--from/--to/--only)' : 'not run yet');
   if (what.length > 0) rows.push(...wrapWords([seg(`  ${what.join(' · ')}`, 'dim')], width, [seg('  ')]));
+  rows.push(...changedRows(cur, width));
   if (cur.outputLog) rows.push(...wrapLine([seg('  log: ', 'dim'), seg(shortPath(cur.outputLog, cwd), 'accent')], width, [seg('       ')]));
   const prose = proseRows(cur, snap, width);
   if (prose.length > 0) rows.push([], ...prose);
@@ -93,7 +94,8 @@ function logRows(lines: readonly LogLine[], snap: TuiSnapshot, width: number): L
       rows.push([seg(truncate(l.text, width), 'info')]);
       continue;
     }
-    rows.push(...outputRows([{ stream: 'stdout', text: snap.mask(l.text), cut: l.cut }], width));
+    // The engine wrote the log masked: shown as it is.
+    rows.push(...outputRows([{ stream: 'stdout', text: l.text, cut: l.cut }], width));
   }
   return rows;
 }

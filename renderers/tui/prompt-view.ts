@@ -87,8 +87,8 @@ export function promptLines(snap: TuiSnapshot, width: number, options: PromptVie
       break;
     }
     case 'failed': {
-      if (prompt.interrupted) ask([seg('■ Stopped with Ctrl-C. ', 'warn'), seg(snap.mask(prompt.message), 'dim')]);
-      else ask([seg('✘ Step failed: ', 'fail'), seg(snap.mask(prompt.message))]);
+      if (prompt.interrupted) ask([seg('■ Stopped with Ctrl-C. ', 'warn'), seg(prompt.message, 'dim')]);
+      else ask([seg('✘ Step failed: ', 'fail'), seg(prompt.message)]);
       const cur = snap.current;
       const failed = cur ? [...cur.actions].find(([, r]) => r.state === 'failed')?.[0] : undefined;
       const hint = cur && failed !== undefined ? stdinHint(cur.step.actions[failed], cur.output) : undefined;
@@ -102,7 +102,7 @@ export function promptLines(snap: TuiSnapshot, width: number, options: PromptVie
         typedRows(snap, request.prompt, request.typed, p.input, width, ask, rows);
         keys([['Enter', 'confirm'], ['Esc', stopMeaning(snap)]]);
       } else {
-        ask([seg('⚠ ', 'warn'), seg(snap.mask(request.kind === 'block' ? 'Run this block? It is marked confirm.' : request.prompt), 'bold')]);
+        ask([seg('⚠ ', 'warn'), seg(request.kind === 'block' ? 'Run this block? It is marked confirm.' : request.prompt, 'bold')]);
         keys([['y', 'yes, go on'], ...(snap.continuing ? [] : [['c', 'yes, and continue'] as KeyHint]), ['n', 'no, stop the run'], quit, HELP]);
       }
       break;
@@ -122,7 +122,7 @@ export function promptLines(snap: TuiSnapshot, width: number, options: PromptVie
       break;
     }
     case 'unknown': {
-      const log = snap.current?.outputLog;
+      const log = prompt.log;
       ask([seg('? ', 'warn'), seg(`"${prompt.step.title}"`, 'bold'), seg(' was started but never finished: its outcome is unknown. Check what it did'), seg(log ? ` (its last output is above; log: ${shortPath(log, options.cwd)})` : ''), seg(', then:')], 3);
       keys([['r', 're-run it'], ['d', 'mark it done'], ['a', 'abort'], HELP]);
       break;

@@ -48,7 +48,7 @@ export function startTui(options: StartTuiOptions): TuiSession {
     const style = createStyle(color);
     // Line prompts leave the terminal in its normal mode: an interactive block needs nothing from them.
     const interaction = { ...promptInteraction({ stdin, stdout }, style), beforeInteractive: async () => {}, afterInteractive: async () => {} };
-    return { reporter: new PlainReporter(stdout, style), interaction, close: async () => {} };
+    return { reporter: new PlainReporter(stdout, style, { runbook: options.runbook }), interaction, close: async () => {} };
   }
 
   const store = new TuiStore({ runbook: options.runbook, ...(options.params ? { params: options.params } : {}) });

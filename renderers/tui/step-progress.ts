@@ -1,5 +1,5 @@
 import type { Step } from '../../engine/model/index.js';
-import type { RunEvent, StepState } from '../../engine/run/index.js';
+import type { RunEvent, StepChange, StepState } from '../../engine/run/index.js';
 import { OutputBuffer, type OutputStream } from './output-buffer.js';
 import type { ActionRun, CaptureView, CheckRun, CurrentStep } from './tui-state.js';
 
@@ -18,6 +18,7 @@ export class StepProgress {
   durationMs: number | undefined;
   message: string | undefined;
   outputLog: string | undefined;
+  changed: StepChange | undefined;
   readonly actions = new Map<number, ActionRun>();
   readonly checks = new Map<number, CheckRun>();
   private captures: CaptureView[] = [];
@@ -25,7 +26,7 @@ export class StepProgress {
   logTail: CurrentStep['logTail'];
 
   constructor(
-    readonly step: Step,
+    public step: Step,
     options: { readonly state: StepState; readonly attempt: number; readonly outputLines: number },
   ) {
     this.state = options.state;
@@ -51,6 +52,7 @@ export class StepProgress {
     this.durationMs = undefined;
     this.message = undefined;
     this.outputLog = outputLog;
+    this.changed = e.changed;
   }
 
   actionStart(e: Of<'action-start'>, now: number): void {
@@ -144,6 +146,7 @@ export class StepProgress {
       ...(this.durationMs !== undefined ? { durationMs: this.durationMs } : {}),
       ...(this.message !== undefined ? { message: this.message } : {}),
       ...(this.outputLog !== undefined ? { outputLog: this.outputLog } : {}),
+      ...(this.changed !== undefined ? { changed: this.changed } : {}),
       ...(this.logTail !== undefined ? { logTail: this.logTail } : {}),
     };
   }

@@ -62,6 +62,12 @@ export class StepRecords {
     return { progress: next, changed: true };
   }
 
+  /** The step's text as the runbook says now (read again by the engine). */
+  reread(step: Step): void {
+    const p = this.progress.get(step.id);
+    if (p) p.step = step;
+  }
+
   /** A step ended: if it had started, it is the one shown as just finished. */
   ended(stepId: string): void {
     if (this.progress.get(stepId)?.startedAt !== undefined) this.previousId = stepId;
@@ -98,12 +104,13 @@ export class StepRecords {
   }
 
   /** A resumed step in an unknown state: the last lines its log has, read from the end of the file. */
-  loadLogTail(stepId: string, file: string | undefined, mask: (text: string) => string): void {
+  loadLogTail(stepId: string, file: string): void {
     const cur = this.progress.get(stepId);
-    if (!file || !cur) return;
+    if (!cur) return;
     const pager = new LogPager(file);
     pager.index(64 << 20);
-    const lines = pager.tail(TAIL_LINES).map((l) => ({ stream: 'stdout' as const, text: mask(l.text), cut: l.cut }));
+    // The engine wrote the log masked: it is shown as it is.
+    const lines = pager.tail(TAIL_LINES).map((l) => ({ stream: 'stdout' as const, text: l.text, cut: l.cut }));
     cur.outputLog = file;
     cur.logTail = { lines, total: pager.lines, missing: pager.missing };
   }

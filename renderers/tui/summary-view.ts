@@ -23,7 +23,7 @@ export function summaryLines(snap: TuiSnapshot, width: number, cwd?: string): Li
   const ok = word === 'done';
   const { finished, total } = progressOf(snap);
   const rows: Line[] = [[seg(ok ? '✔ ' : '✘ ', ok ? 'ok' : 'fail'), seg(snap.title, 'heading'), seg(`  ${word}`, ok ? 'ok' : 'fail')]];
-  const message = word === 'incomplete' && end.status === 'done' ? `${unproven.length} step${unproven.length === 1 ? ' was' : 's were'} skipped without being proven (${unproven.join(', ')})` : snap.mask(end.message);
+  const message = word === 'incomplete' && end.status === 'done' ? `${unproven.length} step${unproven.length === 1 ? ' was' : 's were'} skipped without being proven (${unproven.join(', ')})` : end.message;
   rows.push(...wrapWords([seg(`  ${message}`, ok ? undefined : 'fail'), seg(`${ok ? '' : ` · ${finished} of ${total} steps finished`} · ${formatDuration(end.durationMs)}`, 'dim')], width, [seg('    ')]));
 
   rows.push(...checkSection(snap, width));
@@ -64,7 +64,7 @@ function checkLine(p: CheckProof, snap: TuiSnapshot, width: number): Line[] {
   if (!outcome) return [];
   const { expected, actual } = checkValues(p.check, outcome, snap);
   const where = `${p.step.title} › check ${p.index + 1} (line ${p.check.at.line})`;
-  const values = `expected ${snap.mask(expected)} · got ${snap.mask(actual)}`;
+  const values = `expected ${expected} · got ${actual}`;
   const mark = [seg(outcome.ok ? '  ✔ ' : '  ✘ ', outcome.ok ? 'ok' : 'fail')];
   const one: Line = [...mark, seg(where), seg('  '), seg(values, outcome.ok ? 'dim' : 'fail')];
   if (textWidth(one.map((s) => s.text).join('')) <= width) return [one];
@@ -73,16 +73,16 @@ function checkLine(p: CheckProof, snap: TuiSnapshot, width: number): Line[] {
 
 function sentinelSection(s: SentinelProof, snap: TuiSnapshot, width: number): Line[] {
   const rows: Line[] = [[], [seg('Sentinel ', 'heading'), seg(s.name, 'bold'), seg(s.proven ? '  ✔ proven: written, then found' : '  ✘ not proven', s.proven ? 'ok' : 'fail')]];
-  if (s.token !== undefined) rows.push(...wrapLine([seg('  token    ', 'dim'), seg(snap.mask(s.token), 'variable')], width, [seg('           ')]));
+  if (s.token !== undefined) rows.push(...wrapLine([seg('  token    ', 'dim'), seg(s.token, 'variable')], width, [seg('           ')]));
   if (s.written.length === 0) rows.push([seg('  written  ', 'dim'), seg('by no step', 'warn')]);
   for (const w of s.written) {
     const state = w.run?.state === 'ok' ? '✔ ran' : w.run?.state === 'failed' ? '✘ failed' : w.run?.state === 'skipped' ? '↷ not run' : 'not run';
-    const target = w.run?.target ? ` on ${snap.mask(w.run.target)}` : w.action.options.db ? ` on db ${w.action.options.db}` : '';
+    const target = w.run?.target ? ` on ${w.run.target}` : w.action.options.db ? ` on db ${w.action.options.db}` : '';
     rows.push(...wrapWords([seg('  written  ', 'dim'), seg(`${stepLabel(w.step, snap)} · ${w.action.kind} block, line ${w.action.at.line}${target} · `), seg(state, w.run?.state === 'ok' ? 'ok' : 'warn')], width, [seg('           ')]));
   }
   if (s.found.length === 0) rows.push([seg('  found    ', 'dim'), seg('checked by no step', 'warn')]);
   for (const f of s.found) {
-    const state = !f.outcome || f.outcome.attempts === 0 ? 'not checked' : f.outcome.ok ? `✔ got the token` : `✘ got ${snap.mask(f.outcome.actual ?? f.outcome.message)}`;
+    const state = !f.outcome || f.outcome.attempts === 0 ? 'not checked' : f.outcome.ok ? `✔ got the token` : `✘ got ${f.outcome.actual ?? f.outcome.message}`;
     const db = f.check.kind === 'sql' && f.check.db ? ` on db ${f.check.db}` : '';
     rows.push(...wrapWords([seg('  found    ', 'dim'), seg(`${stepLabel(f.step, snap)} · check ${f.index + 1}, line ${f.check.at.line}${db} · `), seg(state, f.outcome?.ok ? 'ok' : 'warn')], width, [seg('           ')]));
   }
@@ -99,7 +99,7 @@ function skippedSection(snap: TuiSnapshot, width: number): Line[] {
   if (skipped.length === 0) return [];
   const rows: Line[] = [[], [seg('Skipped', 'heading')]];
   for (const r of skipped) {
-    const why = r.unproven ? `unproven: ${snap.mask(r.note ?? 'skipped after it started')}` : `by choice, before it ran${r.note && r.note !== 'skipped by the operator' ? ` (${snap.mask(r.note)})` : ''}`;
+    const why = r.unproven ? `unproven: ${r.note ?? 'skipped after it started'}` : `by choice, before it ran${r.note && r.note !== 'skipped by the operator' ? ` (${r.note})` : ''}`;
     rows.push(...wrapWords([seg('  ↷ ', r.unproven ? 'fail' : 'warn'), seg(r.title), seg(` — ${why}`, r.unproven ? 'fail' : 'dim')], width, [seg('    ')]));
   }
   return rows;
@@ -112,7 +112,7 @@ function stepSection(snap: TuiSnapshot, width: number): Line[] {
     const mark = STATE_MARKS[r.state];
     const time = r.note === 'marked done' ? 'marked done' : r.durationMs !== undefined && r.state !== 'skipped' ? formatDuration(r.durationMs) : r.selected ? (r.unproven ? 'unproven' : mark.word) : 'not selected';
     const note = r.state === 'failed' && r.note ? `  ${r.note}` : '';
-    rows.push([seg(`  ${r.selected ? mark.symbol : '·'} `, r.selected ? mark.tone : 'dim'), seg(padEnd(r.title, titleWidth)), seg(` ${padEnd(time, 12)}`, 'dim'), seg(truncate(snap.mask(note.trim()), Math.max(0, width - titleWidth - 18)), 'fail')]);
+    rows.push([seg(`  ${r.selected ? mark.symbol : '·'} `, r.selected ? mark.tone : 'dim'), seg(padEnd(r.title, titleWidth)), seg(` ${padEnd(time, 12)}`, 'dim'), seg(truncate(note.trim(), Math.max(0, width - titleWidth - 18)), 'fail')]);
   }
   return rows;
 }

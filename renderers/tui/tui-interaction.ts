@@ -52,7 +52,8 @@ export function tuiInteraction(store: TuiStore, options: TuiInteractionOptions =
       asked++;
       return store.ask({ kind: 'param', param, position: asked, count: Math.max(asked, total) });
     },
-    unknownState: async (step) => (await store.ask({ kind: 'unknown', step })) as 'rerun' | 'done' | 'abort',
+    unknownState: async (step, details) => (await store.ask({ kind: 'unknown', step, log: details.log })) as 'rerun' | 'done' | 'abort',
+    reread: (steps) => store.reread(steps),
     changedSteps: async (steps) => (await store.ask({ kind: 'changed', steps })) === 'yes',
     beforeInteractive: async () => {
       store.setSuspended(true);

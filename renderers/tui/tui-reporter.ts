@@ -1,5 +1,5 @@
 import type { Reporter, RunEvent } from '../../engine/run/index.js';
-import type { CheckProgressEvent, TuiStore } from './tui-store.js';
+import type { TuiStore } from './tui-store.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -35,8 +35,8 @@ export class TuiReporter implements Reporter {
     this.store.checkEnd(e);
   }
 
-  /** Not an engine event yet: a `wait=` check's latest value, shown while it waits (see CheckProgressEvent). */
-  onCheckProgress(e: CheckProgressEvent): void {
+  /** A `wait=` check's latest try: the screen shows the value it last got, not only the time it has waited. */
+  onCheckProgress(e: Of<'check-progress'>): void {
     this.store.checkProgress(e);
   }
 

@@ -1,5 +1,5 @@
 import type { ManualAction, Param, Runbook, Step } from '../../engine/model/index.js';
-import type { CheckOutcome, GateRequest, RunStatus, StepState } from '../../engine/run/index.js';
+import type { CheckOutcome, GateRequest, RunStatus, StepChange, StepState } from '../../engine/run/index.js';
 import type { LogLine } from './log-pager.js';
 import type { OutputLine } from './output-buffer.js';
 
@@ -25,7 +25,8 @@ export type Prompt =
   | { readonly kind: 'gate'; readonly step: Step; readonly request: GateRequest }
   | { readonly kind: 'manual'; readonly step: Step; readonly action: ManualAction }
   | { readonly kind: 'param'; readonly param: Param; readonly position: number; readonly count: number }
-  | { readonly kind: 'unknown'; readonly step: Step }
+  /** `log`: where the engine wrote the step's output (its last lines are shown above the question). */
+  | { readonly kind: 'unknown'; readonly step: Step; readonly log: string }
   | { readonly kind: 'changed'; readonly steps: readonly Step[] };
 
 export interface PromptState {
@@ -93,6 +94,8 @@ export interface CurrentStep {
   readonly startedAt?: number;
   readonly durationMs?: number;
   readonly message?: string;
+  /** The runbook was edited during the run and this attempt runs the step's new text. */
+  readonly changed?: StepChange;
   readonly actions: ReadonlyMap<number, ActionRun>;
   readonly checks: ReadonlyMap<number, CheckRun>;
   readonly captures: readonly CaptureView[];

@@ -1,7 +1,6 @@
 import type { Runbook, Step } from '../../engine/model/index.js';
 import type { RunEvent } from '../../engine/run/index.js';
 import { createRedactor, type Redactor } from '../../engine/secrets/index.js';
-import type { CheckProgressEvent, Extra } from './engine-extras.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { leadGateOf } from './lead-gate.js';
 import type { OutputStream } from './output-buffer.js';
@@ -11,8 +10,6 @@ import { StepRecords } from './step-records.js';
 import type { DisplayValue, LeadGate, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
 
 export type { ActionRun, CaptureView, CheckRun, CurrentStep, DisplayValue, LeadGate, OpenedStep, Prompt, PromptState, RunEnd, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
-
-export type { CheckProgressEvent } from './engine-extras.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -164,7 +161,10 @@ export class TuiStore {
   ask(prompt: Prompt, actionIndex?: number): Promise<string> {
     if (this.pending) this.pending.reject(new Error('a new question replaced this one'));
     if ('step' in prompt && prompt.kind !== 'failed') this.focus(prompt.step);
-    if (prompt.kind === 'unknown') this.records.loadLogTail(prompt.step.id, this.browser.logPathOf(prompt.step.id), this.mask);
+    if (prompt.kind === 'unknown') {
+      this.browser.setLogPath(prompt.step.id, prompt.log);
+      this.records.loadLogTail(prompt.step.id, prompt.log);
+    }
     return new Promise<string>((resolve, reject) => {
       this.pending = { prompt, input: '', shownAt: this.clock(), resolve, reject, ...(actionIndex !== undefined ? { actionIndex } : {}) };
       this.interruptingFlag = false;
@@ -256,12 +256,21 @@ export class TuiStore {
     return p.answer;
   }
 
+  /** The engine read the runbook again (a retry after an edit): these steps are shown, and run, as they are now. */
+  reread(steps: readonly Step[]): void {
+    for (const s of steps) {
+      this.stepsById.set(s.id, s);
+      this.records.reread(s);
+    }
+    this.changed(true);
+  }
+
   // ── events ───────────────────────────────────────────────────────────
 
   runStart(e: Of<'run-start'>): void {
     this.run = { runId: e.runId, mode: e.mode, resumed: e.resumed, stateDir: e.stateDir, ...(e.journal !== undefined ? { journal: e.journal } : {}), startedAt: this.clock() };
-    this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0, ...((s as Extra).unproven ? { unproven: true } : {}) }));
-    for (const [name, token] of Object.entries((e as Extra).sentinels ?? {})) this.setValue(name, { kind: 'sentinel', value: token, secret: false });
+    this.rows = e.steps.map((s) => ({ id: s.id, title: s.title, state: s.state, selected: s.selected, attempt: 0, ...(s.unproven ? { unproven: true } : {}) }));
+    for (const [name, token] of Object.entries(e.sentinels)) this.setValue(name, { kind: 'sentinel', value: token, secret: false });
     this.changed(true);
   }
 
@@ -270,8 +279,8 @@ export class TuiStore {
     if (!step) return;
     const prior = this.records.get(step.id);
     const cur = this.focus(step, e.attempt > 1 || (prior !== undefined && prior.state !== 'pending'));
-    if ((e as Extra).log) this.browser.setLogPath(step.id, (e as Extra).log as string);
-    cur.start(e, this.clock(), this.browser.logPathOf(step.id));
+    this.browser.setLogPath(step.id, e.log);
+    cur.start(e, this.clock(), e.log);
     cur.logTail = undefined;
     this.interruptingFlag = false;
     this.updateRow(e.stepId, { state: 'running', attempt: e.attempt, startedAt: cur.startedAt, durationMs: undefined, note: undefined });
@@ -311,15 +320,15 @@ export class TuiStore {
     this.changed(true);
   }
 
-  checkProgress(e: CheckProgressEvent): void {
-    this.currentFor(e.stepId)?.checkProgress(e.index, { ...(e.actual !== undefined ? { actual: e.actual } : {}), ...(e.message !== undefined ? { message: e.message } : {}), ...(e.attempts !== undefined ? { attempts: e.attempts } : {}) });
+  checkProgress(e: Of<'check-progress'>): void {
+    this.currentFor(e.stepId)?.checkProgress(e.index, { ...(e.actual !== undefined ? { actual: e.actual } : {}), message: e.message, attempts: e.attempts });
     this.changed(false);
   }
 
   stepEnd(e: Of<'step-end'>): void {
     const note = e.assumed ? 'marked done' : e.state === 'done' ? undefined : e.message;
     const cur = this.currentFor(e.stepId);
-    const unproven = e.state === 'skipped' ? ((e as Extra).unproven ?? this.records.skippedUnproven(e.stepId)) : undefined;
+    const unproven = e.state === 'skipped' ? (e.unproven ?? this.records.skippedUnproven(e.stepId)) : undefined;
     this.updateRow(e.stepId, { state: e.state, durationMs: e.durationMs, note, startedAt: undefined, unproven: unproven || undefined });
     cur?.end(e);
     this.records.ended(e.stepId);

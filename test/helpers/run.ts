@@ -30,6 +30,8 @@ export interface RunTestOptions {
   readonly file?: string;
   /** Static errors to let through (to reach the engine with a runbook the checks before the run still refuse). */
   readonly tolerate?: (d: Diagnostic) => boolean;
+  /** Give the engine a way to read the runbook file again (as the CLI does): a retry runs what the file says then. */
+  readonly reload?: boolean;
 }
 
 /** Writes `markdown` to a runbook file in `dir` and runs it through the engine, recording every event. */
@@ -66,6 +68,16 @@ export async function runFile(file: string, o: RunTestOptions): Promise<RunResul
     ...(o.sandbox ? { sandbox: o.sandbox } : {}),
     ...(o.secrets ? { secrets: o.secrets } : {}),
     ...(o.resume ? { resume: o.resume } : {}),
+    ...(o.reload
+      ? {
+          reload: async () => {
+            const again = parseRunbookFile(file);
+            const first = [...again.diagnostics, ...validateRunbook(again.runbook, { env })].find((d) => d.severity === 'error');
+            if (first) throw new Error(`${first.file}:${first.line}:${first.column}: ${first.message}`);
+            return again.runbook;
+          },
+        }
+      : {}),
   });
   const output = events.flatMap((e) => (e.type === 'output' ? [e.text] : [])).join('');
   const journal = [...readJournal(path.join(runDir(stateDir, outcome.runId), 'journal.jsonl')).entries];

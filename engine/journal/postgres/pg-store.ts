@@ -132,6 +132,10 @@ export class PostgresStateStore implements StateStore {
     return new PostgresOutputLog(() => this.connection(), runId, stepId, this.where);
   }
 
+  logLocation(runId: string, stepId: string): string {
+    return logLocation(runId, stepId, this.where);
+  }
+
   async readJournal(runId: string): Promise<JournalRead> {
     const db = await this.read();
     const { rows } = await db.query<{ entry: string }>('SELECT entry::text AS entry FROM runbook.events WHERE run_id = $1 ORDER BY seq', [runId]);
@@ -166,7 +170,7 @@ export class PostgresStateStore implements StateStore {
     const { rows } = await db.query<{ chunk: Buffer }>('SELECT chunk FROM runbook.output WHERE run_id = $1 AND step = $2 ORDER BY id', [runId, stepId]);
     if (rows.length === 0) return undefined;
     const all = Buffer.concat(rows.map((r) => r.chunk));
-    const path = `${this.where}, table runbook.output (run ${runId}, step ${stepId})`;
+    const path = logLocation(runId, stepId, this.where);
     if (all.length <= limit.max) return { text: all.toString('utf8'), omittedBytes: 0, path };
     const omitted = all.length - limit.max;
     return { text: `${all.subarray(0, limit.head).toString('utf8')}\n… ${omitted} bytes left out …\n${all.subarray(all.length - (limit.max - limit.head)).toString('utf8')}`, omittedBytes: omitted, path };
@@ -219,6 +223,11 @@ export class PostgresStateStore implements StateStore {
   }
 }
 
+/** Where a step's output is kept in the state database, for the operator. */
+function logLocation(runId: string, stepId: string, where: string): string {
+  return `${where}, table runbook.output (run ${runId}, step ${stepId})`;
+}
+
 /** A step's output as chunks of at most CHUNK_CHARS characters in `runbook.output`. */
 class PostgresOutputLog implements OutputSink {
   private pending = '';
@@ -233,6 +242,10 @@ class PostgresOutputLog implements OutputSink {
     private readonly stepId: string,
     private readonly where: string,
   ) {}
+
+  get location(): string {
+    return logLocation(this.runId, this.stepId, this.where);
+  }
 
   get failure(): string | undefined {
     return this.problem;

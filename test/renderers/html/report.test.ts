@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCommand } from '../../../cli/commands/report.js';
 import { readJournal } from '../../../engine/journal/index.js';
+import { automatic, type Interaction } from '../../../engine/run/index.js';
+import { runMarkdown } from '../../helpers/run.js';
 import { captureIo, tempDir } from './cli-io.js';
 import { all, conformance, dom } from './helpers.js';
 import { cli, crashDuring, runIds } from './journals.js';
@@ -116,6 +118,30 @@ describe('runbook report RUN-ID --out FILE.html', () => {
     expect(row?.querySelectorAll('td')[2]?.textContent).toBe(token);
     expect(row?.querySelectorAll('td')[3]?.textContent).toBe(token);
     expect(d.querySelector('.page-head')?.textContent).toContain('rehearsal');
+  });
+
+  it('says which attempt ran the text the runbook was edited to during the run', async () => {
+    const dir = tempDir('report-changed');
+    const file = path.join(dir, 'runbook.md');
+    const broken = '# Fix\n\n## Load\n\n```sh\nexit 3\n```\n';
+    const interaction: Interaction = {
+      ...automatic({ yes: 'all' }),
+      interactive: true,
+      failed: async () => {
+        writeFileSync(file, broken.replace('exit 3', 'echo fixed'));
+        return 'retry';
+      },
+    };
+    const r = await runMarkdown(broken, { dir, yes: 'steps', interaction, reload: true });
+    expect(r.outcome.status).toBe('done');
+    const start = r.journal.find((e) => e.type === 'step-start' && e.attempt === 2);
+    const changed = start?.type === 'step-start' ? start.changed : undefined;
+    expect(changed?.from).toBe(r.runbook.steps[0]?.hash);
+    const { document: d } = await report(dir, r.outcome.runId);
+    const notes = all(d, '#load [data-event="changed"]');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.closest('[data-attempt]')?.getAttribute('data-attempt')).toBe('2');
+    expect(notes[0]?.textContent).toBe(`The runbook was edited during the run: this attempt ran the step’s new text (${changed?.from.slice(0, 8)} → ${changed?.to.slice(0, 8)}).`);
   });
 
   it('fails clearly on an unknown run id', async () => {

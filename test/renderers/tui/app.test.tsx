@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfirmAction, ManualAction } from '../../../engine/model/index.js';
 import { RunbookError } from '../../../engine/model/index.js';
-import { harness, KEYS, md, runStart } from './helpers.js';
+import { harness, KEYS, md, runStart, logOf } from './helpers.js';
 
 /** A question the test leaves unanswered: a later one replaces it, and its promise rejects by design. */
 const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
@@ -224,7 +224,7 @@ describe('a running step', () => {
   it('shows a spinner, the elapsed time, the action target and the last lines of output', async () => {
     const h = harness(NIGHT);
     const s = step(h, 'say-hello');
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1 }, { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: s.actions[0]!.kind, target: 'root@10.0.0.5', attempt: 1 });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1, log: logOf(s.id) }, { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: s.actions[0]!.kind, target: 'root@10.0.0.5', attempt: 1 });
     const lines = Array.from({ length: 300 }, (_, i) => `line ${i + 1}`).join('\n');
     await h.emit({ type: 'output', stepId: s.id, stream: 'stdout', text: `${lines}\n` }, { type: 'output', stepId: s.id, stream: 'stderr', text: 'warning: on stderr\n' });
     await h.advance(3200);
@@ -244,7 +244,7 @@ describe('a running step', () => {
   it('draws what a step printed without letting it move the cursor or recolour the screen', async () => {
     const h = harness(NIGHT);
     const s = step(h, 'say-hello');
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1 });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1, log: logOf(s.id) });
     await h.emit({ type: 'output', stepId: s.id, stream: 'stdout', text: '\u001b[31mred\u001b[0m \u001b[2J\u001b[Hcleared?\n10%\r50%\r100%\ttab\n' });
     const frame = h.frame();
     expect(frame).toContain('│ red cleared?');
@@ -255,7 +255,7 @@ describe('a running step', () => {
   it('Ctrl-C stops the step through the interrupter, a second Ctrl-C quits', async () => {
     const h = harness(NIGHT);
     const s = step(h, 'say-hello');
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1 });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1, log: logOf(s.id) });
     await h.press(KEYS.ctrlC);
     expect(h.interrupter.interrupted).toBe(true);
     expect(h.interrupter.quitSignal.aborted).toBe(false);
@@ -272,7 +272,7 @@ describe('after a failure', () => {
     const s = step(h, 'say-hello');
     await h.emit(
       runStart(h.runbook),
-      { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1 },
+      { type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 1, log: logOf(s.id) },
       { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: '', attempt: 1 },
       { type: 'output', stepId: s.id, stream: 'stderr', text: 'sh: 1: nope: not found\n' },
       { type: 'action-end', stepId: s.id, index: 0, kind: 'sh', ok: false, exitCode: 127, durationMs: 12, message: 'exit status 127' },
@@ -323,7 +323,7 @@ describe('after a failure', () => {
     const s = step(h, 'say-hello');
     await h.press('r');
     await decision;
-    await h.emit({ type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 2 });
+    await h.emit({ type: 'step-start', stepId: s.id, index: 1, total: 5, attempt: 2, log: logOf(s.id) });
     expect(h.frame()).toContain('attempt 2');
     expect(h.frame()).not.toContain('nope: not found');
   });
@@ -414,7 +414,7 @@ describe('checks', () => {
     const s = step(h, 'verify');
     await h.emit(
       runStart(h.runbook),
-      { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1 },
+      { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1, log: logOf(s.id) },
       { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: 'echo 3' },
       { type: 'check-end', stepId: s.id, index: 0, kind: 'sh', line: 41, outcome: { ok: false, message: 'expected "2", got "3"', expected: '2', actual: '3', attempts: 1, durationMs: 4 } },
       { type: 'check-start', stepId: s.id, index: 1, kind: 'sh', code: '' },
@@ -442,7 +442,7 @@ describe('checks', () => {
   it('a passing check says what it got; a waiting check shows its clock', async () => {
     const h = harness(NIGHT);
     const s = step(h, 'verify');
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1 }, { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: '', waitMs: 300_000 });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 5, total: 5, attempt: 1, log: logOf(s.id) }, { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: '', waitMs: 300_000 });
     await h.advance(7000);
     expect(h.frame()).toContain('waiting up to 5m, 7s');
     await h.emit({ type: 'check-end', stepId: s.id, index: 0, kind: 'sh', line: 41, outcome: { ok: true, message: 'got "2"', actual: '2', attempts: 1, durationMs: 4 } });
@@ -462,7 +462,7 @@ describe('resume', () => {
       const h = harness(NIGHT);
       const steps = runStart(h.runbook);
       await h.emit({ ...steps, resumed: true, steps: steps.steps.map((x, i) => ({ ...x, state: i === 0 ? ('done' as const) : i === 1 ? ('unknown' as const) : x.state })) });
-      const decision = h.interaction.unknownState(step(h, 'stop-traffic'));
+      const decision = h.interaction.unknownState(step(h, 'stop-traffic'), { log: logOf('stop-traffic') });
       await h.settle();
       expect(h.frame()).toContain('✔ Say hello');
       expect(h.frame()).toContain('? Stop traffic');
@@ -505,10 +505,10 @@ describe('the end of the run', () => {
     const h = harness(NIGHT);
     await h.emit(
       runStart(h.runbook),
-      { type: 'step-start', stepId: 'say-hello', index: 1, total: 5, attempt: 1 },
+      { type: 'step-start', stepId: 'say-hello', index: 1, total: 5, attempt: 1, log: logOf('say-hello') },
       { type: 'step-end', stepId: 'say-hello', state: 'done', durationMs: 1234 },
       { type: 'step-end', stepId: 'stop-traffic', state: 'skipped', durationMs: 0, message: 'skipped by the operator' },
-      { type: 'step-start', stepId: 'drop-staging', index: 3, total: 5, attempt: 1 },
+      { type: 'step-start', stepId: 'drop-staging', index: 3, total: 5, attempt: 1, log: logOf('drop-staging') },
       { type: 'step-end', stepId: 'drop-staging', state: 'failed', durationMs: 50, message: 'stopped by the operator (line 30)' },
       { type: 'run-end', status: 'stopped', exitCode: 1, durationMs: 65_000, message: 'stopped by the operator (line 30)', resumeHint: 'runbook resume 20250101-000000-0001' },
     );

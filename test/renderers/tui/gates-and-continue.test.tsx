@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfirmAction, ManualAction } from '../../../engine/model/index.js';
-import { harness, KEYS, md, runStart, stepEvents, stepOf } from './helpers.js';
+import { harness, KEYS, md, runStart, stepEvents, stepOf, logOf } from './helpers.js';
 
 /** A question the test leaves unanswered: a later one replaces it, and its promise rejects by design. */
 const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
@@ -91,7 +91,7 @@ describe('one question per gated step', () => {
     await h.press(KEYS.enter);
     await expect(decision).resolves.toBe('run');
     // The engine starts the step and asks its gate: answered already, nothing is shown.
-    await h.emit({ type: 'step-start', stepId: s.id, index: 3, total: 8, attempt: 1 });
+    await h.emit({ type: 'step-start', stepId: s.id, index: 3, total: 8, attempt: 1, log: logOf(s.id) });
     await expect(h.interaction.gate({ step: s, kind: 'typed', prompt: 'Type "app_production" to continue', typed: 'app_production', action: s.actions[0] as ConfirmAction })).resolves.toBe('yes');
     await h.settle();
     frame = h.frame();
@@ -146,7 +146,7 @@ describe('one question per gated step', () => {
     expect(h.frame()).not.toContain('Run step');
     await h.press('y');
     await expect(decision).resolves.toBe('run');
-    await h.emit({ type: 'step-start', stepId: s.id, index: 8, total: 8, attempt: 1 });
+    await h.emit({ type: 'step-start', stepId: s.id, index: 8, total: 8, attempt: 1, log: logOf(s.id) });
     await expect(h.interaction.gate({ step: s, kind: 'block', prompt: 'Run this sh block?', code: 'echo finish' })).resolves.toBe('yes');
   });
 
@@ -236,7 +236,7 @@ describe('c: continue without asking', () => {
     const look = h.interaction.confirmStep(step('look'));
     await h.press('c');
     await look;
-    await h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1 });
+    await h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1, log: logOf('look') });
     expect(h.frame()).toContain('p pause after this step');
     await h.press('p');
     expect(h.frame()).not.toContain('continuing');
@@ -287,12 +287,12 @@ describe('a key bar that promises only what the run can do', () => {
   it('Ctrl-C while a step stops says whether a quit can be resumed', async () => {
     const live = setup();
     await live.start();
-    await live.h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1 });
+    await live.h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1, log: logOf('look') });
     await live.h.press(KEYS.ctrlC);
     expect(live.h.frame()).toContain('Ctrl-C again: quit the run (resumable)');
     const sandbox = setup({ mode: 'rehearsal' });
     await sandbox.start();
-    await sandbox.h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1 });
+    await sandbox.h.emit({ type: 'step-start', stepId: 'look', index: 1, total: 8, attempt: 1, log: logOf('look') });
     await sandbox.h.press(KEYS.ctrlC);
     expect(sandbox.h.frame()).toContain('Ctrl-C again: quit the run (not resumable: the sandbox is removed)');
   });

@@ -113,12 +113,18 @@ export function harness(markdown: string, options: HarnessOptions = {}): Harness
   };
 }
 
+/** Where the engine says a step's output log is (step-start `log`), for the run `runStart` starts. */
+export function logOf(stepId: string, stateDir = '/work/.runbook', runId = '20250101-000000-0001'): string {
+  return `${stateDir}/runs/${runId}/output/${stepId}.log`;
+}
+
 /** `run-start` for a runbook, every step pending and selected. */
 export function runStart(runbook: Runbook, extra: Partial<Extract<RunEvent, { type: 'run-start' }>> = {}): Extract<RunEvent, { type: 'run-start' }> {
   // Built loosely: the engine's run-start is growing fields (params) the UI does not read.
   return {
     type: 'run-start',
     params: [],
+    sentinels: {},
     runId: '20250101-000000-0001',
     title: runbook.title,
     file: runbook.file,
@@ -146,11 +152,13 @@ export interface StepScript {
   readonly targets?: Readonly<Record<number, string>>;
   readonly state?: 'done' | 'failed';
   readonly durationMs?: number;
+  /** The run's state dir, as given to `runStart` (where the step's log is). @default '/work/.runbook' */
+  readonly stateDir?: string;
 }
 
 /** The events of one attempt of a step, as the engine sends them: start, actions, output, checks, captures, end. */
 export function stepEvents(step: Step, script: StepScript): RunEvent[] {
-  const events: RunEvent[] = [{ type: 'step-start', stepId: step.id, index: script.index, total: script.total, attempt: 1 }];
+  const events: RunEvent[] = [{ type: 'step-start', stepId: step.id, index: script.index, total: script.total, attempt: 1, log: logOf(step.id, script.stateDir) }];
   for (const [i, a] of step.actions.entries()) {
     if (a.kind === 'confirm' || a.kind === 'manual') continue;
     const target = script.targets?.[i];

@@ -11,7 +11,7 @@ import { createTheme } from '../../../renderers/tui/theme.js';
 import { TuiReporter } from '../../../renderers/tui/tui-reporter.js';
 import { TuiStore } from '../../../renderers/tui/tui-store.js';
 import { parse } from '../../helpers/parse.js';
-import { harness, md, runStart } from './helpers.js';
+import { harness, md, runStart, logOf } from './helpers.js';
 
 const LONG = md(
   '# A runbook whose step titles are much longer than any sidebar could ever show in full',
@@ -24,7 +24,7 @@ const strip = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
 async function busyFrame(columns: number, rows: number): Promise<string> {
   const h = harness(LONG, { columns, rows });
   const s = h.runbook.steps[17]!;
-  await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 18, total: 30, attempt: 1 }, { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: '', attempt: 1 });
+  await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 18, total: 30, attempt: 1, log: logOf(s.id) }, { type: 'action-start', stepId: s.id, index: 0, kind: 'sh', code: '', attempt: 1 });
   await h.emit({ type: 'output', stepId: s.id, stream: 'stdout', text: `${Array.from({ length: 500 }, (_, i) => `${i} ${'y'.repeat(i % 150)}`).join('\n')}\n` });
   return h.frame();
 }
@@ -86,7 +86,7 @@ describe('without colour (NO_COLOR, dumb terminals)', () => {
 
     const h = harness(LONG, { color: false });
     const [a, b] = h.runbook.steps;
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: a!.id, index: 1, total: 30, attempt: 1 }, { type: 'step-end', stepId: a!.id, state: 'done', durationMs: 5 }, { type: 'step-start', stepId: b!.id, index: 2, total: 30, attempt: 1 }, { type: 'step-end', stepId: b!.id, state: 'failed', durationMs: 5, message: 'exit 1' });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: a!.id, index: 1, total: 30, attempt: 1, log: logOf(a!.id) }, { type: 'step-end', stepId: a!.id, state: 'done', durationMs: 5 }, { type: 'step-start', stepId: b!.id, index: 2, total: 30, attempt: 1, log: logOf(b!.id) }, { type: 'step-end', stepId: b!.id, state: 'failed', durationMs: 5, message: 'exit 1' });
     const frame = h.frame();
     expect(frame).toContain('✔ Step number 1');
     expect(frame).toMatch(/✘ Step number .*failed/);

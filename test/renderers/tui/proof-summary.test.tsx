@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfirmAction } from '../../../engine/model/index.js';
-import { harness, md, runStart, stepEvents, stepOf } from './helpers.js';
+import { harness, md, runStart, stepEvents, stepOf, logOf } from './helpers.js';
 
 const DEMO = readFileSync(path.resolve(import.meta.dirname, '../../../examples/demo.md'), 'utf8');
 const TOKEN = 'rb-last_write-Q2xvc2VkIGJ5IG';
@@ -24,7 +24,7 @@ async function demoRun(options: { columns?: number; skip?: 'by-choice' | 'after-
       const gate = h.interaction.confirmStep(s);
       await h.press('y');
       await gate;
-      await h.emit({ type: 'step-start', stepId: s.id, index: i, total, attempt: 1 });
+      await h.emit({ type: 'step-start', stepId: s.id, index: i, total, attempt: 1, log: logOf(s.id) });
       await h.interaction.gate({ step: s, kind: 'confirm', prompt: 'Is the application in maintenance mode?', action: s.actions[0] as ConfirmAction });
       await h.emit({ type: 'step-end', stepId: s.id, state: 'done', durationMs: 900 });
       continue;

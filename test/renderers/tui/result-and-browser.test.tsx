@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { harness, KEYS, md, runStart, stepEvents, stepOf } from './helpers.js';
+import { harness, KEYS, md, runStart, stepEvents, stepOf, logOf } from './helpers.js';
 
 /** A question the test leaves unanswered: a later one replaces it, and its promise rejects by design. */
 const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
@@ -148,6 +148,7 @@ describe('the step browser', () => {
       ...stepEvents(stepOf(h.runbook, 'count-the-orders'), {
         index: 1,
         total: 3,
+        stateDir: dir,
         output: 'log line 499\nlog line 500\n',
         captures: { orders_before: '3' },
         checks: [
@@ -156,7 +157,7 @@ describe('the step browser', () => {
         ],
       }),
     );
-    await h.emit(...stepEvents(stepOf(h.runbook, 'copy-the-orders'), { index: 2, total: 3, output: 'copying\n' }));
+    await h.emit(...stepEvents(stepOf(h.runbook, 'copy-the-orders'), { index: 2, total: 3, stateDir: dir, output: 'copying\n' }));
     let answer: string | undefined;
     quiet(h.interaction.confirmStep(stepOf(h.runbook, 'verify')).then((a) => (answer = a)));
     await h.settle();
@@ -247,7 +248,7 @@ describe('the step browser', () => {
   it('while a step runs, Enter opens it and the opened view follows its log at the end', async () => {
     const dir = stateDir({ 'copy-the-orders': 'copying 1\ncopying 2\n' });
     const h = harness(BOOK, { columns: 120, rows: 40, cwd: dir });
-    await h.emit(runStart(h.runbook, { stateDir: dir }), { type: 'step-start', stepId: 'copy-the-orders', index: 2, total: 3, attempt: 1 });
+    await h.emit(runStart(h.runbook, { stateDir: dir }), { type: 'step-start', stepId: 'copy-the-orders', index: 2, total: 3, attempt: 1, log: logOf('copy-the-orders', dir) });
     await h.press(KEYS.enter, KEYS.end);
     expect(h.frame()).toContain('│ copying 2');
     writeFileSync(path.join(dir, 'runs', RUN_ID, 'output', 'copy-the-orders.log'), 'copying 1\ncopying 2\ncopying 3\n');
@@ -260,13 +261,12 @@ describe('a waiting check', () => {
   it('shows the value it last got when the engine reports its tries (check-progress)', async () => {
     const h = harness(md('# W', '', '## Wait for replication', '', '::check{sh="cat lag" expect="0" wait=5m every=5s}'), { columns: 100, rows: 30 });
     const s = stepOf(h.runbook, 'wait-for-replication');
-    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 1, attempt: 1 }, { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: 'cat lag', waitMs: 300_000 });
-    h.reporter.onCheckProgress({ type: 'check-progress', stepId: s.id, index: 0, actual: '42', attempts: 3 });
+    await h.emit(runStart(h.runbook), { type: 'step-start', stepId: s.id, index: 1, total: 1, attempt: 1, log: logOf(s.id) }, { type: 'check-start', stepId: s.id, index: 0, kind: 'sh', code: 'cat lag', waitMs: 300_000 });
+    await h.emit({ type: 'check-progress', stepId: s.id, index: 0, actual: '42', message: 'expected "0", got "42"', attempts: 3, elapsedMs: 15_000 });
     await h.advance(15_000);
     expect(h.frame()).toContain('waiting up to 5m, 15s');
     expect(h.frame()).toContain('last got: 42 (try 3)');
-    h.reporter.onCheckProgress({ type: 'check-progress', stepId: s.id, index: 0, message: 'connection refused', attempts: 4 });
-    await h.settle();
+    await h.emit({ type: 'check-progress', stepId: s.id, index: 0, message: 'connection refused', attempts: 4, elapsedMs: 20_000 });
     expect(h.frame()).toContain('last try: connection refused (try 4)');
   });
 });

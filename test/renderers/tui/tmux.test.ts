@@ -137,17 +137,19 @@ function childrenOf(pid: number): number[] {
  * asks: steps (y), gates (y), typed gates (their text), manual steps (d).
  * Returns the last screen; a failed step fails the test with its screen.
  */
-async function answerEverything(t: Terminal, timeoutMs: number): Promise<string> {
+async function answerEverything(t: Terminal, timeoutMs: number, seen: { questions: string[]; screens: string[] } = { questions: [], screens: [] }): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let answered = '';
   while (Date.now() < deadline) {
     const screen = t.screen();
+    seen.screens.push(screen);
     if (/EXIT=\d+/.test(screen)) return screen;
     if (/^✘ Step failed/m.test(screen)) throw new Error(`a step failed:\n${screen}`);
     const prompt = /^(\? Run step .*|⚠ .*|✋ Manual step.*)$/m.exec(screen)?.[1];
     const where = /Step \d+ of \d+ · .*/.exec(screen)?.[0] ?? '';
     if (prompt && `${where}\n${prompt}` !== answered) {
       answered = `${where}\n${prompt}`;
+      seen.questions.push(`${where.replace(/ {2,}.*$/, '')} | ${prompt.replace(/ {2,}.*$/, '')}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       const typed = /Type "([^"]+)"/.exec(prompt)?.[1];
       if (prompt.startsWith('? Run step')) t.keys('y');
@@ -365,8 +367,15 @@ describe('runbook run in a real terminal (tmux)', () => {
     cpSync(path.join(ROOT, 'examples'), path.join(t.dir, 'examples'), { recursive: true });
     t.run(node('run examples/demo.md --sandbox'));
     await t.waitFor('starting throwaway PostgreSQL clusters…', 30_000);
-    const screen = await answerEverything(t, 120_000);
+    const seen = { questions: [] as string[], screens: [] as string[] };
+    const screen = await answerEverything(t, 120_000, seen);
     t.capture('demo-proof-summary-120x40');
+    // One question per step: the gated step asks its gate's question instead of "Run step 2 of 7?".
+    expect(seen.questions.filter((q) => q.includes('Stop writes'))).toEqual(['Step 2 of 7 · Stop writes | ⚠ Is the application in maintenance mode?']);
+    expect(seen.questions.filter((q) => /^Step \d of 7/.test(q))).toHaveLength(7);
+    // A rehearsal's key bar never promises a resume: its clusters are removed when it ends.
+    for (const shown of seen.screens) expect(shown).not.toMatch(/quit \(resumable\)/);
+    expect(seen.screens.some((shown) => shown.includes('q quit (not resumable: the sandbox is removed)'))).toBe(true);
     expect(screen).toContain('EXIT=0');
     expect(screen).toMatch(/✔ Demo .* done/);
     expect(screen).toMatch(/Checks {2}4 passed/);
@@ -455,6 +464,45 @@ echo drained
 echo three
 \`\`\`
 `;
+
+/** A step that fails until the runbook is edited. */
+const EDIT = `# Edit
+
+## Load the orders
+
+\`\`\`sh
+echo "old text ran"
+exit 3
+\`\`\`
+
+## Show the count
+
+\`\`\`sh
+echo "count shown"
+\`\`\`
+`;
+
+/** A check that waits for a file to say the replica caught up. */
+const WAIT = `# Wait
+
+## Wait for the replica
+
+\`\`\`sh
+echo "42 bytes behind" > lag
+\`\`\`
+
+::check{sh="cat lag" expect="0 bytes behind" wait=1m every=200ms}
+`;
+
+/** The journal of the only run in a terminal's folder, one object per line. */
+function readJournalOf(dir: string): Record<string, unknown>[] {
+  const runs = path.join(dir, '.runbook', 'runs');
+  const [id] = readdirSync(runs);
+  return readFileSync(path.join(runs, id ?? '', 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
 
 const ASK = `# Ask
 
@@ -611,6 +659,89 @@ describe.each([
     const end = await t.waitFor('EXIT=1');
     expect(end).toContain('a sandbox run cannot be resumed: its clusters were removed');
     expect(end).not.toContain('to continue: runbook resume');
+  });
+
+  it('under --sandbox: a typed gate is asked once, with no "Run step N?" before it, and no key bar promises a resume', { timeout: 120_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'proof.md'), PROOF);
+    t.run(node('run proof.md --sandbox'));
+    let screen = await t.waitForPrompt('Run step 1 of 4, "Count the orders"?', 60_000);
+    const screens = [screen];
+    t.keys('y');
+    screens.push(await t.waitForPrompt('Run step 2 of 4, "Write the sentinel"?'));
+    t.keys('y');
+    screen = await t.waitForPrompt('⚠ Type "staging" to continue:');
+    screens.push(screen);
+    expect(screen).not.toContain('Run step 3 of 4');
+    t.type('staging');
+    screens.push(await t.waitFor('› staging█'));
+    t.capture(`sandbox-typed-gate-asked-once-${size}`);
+    t.keys('Enter');
+    screens.push(await t.waitForPrompt('Run step 4 of 4, "Prove it arrived"?'));
+    t.keys('y');
+    const end = await t.waitFor('EXIT=0');
+    expect(end).toMatch(/Sentinel last_write {2}✔ proven: written, then found/);
+    expect(end).not.toContain('to continue: runbook resume');
+    for (const shown of screens) {
+      expect(shown).not.toMatch(/\(resumable\)/);
+      expect(shown).not.toContain('Run step 3 of 4');
+    }
+    expect(screens.filter((shown) => shown.includes('q quit (not resumable: the sandbox is removed)')).length).toBeGreaterThanOrEqual(3);
+    // The journal has the typed gate answered once, by the operator, and no second question for the step.
+    const journal = readJournalOf(t.dir);
+    expect(journal.filter((e) => e['type'] === 'gate').map((e) => [e['step'], e['kind'], e['answer'], e['by']])).toEqual([['drop-the-staging-copy', 'typed', 'yes', 'operator']]);
+  });
+
+  it('r after editing the runbook says the step changed and runs its new text (journaled as changed)', { timeout: 60_000 }, async () => {
+    const t = terminal({ columns, rows });
+    const file = path.join(t.dir, 'edit.md');
+    writeFileSync(file, EDIT);
+    t.run(node('run edit.md'));
+    await t.waitForPrompt('Run step 1 of 2, "Load the orders"?');
+    t.keys('y');
+    let screen = await t.waitForPrompt('✘ Step failed:');
+    expect(screen).toContain('│ old text ran');
+    // The operator fixes the step in an editor, then presses r.
+    writeFileSync(file, EDIT.replace('echo "old text ran"\nexit 3', 'echo "new text ran"'));
+    t.keys('r');
+    screen = await t.waitForPrompt('Run step 2 of 2, "Show the count"?');
+    t.capture(`edited-step-retried-${size}`);
+    expect(screen).toContain('Just finished: step 1');
+    expect(screen).toContain('│ new text ran');
+    expect(screen).toContain('✎ changed since the run started');
+    t.keys('Up');
+    await t.waitFor('Enter open "Load the orders"');
+    t.keys('Enter');
+    screen = await t.waitFor(/↑↓ scroll {2}· {2}PgUp\/PgDn page/);
+    expect(screen.replace(/\n[^\n│]*│ +/g, ' ')).toMatch(/✎ changed since the run started: running the step as the runbook says now \(text [0-9a-f]{8} → [0-9a-f]{8}\)/);
+    expect(screen).toContain('echo "new text ran"');
+    expect(screen).not.toContain('exit 3');
+    t.keys('Escape');
+    await t.waitFor('Enter open "Load the orders"');
+    t.keys('Escape');
+    await t.waitForPrompt(/y\/Enter run/);
+    t.keys('y');
+    await t.waitFor('EXIT=0');
+    const starts = readJournalOf(t.dir).filter((e) => e['type'] === 'step-start');
+    expect(starts.map((e) => [e['step'], e['attempt'], e['changed'] !== undefined])).toEqual([
+      ['load-the-orders', 1, false],
+      ['load-the-orders', 2, true],
+      ['show-the-count', 1, false],
+    ]);
+  });
+
+  it('a wait= check shows the value it last got while it polls, then passes', { timeout: 60_000 }, async () => {
+    const t = terminal({ columns, rows });
+    writeFileSync(path.join(t.dir, 'wait.md'), WAIT);
+    t.run(node('run wait.md'));
+    await t.waitForPrompt('Run step 1 of 1, "Wait for the replica"?');
+    t.keys('y');
+    const screen = await t.waitFor(/last got: 42 bytes behind \(try \d+\)/);
+    t.capture(`waiting-check-last-value-${size}`);
+    expect(screen).toMatch(/waiting up to 1m/);
+    writeFileSync(path.join(t.dir, 'lag'), '0 bytes behind\n');
+    const end = await t.waitFor('EXIT=0');
+    expect(end).toMatch(/✔ Wait for the replica › check 1 \(line \d+\)\s+expected 0 bytes behind · got 0 bytes behind/);
   });
 
   it('a step that reads stdin and fails gets a hint about {interactive}', { timeout: 60_000 }, async () => {

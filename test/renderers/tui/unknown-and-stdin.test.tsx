@@ -43,7 +43,7 @@ describe('a step whose outcome is unknown (resume)', () => {
     const h = harness(BOOK, { columns: 120, rows: 40, cwd: dir });
     const start = runStart(h.runbook, { stateDir: dir, resumed: true });
     await h.emit({ ...start, steps: start.steps.map((s, i) => ({ ...s, state: i === 0 ? ('unknown' as const) : s.state })) });
-    quiet(h.interaction.unknownState(stepOf(h.runbook, 'load-the-data')));
+    quiet(h.interaction.unknownState(stepOf(h.runbook, 'load-the-data'), { log: path.join(dir, 'runs', RUN_ID, 'output', 'load-the-data.log') }));
     await h.settle();
     const frame = h.frame();
     expect(frame).toContain('── last 12 lines of 58 lines in its log');
@@ -60,7 +60,7 @@ describe('a step whose outcome is unknown (resume)', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const h = harness(BOOK, { columns: 120, rows: 40, cwd: dir });
     await h.emit(runStart(h.runbook, { stateDir: dir, resumed: true }));
-    quiet(h.interaction.unknownState(stepOf(h.runbook, 'load-the-data')));
+    quiet(h.interaction.unknownState(stepOf(h.runbook, 'load-the-data'), { log: path.join(dir, 'runs', RUN_ID, 'output', 'load-the-data.log') }));
     await h.settle();
     expect(h.frame()).toContain('── its log has no output');
   });
