@@ -2,7 +2,7 @@ import type { ShellAction } from '../model/action.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { failureMessage } from './failure-message.js';
 import { runProcess, type ProcessOptions } from './process.js';
-import { exportLines, shQuote, sshArgs, supervisedRemoteCommand } from './remote.js';
+import { remoteInvocation } from './remote.js';
 import { resolveCwd, userProblem, withUser } from './user.js';
 
 /** The argv of a shell: `sh -e`, or `bash -euo pipefail`. */
@@ -51,20 +51,29 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
   const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, keepStdout: keep, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}), ...(o.expectedExit !== undefined ? { expectedExit: o.expectedExit } : {}), ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}) };
 
   if (o.options.on !== undefined) {
-    const target = ctx.host(o.options.on);
-    const remoteShell = [...shellArgv(o.shell), '-s'].map(shQuote).join(' ');
-    const asUser = o.options.user ? (target.startsWith('root@') ? `runuser -u ${shQuote(o.options.user)} -- ` : `sudo -n -u ${shQuote(o.options.user)} -- `) : '';
-    const cd = o.options.cwd ? `cd ${shQuote(o.options.cwd)} || exit 1\n` : '';
-    const text = exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script;
+    const remote = remoteInvocation({
+      target: ctx.host(o.options.on),
+      shell: [...shellArgv(o.shell), '-s'],
+      script: o.script,
+      vars: remoteVars(ctx, o.extraEnv),
+      user: o.options.user,
+      cwd: o.options.cwd,
+    });
     const result = await runProcess({
       ...base,
+      onOutput: (stream, text) => onOutput(stream, remote.setup.filter(stream, text)),
       command: 'ssh',
-      // Supervised: when runbook closes ssh's stdin or ssh dies, the remote group is stopped too.
-      args: sshArgs(target, supervisedRemoteCommand(asUser + remoteShell, Buffer.byteLength(text))),
+      args: remote.args,
       cwd: ctx.cwd,
-      stdin: { text, keepOpen: true },
+      // Kept open while the script runs: closing it (or ssh dying) stops the script's group on the host.
+      stdin: { text: remote.stdin, keepOpen: true },
     });
-    return result;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = remote.setup.flush(stream);
+      if (rest) onOutput(stream, rest);
+    }
+    const problem = remote.setup.reason;
+    return problem === undefined || result.timedOut || result.interrupted ? result : { ...result, spawnError: `${problem} (host ${o.options.on})`, stdout: '' };
   }
   const noUser = o.options.user ? await userProblem(o.options.user) : undefined;
   if (noUser) return { timedOut: false, interrupted: false, spawnError: noUser, durationMs: 0, stdout: '' };

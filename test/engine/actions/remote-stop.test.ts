@@ -12,7 +12,7 @@ import { waitFor } from '../../helpers/cli.js';
 import { md } from '../../helpers/parse.js';
 import { runMarkdown } from '../../helpers/run.js';
 import { tempDir } from '../../helpers/temp.js';
-import { sshdUnavailable, startSshd, type TestSshd } from '../preflight/sshd.js';
+import { sshdUnavailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { requireThat } from '../../helpers/require.js';
 
 const unavailable = sshdUnavailable();
@@ -40,7 +40,7 @@ describe('on= steps leave nothing on the host (SPEC 3)', () => {
     const dir = tempDir();
     const r = await runMarkdown(HOSTS + md('## Remote', '```bash {on=db1 timeout=3s}', ...BODY, '```'), {
       dir,
-      env: { PATH: `${sshd?.binDir ?? ''}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+      env: sshd?.env() ?? {},
       set: { mark: path.join(dir, 'mark') },
     });
     expect(r.outcome.exitCode).toBe(1);
@@ -56,7 +56,7 @@ describe('on= steps leave nothing on the host (SPEC 3)', () => {
     const running = runMarkdown(HOSTS + md('## Remote', '```bash {on=db1}', ...BODY, '```'), {
       dir,
       interrupter,
-      env: { PATH: `${sshd?.binDir ?? ''}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+      env: sshd?.env() ?? {},
       set: { mark: path.join(dir, 'mark') },
     });
     let runId = '';
@@ -78,7 +78,7 @@ describe('on= steps leave nothing on the host (SPEC 3)', () => {
     const dir = tempDir();
     const r = await runMarkdown(HOSTS + md('## Remote', '```bash {on=db1}', 'echo "hello from $(hostname)"; echo to-stderr >&2', 'setsid sleep 1000 >/dev/null 2>&1 < /dev/null &', 'echo "$!" > "$mark"', 'exit 0', '```', '## Fails', '```sh {on=db1}', 'exit 7', '```'), {
       dir,
-      env: { PATH: `${sshd?.binDir ?? ''}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+      env: sshd?.env() ?? {},
       set: { mark: path.join(dir, 'mark') },
     });
     expect(r.output).toMatch(/hello from /);

@@ -8,13 +8,23 @@ import path from 'node:path';
  * A real OpenSSH server on a free port of 127.0.0.1, with a generated host
  * key and a generated user key, reached through a generated ssh_config
  * (never the machine's own): tests put `binDir` first on PATH, where an
- * `ssh` wrapper runs the system client with `-F` that config.
+ * `ssh` wrapper runs the system client with `-F` that config, and point
+ * HOME at `clientHome` (see `env`), so nothing of the machine's ~/.ssh is
+ * read. On the server side, sessions get HOME=`serverHome` (sshd's SetEnv):
+ * the login shell never sources the machine's own ~/.bashrc, which may be
+ * slow (a pyenv init costs seconds a connection) or print things.
  */
 export interface TestSshd {
   readonly dir: string;
   readonly port: number;
   /** Holds `ssh`, which calls the system's with the generated config. */
   readonly binDir: string;
+  /** An empty HOME for the ssh client. */
+  readonly clientHome: string;
+  /** HOME of every session on the server. */
+  readonly serverHome: string;
+  /** The environment a test gives runbook: `binDir` first on PATH, HOME=`clientHome`. */
+  env(): Record<string, string>;
   /** known_hosts holding the server's key. */
   readonly knownHosts: string;
   /**
@@ -50,6 +60,10 @@ export async function startSshd(): Promise<TestSshd> {
   // sshd refuses to start without its privilege separation directory (openssh-server's package makes it).
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
+  const clientHome = path.join(dir, 'client-home');
+  const serverHome = path.join(dir, 'server-home');
+  mkdirSync(clientHome, { mode: 0o755 });
+  mkdirSync(serverHome, { mode: 0o755 });
   writeFileSync(
     path.join(dir, 'sshd_config'),
     [
@@ -64,6 +78,7 @@ export async function startSshd(): Promise<TestSshd> {
       'PermitRootLogin prohibit-password',
       'UsePAM no',
       'LogLevel ERROR',
+      `SetEnv HOME=${serverHome}`,
       '',
     ].join('\n'),
   );
@@ -83,7 +98,10 @@ export async function startSshd(): Promise<TestSshd> {
     dir,
     port,
     binDir,
+    clientHome,
+    serverHome,
     knownHosts,
+    env: () => ({ PATH: `${binDir}:${process.env['PATH'] ?? ''}`, HOME: clientHome }),
     alias(name, o = {}) {
       appendFileSync(
         config,
