@@ -4,12 +4,14 @@ import type { ActionContext, ActionResult } from './context.js';
 import { runProcess } from './process.js';
 import { randomBytes } from 'node:crypto';
 import { failureMessage } from './failure-message.js';
+import { remoteInvocation } from './remote.js';
+import { remoteVars } from './shell.js';
 import { resolveCwd, userProblem, withUser } from './user.js';
 
 /**
  * Runs a console transcript in one bash session (so `cd` and variables carry
- * over), each command's stdout and stderr together, and compares what each
- * printed with the lines under it.
+ * over), here or on its `on=` host, each command's stdout and stderr
+ * together, and compares what each printed with the lines under it.
  */
 export async function runConsole(action: ConsoleAction, ctx: ActionContext): Promise<ActionResult> {
   // Printable (the output filter drops control characters) and unguessable by the commands.
@@ -18,9 +20,12 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
   let buffer = '';
   const outputs: string[] = [];
   const statuses: number[] = [];
-  const noUser = action.options.user ? await userProblem(action.options.user) : undefined;
+  const on = action.options.on;
+  // On a host, the transcript goes on ssh's stdin to a supervisor there, as a sh block's script does (remote.ts).
+  const remote = on === undefined ? undefined : remoteInvocation({ target: ctx.host(on), shell: ['bash', '-s'], script, vars: remoteVars(ctx, undefined), user: action.options.user, cwd: action.options.cwd });
+  const noUser = on === undefined && action.options.user ? await userProblem(action.options.user) : undefined;
   if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
-  const [command = 'bash', ...args] = withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
+  const [command = 'bash', ...args] = remote ? ['ssh', ...remote.args] : withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
   const onText = (text: string): void => {
     buffer += text;
     for (let at = buffer.indexOf(`\n${MARK}:`); at >= 0; at = buffer.indexOf(`\n${MARK}:`)) {
@@ -39,15 +44,17 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
     command,
     args,
     env: ctx.env,
-    cwd: resolveCwd(action.options.cwd, ctx.cwd),
-    stdin: 'ignore',
+    cwd: remote ? ctx.cwd : resolveCwd(action.options.cwd, ctx.cwd),
+    stdin: remote ? { text: remote.stdin, keepOpen: true } : 'ignore',
     secrets: ctx.secrets,
     signal: ctx.signal,
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
-    onOutput: (_stream, text) => onText(text),
+    onOutput: (stream, text) => onText(remote ? remote.setup.filter(stream, text) : text),
   });
+  if (remote) onText(remote.setup.flush('stdout'));
+  if (remote?.setup.reason !== undefined && !result.timedOut && !result.interrupted) return { ok: false, message: `could not start: ${remote.setup.reason} (host ${on ?? ''})`, durationMs: result.durationMs };
   const durationMs = result.durationMs;
   if (buffer) ctx.output('stdout', buffer);
   if (result.spawnError || result.interrupted || result.timedOut) {

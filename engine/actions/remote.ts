@@ -26,8 +26,8 @@ export function sshArgs(target: string, remoteCommand: string, options: readonly
  * The supervisor that runs on the host, as one line of POSIX sh (any login
  * shell passes a single-quoted word to `sh -c` unchanged). Its arguments:
  * itself, a nonce, the user (empty: the login user), the working directory
- * (empty: the login directory), the script's length in bytes, then the
- * shell's argv. See docs/decisions.md, "An on= step leaves nothing on the host".
+ * (empty: the login directory), the script's length in bytes, the exit
+ * status of success (empty: any), then the shell's argv. See docs/decisions.md, "An on= step leaves nothing on the host".
  *
  * 1. As `user=`: re-runs itself through `runuser` when the login is root,
  *    else `sudo -n` (never a password prompt), so that it and the script are
@@ -41,20 +41,21 @@ export function sshArgs(target: string, remoteCommand: string, options: readonly
  *    gets /dev/null as stdin, hence fd 3; the script's group does not get fd 3). When it ends (runbook
  *    closed ssh's stdin to stop the step, or ssh died), the group is stopped:
  *    SIGTERM, up to 2 s for it to go, then SIGKILL (also members that ignore
- *    SIGTERM). A script that ends by itself leaves what it started running.
+ *    SIGTERM). A script that ends as expected leaves what it started
+ *    running (a server); one that fails is stopped whole, as on this machine.
  *
  * A problem before the script starts is one line on stderr, `NONCE reason`,
  * and exit status 1: runbook shows the reason as why the block could not start.
  */
 const SUPERVISOR = [
-  'w=$1; n=$2; u=$3; c=$4; b=$5; shift 5',
+  'w=$1; n=$2; u=$3; c=$4; b=$5; x=$6; shift 6',
   'fail() { printf "%s %s\\n" "$n" "$*" >&2; exit 1; }',
   'if [ -n "$u" ] && [ "$(id -un)" != "$u" ]; then',
   '  id -u "$u" >/dev/null 2>&1 || fail "no such user on this host: $u";',
-  '  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then exec runuser -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$@"; fi;',
+  '  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then exec runuser -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$x" "$@"; fi;',
   '  command -v sudo >/dev/null 2>&1 || fail "cannot run as $u: $(id -un) is not root and this host has no sudo";',
   '  sudo -n -u "$u" -- true </dev/null >/dev/null 2>&1 || fail "cannot run as $u: sudo -n -u $u asks $(id -un) for a password (a sudoers rule with NOPASSWD is needed)";',
-  '  exec sudo -n -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$@";',
+  '  exec sudo -n -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$x" "$@";',
   'fi',
   'if [ -n "$c" ]; then [ -d "$c" ] || fail "no such working directory: $c"; cd "$c" 2>/dev/null || fail "cannot enter the working directory $c as $(id -un)"; fi',
   'exec 3<&0',
@@ -63,11 +64,13 @@ const SUPERVISOR = [
   'if command -v setsid >/dev/null 2>&1; then g=setsid; else g=; fi',
   'printf "%s\\n" "$s" | $g "$@" 3<&- &',
   'job=$!; s=',
-  'trap \'kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; exit 143\' USR1',
+  'stop() { kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; }',
+  "trap 'stop; exit 143' USR1",
   '(while IFS= read -r _; do :; done <&3; kill -USR1 $$) >/dev/null 2>&1 &',
   'watch=$!',
   'wait $job; st=$?',
   'kill $watch 2>/dev/null',
+  'if [ -n "$x" ] && [ "$st" != "$x" ]; then stop; fi',
   'exit $st',
 ].join('\n');
 
@@ -86,6 +89,8 @@ export interface RemoteScript {
   readonly vars: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   readonly user?: string | undefined;
   readonly cwd?: string | undefined;
+  /** The exit status of success: on another, what the script left running in its group is stopped. */
+  readonly expectedExit?: number | undefined;
   /** ssh's options before the target. @default -T, BatchMode=yes, ConnectTimeout=15 */
   readonly sshOptions?: readonly string[];
 }
@@ -109,7 +114,7 @@ export interface RemoteInvocation {
 export function remoteInvocation(o: RemoteScript): RemoteInvocation {
   const nonce = `runbook-${randomBytes(9).toString('hex')}`;
   const text = `{\n${exportLines(o.vars)}${o.script}${o.script.endsWith('\n') ? '' : '\n'}} </dev/null\n${nonce}`;
-  const command = ['sh', '-c', 'eval "$1"', 'runbook-remote', SUPERVISOR_LINE, nonce, o.user ?? '', o.cwd ?? '', String(Buffer.byteLength(text)), ...o.shell].map(shQuote).join(' ');
+  const command = ['sh', '-c', 'eval "$1"', 'runbook-remote', SUPERVISOR_LINE, nonce, o.user ?? '', o.cwd ?? '', String(Buffer.byteLength(text)), o.expectedExit === undefined ? '' : String(o.expectedExit), ...o.shell].map(shQuote).join(' ');
   return { args: sshArgs(o.target, command, o.sshOptions), stdin: text, setup: new SetupProblem(nonce) };
 }
 

@@ -58,6 +58,7 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
       vars: remoteVars(ctx, o.extraEnv),
       user: o.options.user,
       cwd: o.options.cwd,
+      expectedExit: o.expectedExit,
     });
     const result = await runProcess({
       ...base,
@@ -89,7 +90,7 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
 }
 
 /** The variables a remote script gets: the run's variables and RUNBOOK_*, not the local environment. */
-function remoteVars(ctx: ActionContext, extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
+export function remoteVars(ctx: ActionContext, extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
   const vars = new Map(ctx.vars);
   for (const [k, v] of Object.entries(ctx.env)) if (k.startsWith('RUNBOOK_')) vars.set(k, v);
   for (const [k, v] of Object.entries(extra ?? {})) vars.set(k, v);

@@ -26,9 +26,6 @@ const NOT_FOR: Partial<Record<BlockKind, Readonly<Record<string, string>>>> = {
     on: 'psql runs on this machine and connects to db=; to run it on the host, call psql from a sh block with on=',
     cwd: 'psql runs in the directory runbook was started in',
   },
-  console: {
-    on: 'a console transcript runs on this machine; use a sh or bash block to run on a host',
-  },
 };
 
 /** What a check reads (SPEC 1.4), in its directive or in the block of a `:::check`. */

@@ -36,7 +36,7 @@ export function programPlaces(runbook: Runbook, lookup: (name: string) => string
       if (!isCodeAction(action) || !runsLive(action)) continue;
       if (action.kind === 'sh') add(where(action.options), shellPrograms(action.code).map((p) => p.name), step.id);
       else if (action.kind === 'psql') add(where({ user: action.options.user }), ['psql'], step.id);
-      else if (action.kind === 'console') add(where({ user: action.options.user }), action.commands.flatMap((c) => shellPrograms(c.command).map((p) => p.name)), step.id);
+      else if (action.kind === 'console') add(where({ on: action.options.on, user: action.options.user }), action.commands.flatMap((c) => shellPrograms(c.command).map((p) => p.name)), step.id);
       else if (action.kind === 'file' && action.options.on !== undefined) add(where({ on: action.options.on }), [], step.id);
     }
     for (const check of step.checks) {

@@ -133,6 +133,34 @@ describe('on= through a real OpenSSH server (SPEC 1.3, 3)', () => {
     }
   });
 
+  it('runs a console transcript on the host (user=, cwd=), and a transcript that differs fails the step', async () => {
+    const dir = tempDir();
+    const r = await run(
+      md(
+        '## Transcript',
+        '```console {on=db1 user=postgres cwd="${dir}"}',
+        '$ id -un',
+        'postgres',
+        '$ echo "$greeting"; pwd',
+        'hello there',
+        dir,
+        '$ cd /tmp && pwd',
+        '/tmp',
+        '$ pwd',
+        '/tmp',
+        '```',
+        '## Differs',
+        '```console {on=db1}',
+        '$ id -un',
+        'postgres',
+        '```',
+      ),
+      dir,
+    );
+    expect(stepEnds(r.events)).toEqual([['transcript', 'done'], ['differs', 'failed']]);
+    expect(r.events.find((e) => e.type === 'step-end' && e.state === 'failed')).toMatchObject({ message: expect.stringContaining('`id -un` printed "root", expected "postgres"') });
+  });
+
   it('user= runs as that user on the host, through the alias and with root@ in the target', async () => {
     const dir = tempDir();
     const r = await run(
