@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { failureMessage } from './failure-message.js';
 import { remoteInvocation } from './remote.js';
 import { remoteVars } from './shell.js';
-import { resolveCwd, userProblem, withUser } from './user.js';
+import { resolveCwd, sudoSupervised, userProblem, withUser } from './user.js';
 
 /**
  * Runs a console transcript in one bash session (so `cd` and variables carry
@@ -23,9 +23,12 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
   const on = action.options.on;
   // On a host, the transcript goes on ssh's stdin to a supervisor there, as a sh block's script does (remote.ts).
   const remote = on === undefined ? undefined : remoteInvocation({ target: ctx.host(on), shell: ['bash', '-s'], script, vars: remoteVars(ctx, undefined), user: action.options.user, cwd: action.options.cwd });
-  const noUser = on === undefined && action.options.user ? await userProblem(action.options.user) : undefined;
+  const noUser = on === undefined && action.options.user ? await userProblem(action.options.user, ctx.isRoot) : undefined;
   if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
-  const [command = 'bash', ...args] = remote ? ['ssh', ...remote.args] : withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
+  // As another user without being root, a supervisor under sudo can stop the transcript's group (user.ts).
+  const sudo = on === undefined && action.options.user && !ctx.isRoot ? sudoSupervised({ user: action.options.user, shell: ['bash', '-s'], script }) : undefined;
+  const viaStdin = remote ? { ...remote, command: 'ssh' } : sudo ? { ...sudo, args: sudo.args } : undefined;
+  const [command = 'bash', ...args] = viaStdin ? [viaStdin.command, ...viaStdin.args] : withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
   const onText = (text: string): void => {
     buffer += text;
     for (let at = buffer.indexOf(`\n${MARK}:`); at >= 0; at = buffer.indexOf(`\n${MARK}:`)) {
@@ -45,16 +48,16 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
     args,
     env: ctx.env,
     cwd: remote ? ctx.cwd : resolveCwd(action.options.cwd, ctx.cwd),
-    stdin: remote ? { text: remote.stdin, keepOpen: true } : 'ignore',
+    stdin: viaStdin ? { text: viaStdin.stdin, keepOpen: true } : 'ignore',
     secrets: ctx.secrets,
     signal: ctx.signal,
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
-    onOutput: (stream, text) => onText(remote ? remote.setup.filter(stream, text) : text),
+    onOutput: (stream, text) => onText(viaStdin ? viaStdin.setup.filter(stream, text) : text),
   });
-  if (remote) onText(remote.setup.flush('stdout'));
-  if (remote?.setup.reason !== undefined && !result.timedOut && !result.interrupted) return { ok: false, message: `could not start: ${remote.setup.reason} (host ${on ?? ''})`, durationMs: result.durationMs };
+  if (viaStdin) onText(viaStdin.setup.flush('stdout'));
+  if (viaStdin?.setup.reason !== undefined && !result.timedOut && !result.interrupted) return { ok: false, message: `could not start: ${viaStdin.setup.reason}${on === undefined ? '' : ` (host ${on})`}`, durationMs: result.durationMs };
   const durationMs = result.durationMs;
   if (buffer) ctx.output('stdout', buffer);
   if (result.spawnError || result.interrupted || result.timedOut) {

@@ -52,20 +52,21 @@ const SUPERVISOR = [
   'fail() { printf "%s %s\\n" "$n" "$*" >&2; exit 1; }',
   'if [ -n "$u" ] && [ "$(id -un)" != "$u" ]; then',
   '  id -u "$u" >/dev/null 2>&1 || fail "no such user on this host: $u";',
-  '  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then exec runuser -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$x" "$@"; fi;',
+  '  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then exec runuser -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-supervisor "$w" "$n" "" "$c" "$b" "$x" "$@"; fi;',
   '  command -v sudo >/dev/null 2>&1 || fail "cannot run as $u: $(id -un) is not root and this host has no sudo";',
   '  sudo -n -u "$u" -- true </dev/null >/dev/null 2>&1 || fail "cannot run as $u: sudo -n -u $u asks $(id -un) for a password (a sudoers rule with NOPASSWD is needed)";',
-  '  exec sudo -n -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-remote "$w" "$n" "" "$c" "$b" "$x" "$@";',
+  '  exec sudo -n -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-supervisor "$w" "$n" "" "$c" "$b" "$x" "$@";',
   'fi',
   'if [ -n "$c" ]; then [ -d "$c" ] || fail "no such working directory: $c"; cd "$c" 2>/dev/null || fail "cannot enter the working directory $c as $(id -un)"; fi',
   'exec 3<&0',
   's=$(head -c "$b")',
   'case $s in *"$n") s=${s%"$n"} ;; *) fail "the script did not arrive whole" ;; esac',
   'if command -v setsid >/dev/null 2>&1; then g=setsid; else g=; fi',
+  'job=',
+  'stop() { kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; }',
+  "trap 'stop; exit 143' USR1 TERM HUP",
   'printf "%s\\n" "$s" | $g "$@" 3<&- &',
   'job=$!; s=',
-  'stop() { kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; }',
-  "trap 'stop; exit 143' USR1",
   '(while IFS= read -r _; do :; done <&3; kill -USR1 $$) >/dev/null 2>&1 &',
   'watch=$!',
   'wait $job; st=$?',
@@ -79,10 +80,8 @@ const SUPERVISOR_LINE = SUPERVISOR.split('\n')
   .map((l) => l.trim())
   .reduce((line, part) => (line === '' ? part : `${line}${/(then|do|;|&)$/.test(line) ? ' ' : '; '}${part}`), '');
 
-export interface RemoteScript {
-  /** The ssh target: `root@10.0.1.5`, or an alias of the operator's ~/.ssh/config. */
-  readonly target: string;
-  /** The shell's argv on the host, reading the script on stdin (`bash -euo pipefail -s`). */
+export interface SupervisedScript {
+  /** The shell's argv, reading the script on stdin (`bash -euo pipefail -s`). */
   readonly shell: readonly string[];
   readonly script: string;
   /** Exported before the script: the run's variables (a remote shell does not get the local environment). */
@@ -91,6 +90,33 @@ export interface RemoteScript {
   readonly cwd?: string | undefined;
   /** The exit status of success: on another, what the script left running in its group is stopped. */
   readonly expectedExit?: number | undefined;
+}
+
+export interface Supervised {
+  /** The supervisor's argv: `sh -c …` and its arguments. */
+  readonly argv: string[];
+  /** What to write on its stdin, keeping it open while the script runs: closing it stops the script. */
+  readonly stdin: string;
+  /** Reads a problem the supervisor reported before the script started out of the output (see {@link SetupProblem}). */
+  readonly setup: SetupProblem;
+}
+
+/**
+ * The supervisor's argv and input for a script. The script is wrapped in
+ * `{ … } </dev/null`: the shell reads all of it before it runs any of it,
+ * so a command that reads its stdin (`cat`, `read`, `psql` with no `-c`)
+ * gets nothing, as on this machine, instead of eating the rest of the script.
+ */
+export function supervised(o: SupervisedScript): Supervised {
+  const nonce = `runbook-${randomBytes(9).toString('hex')}`;
+  const text = `{\n${exportLines(o.vars)}${o.script}${o.script.endsWith('\n') ? '' : '\n'}} </dev/null\n${nonce}`;
+  const argv = ['sh', '-c', 'eval "$1"', 'runbook-supervisor', SUPERVISOR_LINE, nonce, o.user ?? '', o.cwd ?? '', String(Buffer.byteLength(text)), o.expectedExit === undefined ? '' : String(o.expectedExit), ...o.shell];
+  return { argv, stdin: text, setup: new SetupProblem(nonce) };
+}
+
+export interface RemoteScript extends SupervisedScript {
+  /** The ssh target: `root@10.0.1.5`, or an alias of the operator's ~/.ssh/config. */
+  readonly target: string;
   /** ssh's options before the target. @default -T, BatchMode=yes, ConnectTimeout=15 */
   readonly sshOptions?: readonly string[];
 }
@@ -100,22 +126,13 @@ export interface RemoteInvocation {
   readonly args: string[];
   /** What to write on ssh's stdin, keeping it open while the script runs: closing it stops the script. */
   readonly stdin: string;
-  /** Reads a problem the supervisor reported before the script started out of the output (see {@link SetupProblem}). */
   readonly setup: SetupProblem;
 }
 
-/**
- * How runbook runs a script on a host: ssh with the supervisor as the remote
- * command and the script on stdin. The script is wrapped in `{ … } </dev/null`:
- * the shell reads all of it before it runs any of it, so a command that
- * reads its stdin (`cat`, `read`, `psql` with no `-c`) gets nothing, as on
- * this machine, instead of eating the rest of the script.
- */
+/** How runbook runs a script on a host: ssh with the supervisor as the remote command and the script on stdin. */
 export function remoteInvocation(o: RemoteScript): RemoteInvocation {
-  const nonce = `runbook-${randomBytes(9).toString('hex')}`;
-  const text = `{\n${exportLines(o.vars)}${o.script}${o.script.endsWith('\n') ? '' : '\n'}} </dev/null\n${nonce}`;
-  const command = ['sh', '-c', 'eval "$1"', 'runbook-remote', SUPERVISOR_LINE, nonce, o.user ?? '', o.cwd ?? '', String(Buffer.byteLength(text)), o.expectedExit === undefined ? '' : String(o.expectedExit), ...o.shell].map(shQuote).join(' ');
-  return { args: sshArgs(o.target, command, o.sshOptions), stdin: text, setup: new SetupProblem(nonce) };
+  const s = supervised(o);
+  return { args: sshArgs(o.target, s.argv.map(shQuote).join(' '), o.sshOptions), stdin: s.stdin, setup: s.setup };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ActionContext, ActionResult } from './context.js';
 import { failureMessage } from './failure-message.js';
 import { runProcess, type ProcessOptions } from './process.js';
 import { remoteInvocation } from './remote.js';
-import { resolveCwd, userProblem, withUser } from './user.js';
+import { resolveCwd, sudoSupervised, userProblem, withUser } from './user.js';
 
 /** The argv of a shell: `sh -e`, or `bash -euo pipefail`. */
 export function shellArgv(shell: 'sh' | 'bash'): string[] {
@@ -76,17 +76,17 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
     const problem = remote.setup.reason;
     return problem === undefined || result.timedOut || result.interrupted ? result : { ...result, spawnError: `${problem} (host ${o.options.on})`, stdout: '' };
   }
-  const noUser = o.options.user ? await userProblem(o.options.user) : undefined;
+  const noUser = o.options.user ? await userProblem(o.options.user, ctx.isRoot) : undefined;
   if (noUser) return { timedOut: false, interrupted: false, spawnError: noUser, durationMs: 0, stdout: '' };
+  const cwd = resolveCwd(o.options.cwd, ctx.cwd);
+  if (o.options.user && !ctx.isRoot && !o.options.interactive) {
+    const sudo = sudoSupervised({ user: o.options.user, shell: [...shellArgv(o.shell), '-s'], script: o.script, expectedExit: o.expectedExit });
+    const result = await runProcess({ ...base, onOutput: (stream, text) => onOutput(stream, sudo.setup.filter(stream, text)), command: sudo.command, args: sudo.args, cwd, stdin: { text: sudo.stdin, keepOpen: true } });
+    for (const stream of ['stdout', 'stderr'] as const) onOutput(stream, sudo.setup.flush(stream));
+    return sudo.setup.reason === undefined || result.timedOut || result.interrupted ? result : { ...result, spawnError: sudo.setup.reason, stdout: '' };
+  }
   const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.options.user, ctx.isRoot);
-  const result = await runProcess({
-    ...base,
-    command,
-    args,
-    cwd: resolveCwd(o.options.cwd, ctx.cwd),
-    stdin: o.options.interactive ? 'inherit' : 'ignore',
-  });
-  return result;
+  return runProcess({ ...base, command, args, cwd, stdin: o.options.interactive ? 'inherit' : 'ignore' });
 }
 
 /** The variables a remote script gets: the run's variables and RUNBOOK_*, not the local environment. */

@@ -84,7 +84,7 @@ export async function runAt(o: RunAtOptions): Promise<RunAtResult> {
     common.onOutput('stderr', remote.setup.flush('stderr'));
     if (remote.setup.reason !== undefined && !result.timedOut) result = { ...result, spawnError: `${remote.setup.reason} (host ${o.place.on})` };
   } else {
-    const noUser = o.place.user ? await userProblem(o.place.user) : undefined;
+    const noUser = o.place.user ? await userProblem(o.place.user, o.isRoot) : undefined;
     if (noUser) return { stdout: '', stderr: '', timedOut: false, spawnError: noUser };
     const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.place.user, o.isRoot);
     result = await runProcess({ ...common, command, args, env: o.env, cwd: o.cwd, stdin: 'ignore' });
