@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { listProcesses } from '../../../engine/actions/process-table.js';
 import { Interrupter } from '../../../engine/run/index.js';
