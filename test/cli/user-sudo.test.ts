@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, collect, waitFor, type CliResult } from '../helpers/cli.js';
 import { md } from '../helpers/parse.js';
 import { requireThat } from '../helpers/require.js';
+import { runMarkdown } from '../helpers/run.js';
+import { sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Why these tests cannot run here, or undefined. */
 function unavailable(): string | undefined {
@@ -42,7 +45,8 @@ beforeAll(() => {
   home = mkdtempSync(path.join(tmpdir(), 'runbook-sudo-'));
   chmodSync(home, 0o755);
   for (const user of [ALLOWED, STRANGER]) {
-    sh('useradd', ['--no-create-home', '--home-dir', path.join(home, user), '--shell', '/bin/sh', '--no-user-group', user]);
+    // Password '*': no password logs in, but the account is not locked (sshd refuses a locked one).
+    sh('useradd', ['--no-create-home', '--home-dir', path.join(home, user), '--shell', '/bin/sh', '--no-user-group', '--password', '*', user]);
     const dir = path.join(home, user);
     sh('mkdir', ['-m', '0755', dir]);
     chownSync(dir, Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout), 0);
@@ -136,6 +140,57 @@ describe('user= as an ordinary user, through sudo -n (SPEC 1.3, 3)', () => {
     const all = r.stdout + r.stderr;
     expect(all).toMatch(/could not start: cannot run as postgres: sudo -n says "a password is required"; runbook never asks for a password: a sudoers rule with NOPASSWD for this user is needed, or run runbook as root/);
     expect(all).not.toMatch(/\[sudo\] password for/);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+/**
+ * The same on a host: ssh logs in as an ordinary user (through an alias of a
+ * generated ssh_config), and the supervisor there becomes postgres with
+ * `sudo -n`, then stops the script's group itself on a timeout.
+ */
+describe('user= on a host where ssh logs in as an ordinary user: sudo -n there (SPEC 3)', () => {
+  const noSshd = sshdUnavailable();
+  let sshd: TestSshd | undefined;
+  beforeAll(async () => {
+    requireThat(missing === undefined && noSshd === undefined, missing ?? `a real sshd: ${noSshd ?? ''}`);
+    sshd = await startSshd();
+    for (const [alias, user] of [['op', ALLOWED], ['stranger-op', STRANGER]] as const) {
+      sshd.authorize(user);
+      sshd.alias(alias, { user });
+    }
+  });
+  afterAll(() => sshd?.stop());
+  const HOSTS = md('---', 'params:', '  greeting: { default: "hello from a param" }', 'hosts:', '  db: { ssh: "op" }', '  other: { ssh: "stranger-op" }', '---');
+
+  it('runs user=postgres as postgres, and a timeout leaves nothing of it on the host', async () => {
+    const dir = tempDir();
+    const marker = `sleep ${1000 + randomInt(1000)}.${randomInt(100_000, 999_999)}`;
+    const running = runMarkdown(
+      HOSTS + md('## Who', '```sh {on=db}', 'echo "login: $(id -un)"', '```', '```sh {on=db user=postgres}', 'echo "block: $(id -un) says $greeting"', '```', '## Sleeps', '```sh {on=db user=postgres timeout=12s}', `( trap '' TERM; exec ${marker} ) &`, marker, '```'),
+      { dir, env: sshd?.env() ?? {} },
+    );
+    let ended = false;
+    void running.finally(() => (ended = true));
+    await waitFor(() => ended || pgrep(marker).filter((l) => l.includes(' sleep ')).length >= 2, 60_000);
+    expect(ended, 'the run ended before its sleeps were seen on the host').toBe(false);
+    const r = await running;
+    expect(r.output).toContain(`login: ${ALLOWED}`);
+    expect(r.output).toContain('block: postgres says hello from a param');
+    expect(r.events.filter((e) => e.type === 'step-end').map((e) => e.type === 'step-end' && [e.stepId, e.state])).toEqual([['who', 'done'], ['sleeps', 'failed']]);
+    await waitFor(() => pgrep(marker).length === 0, 15_000);
+  });
+
+  it('without a sudoers rule on the host: one clear line, and the block does not run', async () => {
+    const dir = tempDir();
+    const marker = path.join(home, 'shared', 'ran-on-host-as-postgres');
+    const r = await runMarkdown(HOSTS + md('## As postgres', '```sh {on=other user=postgres}', `touch ${marker}`, '```'), { dir, env: sshd?.env() ?? {} });
+    expect(r.outcome.exitCode).toBe(1);
+    expect(r.events.find((e) => e.type === 'step-end')).toMatchObject({
+      state: 'failed',
+      message: `sh block at line 9: could not start: cannot run as postgres: sudo -n -u postgres asks ${STRANGER} for a password (a sudoers rule with NOPASSWD is needed) (host other)`,
+    });
+    expect(r.output).not.toMatch(/\[sudo\] password for/);
     expect(existsSync(marker)).toBe(false);
   });
 });

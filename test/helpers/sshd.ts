@@ -28,11 +28,13 @@ export interface TestSshd {
   /** known_hosts holding the server's key. */
   readonly knownHosts: string;
   /**
-   * Adds a `Host` alias: `name` reaches this server as root. `hostKey`
+   * Adds a `Host` alias: `name` reaches this server as root (or `user`). `hostKey`
    * `unknown` gives it an empty known_hosts; `key` `stranger` offers a key
    * the server does not accept.
    */
-  alias(name: string, o?: { hostKey?: 'known' | 'unknown'; key?: 'authorized' | 'stranger' }): void;
+  alias(name: string, o?: { hostKey?: 'known' | 'unknown'; key?: 'authorized' | 'stranger'; user?: string }): void;
+  /** Lets the OS user `user` log in with the generated user key (root always may). */
+  authorize(user: string): void;
   stop(): void;
 }
 
@@ -48,7 +50,9 @@ export function sshdUnavailable(): string | undefined {
 
 export async function startSshd(): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'runbook-sshd-'));
-  chmodSync(dir, 0o700);
+  // Traversable, not listable: sshd reads a user's authorized keys as that user (keys/%u).
+  chmodSync(dir, 0o711);
+  mkdirSync(path.join(dir, 'keys'), { mode: 0o755 });
   const keygen = (file: string): void => {
     const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-test', '-f', file]);
     if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr.toString()}`);
@@ -71,7 +75,7 @@ export async function startSshd(): Promise<TestSshd> {
       'ListenAddress 127.0.0.1',
       `HostKey ${dir}/host_key`,
       `PidFile ${dir}/sshd.pid`,
-      `AuthorizedKeysFile ${dir}/authorized_keys`,
+      `AuthorizedKeysFile ${dir}/authorized_keys ${dir}/keys/%u`,
       'StrictModes no',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
@@ -109,7 +113,7 @@ export async function startSshd(): Promise<TestSshd> {
           `Host ${name}`,
           '  HostName 127.0.0.1',
           `  Port ${port}`,
-          '  User root',
+          `  User ${o.user ?? 'root'}`,
           `  IdentityFile ${dir}/${o.key === 'stranger' ? 'id_stranger' : 'id_user'}`,
           '  IdentitiesOnly yes',
           `  UserKnownHostsFile ${o.hostKey === 'unknown' ? `${dir}/known_hosts_empty` : knownHosts}`,
@@ -117,6 +121,10 @@ export async function startSshd(): Promise<TestSshd> {
           '',
         ].join('\n'),
       );
+    },
+    authorize(user) {
+      copyFileSync(path.join(dir, 'id_user.pub'), path.join(dir, 'keys', user));
+      chmodSync(path.join(dir, 'keys', user), 0o644);
     },
     stop() {
       child.kill('SIGTERM');
