@@ -12,9 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, collect, waitFor, type CliResult } from '../helpers/cli.js';
-import { md } from '../helpers/parse.js';
+import { md, parse } from '../helpers/parse.js';
 import { requireThat } from '../helpers/require.js';
 import { runMarkdown } from '../helpers/run.js';
+import { resolveParams } from '../../engine/params/index.js';
+import { runPreflight } from '../../engine/preflight/index.js';
 import { sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -192,5 +194,23 @@ describe('user= on a host where ssh logs in as an ordinary user: sudo -n there (
     });
     expect(r.output).not.toMatch(/\[sudo\] password for/);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('preflight reports the missing rule as a ✘ line with what to do', async () => {
+    const { runbook } = parse(HOSTS + md('## As postgres', '```sh {on=other user=postgres}', 'pg_ctl --version', '```', '## Allowed', '```sh {on=db user=postgres}', 'pg_ctl --version', '```'));
+    const r = await runPreflight({
+      runbook,
+      params: resolveParams(runbook, { set: {}, env: {}, mode: 'live' }).values,
+      env: sshd?.env() ?? {},
+      cwd: tempDir(),
+      isRoot: true,
+      signal: new AbortController().signal,
+    });
+    expect(r.probes.find((p) => p.subject === 'programs on host other as postgres')).toMatchObject({
+      state: 'fail',
+      why: expect.stringContaining(`cannot run as postgres: sudo -n -u postgres asks ${STRANGER} for a password`),
+      fix: 'add a sudoers rule with NOPASSWD on host other that lets the login user run commands as postgres (or log in as root)',
+    });
+    expect(r.probes.find((p) => p.subject === 'host db')).toMatchObject({ state: 'pass' });
   });
 });
