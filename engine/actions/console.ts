@@ -4,12 +4,14 @@ import type { ActionContext, ActionResult } from './context.js';
 import { runProcess } from './process.js';
 import { randomBytes } from 'node:crypto';
 import { failureMessage } from './failure-message.js';
-import { resolveCwd, userProblem, withUser } from './user.js';
+import { remoteInvocation } from './remote.js';
+import { remoteVars } from './shell.js';
+import { resolveCwd, sudoSupervised, userProblem, withUser } from './user.js';
 
 /**
  * Runs a console transcript in one bash session (so `cd` and variables carry
- * over), each command's stdout and stderr together, and compares what each
- * printed with the lines under it.
+ * over), here or on its `on=` host, each command's stdout and stderr
+ * together, and compares what each printed with the lines under it.
  */
 export async function runConsole(action: ConsoleAction, ctx: ActionContext): Promise<ActionResult> {
   // Printable (the output filter drops control characters) and unguessable by the commands.
@@ -18,9 +20,15 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
   let buffer = '';
   const outputs: string[] = [];
   const statuses: number[] = [];
-  const noUser = action.options.user ? await userProblem(action.options.user) : undefined;
+  const on = action.options.on;
+  // On a host, the transcript goes on ssh's stdin to a supervisor there, as a sh block's script does (remote.ts).
+  const remote = on === undefined ? undefined : remoteInvocation({ target: ctx.host(on), shell: ['bash', '-s'], script, vars: remoteVars(ctx, undefined), user: action.options.user, cwd: action.options.cwd });
+  const noUser = on === undefined && action.options.user ? await userProblem(action.options.user, ctx.isRoot) : undefined;
   if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
-  const [command = 'bash', ...args] = withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
+  // As another user without being root, a supervisor under sudo can stop the transcript's group (user.ts).
+  const sudo = on === undefined && action.options.user && !ctx.isRoot ? sudoSupervised({ user: action.options.user, shell: ['bash', '-s'], script }) : undefined;
+  const viaStdin = remote ? { ...remote, command: 'ssh' } : sudo ? { ...sudo, args: sudo.args } : undefined;
+  const [command = 'bash', ...args] = viaStdin ? [viaStdin.command, ...viaStdin.args] : withUser(['bash', '-c', script], action.options.user, ctx.isRoot);
   const onText = (text: string): void => {
     buffer += text;
     for (let at = buffer.indexOf(`\n${MARK}:`); at >= 0; at = buffer.indexOf(`\n${MARK}:`)) {
@@ -39,15 +47,17 @@ export async function runConsole(action: ConsoleAction, ctx: ActionContext): Pro
     command,
     args,
     env: ctx.env,
-    cwd: resolveCwd(action.options.cwd, ctx.cwd),
-    stdin: 'ignore',
+    cwd: remote ? ctx.cwd : resolveCwd(action.options.cwd, ctx.cwd),
+    stdin: viaStdin ? { text: viaStdin.stdin, keepOpen: true } : 'ignore',
     secrets: ctx.secrets,
     signal: ctx.signal,
     backpressure: ctx.backpressure,
     ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
-    onOutput: (_stream, text) => onText(text),
+    onOutput: (stream, text) => onText(viaStdin ? viaStdin.setup.filter(stream, text) : text),
   });
+  if (viaStdin) onText(viaStdin.setup.flush('stdout'));
+  if (viaStdin?.setup.reason !== undefined && !result.timedOut && !result.interrupted) return { ok: false, message: `could not start: ${viaStdin.setup.reason}${on === undefined ? '' : ` (host ${on})`}`, durationMs: result.durationMs };
   const durationMs = result.durationMs;
   if (buffer) ctx.output('stdout', buffer);
   if (result.spawnError || result.interrupted || result.timedOut) {

@@ -100,7 +100,6 @@ function writeLocal(file: string, current: string | undefined, next: string, hol
 }
 
 async function remote(script: string, stdin: string, host: string, ctx: ActionContext): Promise<{ ok: boolean; stdout: string; message: string }> {
-  let stdout = '';
   let stderr = '';
   const r = await runProcess({
     command: 'ssh',
@@ -110,15 +109,20 @@ async function remote(script: string, stdin: string, host: string, ctx: ActionCo
     stdin: { text: stdin },
     secrets: ctx.secrets,
     signal: ctx.signal,
-    // The file's text comes on stdout, ssh's complaints on stderr: never mixed.
+    // The file's text as it is, secrets and all: the masked text shown on screen would
+    // never equal the new content, and an append or a block would write *** back into the file.
+    keepStdout: MAX_REMOTE_FILE,
     separateStderr: true,
     onOutput: (stream, text) => {
-      if (stream === 'stdout') stdout += text;
-      else stderr += text;
+      if (stream === 'stderr') stderr += text;
     },
   });
-  return { ok: r.exitCode === 0, stdout, message: stderr.trim() || `ssh exit status ${r.exitCode ?? r.signal}` };
+  if (r.stdout.length >= MAX_REMOTE_FILE) return { ok: false, stdout: '', message: `the file is larger than ${MAX_REMOTE_FILE >> 20} MiB: runbook manages configuration files, not data` };
+  return { ok: r.exitCode === 0, stdout: r.stdout, message: stderr.trim() || `ssh exit status ${r.exitCode ?? r.signal}` };
 }
+
+/** A managed file is read whole into memory: configuration, not data. */
+const MAX_REMOTE_FILE = 16 << 20;
 
 async function readRemote(file: string, host: string, ctx: ActionContext): Promise<string | undefined> {
   const r = await remote(`if [ -e ${shQuote(file)} ]; then printf x; cat -- ${shQuote(file)}; fi`, '', host, ctx);

@@ -25,7 +25,7 @@ export function psqlSetLines(vars: ReadonlyMap<string, string>): string {
  * stdin: never in argv, never in a file.
  */
 export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext): Promise<ActionResult> {
-  const noUser = action.options.user ? await userProblem(action.options.user) : undefined;
+  const noUser = action.options.user ? await userProblem(action.options.user, ctx.isRoot) : undefined;
   if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
   const database = ctx.connections.database(db);
   const env = { ...ctx.env, ...databaseEnv(database.url) };

@@ -2,8 +2,8 @@ import type { ShellAction } from '../model/action.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { failureMessage } from './failure-message.js';
 import { runProcess, type ProcessOptions } from './process.js';
-import { exportLines, shQuote, sshArgs, supervisedRemoteCommand } from './remote.js';
-import { resolveCwd, userProblem, withUser } from './user.js';
+import { remoteInvocation } from './remote.js';
+import { resolveCwd, sudoSupervised, userProblem, withUser } from './user.js';
 
 /** The argv of a shell: `sh -e`, or `bash -euo pipefail`. */
 export function shellArgv(shell: 'sh' | 'bash'): string[] {
@@ -51,36 +51,46 @@ export async function runScript(o: ScriptOptions): Promise<ScriptResult> {
   const base = { env, secrets: ctx.secrets, onOutput, signal: ctx.signal, backpressure: ctx.backpressure, keepStdout: keep, ...(o.options.timeoutMs !== undefined ? { timeoutMs: o.options.timeoutMs } : {}), ...(o.expectedExit !== undefined ? { expectedExit: o.expectedExit } : {}), ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}) };
 
   if (o.options.on !== undefined) {
-    const target = ctx.host(o.options.on);
-    const remoteShell = [...shellArgv(o.shell), '-s'].map(shQuote).join(' ');
-    const asUser = o.options.user ? (target.startsWith('root@') ? `runuser -u ${shQuote(o.options.user)} -- ` : `sudo -n -u ${shQuote(o.options.user)} -- `) : '';
-    const cd = o.options.cwd ? `cd ${shQuote(o.options.cwd)} || exit 1\n` : '';
-    const text = exportLines(remoteVars(ctx, o.extraEnv)) + cd + o.script;
+    const remote = remoteInvocation({
+      target: ctx.host(o.options.on),
+      shell: [...shellArgv(o.shell), '-s'],
+      script: o.script,
+      vars: remoteVars(ctx, o.extraEnv),
+      user: o.options.user,
+      cwd: o.options.cwd,
+      expectedExit: o.expectedExit,
+    });
     const result = await runProcess({
       ...base,
+      onOutput: (stream, text) => onOutput(stream, remote.setup.filter(stream, text)),
       command: 'ssh',
-      // Supervised: when runbook closes ssh's stdin or ssh dies, the remote group is stopped too.
-      args: sshArgs(target, supervisedRemoteCommand(asUser + remoteShell, Buffer.byteLength(text))),
+      args: remote.args,
       cwd: ctx.cwd,
-      stdin: { text, keepOpen: true },
+      // Kept open while the script runs: closing it (or ssh dying) stops the script's group on the host.
+      stdin: { text: remote.stdin, keepOpen: true },
     });
-    return result;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = remote.setup.flush(stream);
+      if (rest) onOutput(stream, rest);
+    }
+    const problem = remote.setup.reason;
+    return problem === undefined || result.timedOut || result.interrupted ? result : { ...result, spawnError: `${problem} (host ${o.options.on})`, stdout: '' };
   }
-  const noUser = o.options.user ? await userProblem(o.options.user) : undefined;
+  const noUser = o.options.user ? await userProblem(o.options.user, ctx.isRoot) : undefined;
   if (noUser) return { timedOut: false, interrupted: false, spawnError: noUser, durationMs: 0, stdout: '' };
+  const cwd = resolveCwd(o.options.cwd, ctx.cwd);
+  if (o.options.user && !ctx.isRoot && !o.options.interactive) {
+    const sudo = sudoSupervised({ user: o.options.user, shell: [...shellArgv(o.shell), '-s'], script: o.script, expectedExit: o.expectedExit });
+    const result = await runProcess({ ...base, onOutput: (stream, text) => onOutput(stream, sudo.setup.filter(stream, text)), command: sudo.command, args: sudo.args, cwd, stdin: { text: sudo.stdin, keepOpen: true } });
+    for (const stream of ['stdout', 'stderr'] as const) onOutput(stream, sudo.setup.flush(stream));
+    return sudo.setup.reason === undefined || result.timedOut || result.interrupted ? result : { ...result, spawnError: sudo.setup.reason, stdout: '' };
+  }
   const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.options.user, ctx.isRoot);
-  const result = await runProcess({
-    ...base,
-    command,
-    args,
-    cwd: resolveCwd(o.options.cwd, ctx.cwd),
-    stdin: o.options.interactive ? 'inherit' : 'ignore',
-  });
-  return result;
+  return runProcess({ ...base, command, args, cwd, stdin: o.options.interactive ? 'inherit' : 'ignore' });
 }
 
 /** The variables a remote script gets: the run's variables and RUNBOOK_*, not the local environment. */
-function remoteVars(ctx: ActionContext, extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
+export function remoteVars(ctx: ActionContext, extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
   const vars = new Map(ctx.vars);
   for (const [k, v] of Object.entries(ctx.env)) if (k.startsWith('RUNBOOK_')) vars.set(k, v);
   for (const [k, v] of Object.entries(extra ?? {})) vars.set(k, v);

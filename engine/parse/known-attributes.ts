@@ -22,12 +22,12 @@ const NOT_FOR: Partial<Record<BlockKind, Readonly<Record<string, string>>>> = {
     cwd: 'SQL runs on its db= connection, not in a directory',
     exit: 'a sql block has no exit status: a statement that fails fails the step',
   },
+  file: {
+    user: 'a file= block is written by the user runbook runs as (an existing file keeps its owner and mode); to write it as another user, use a sh block with user= (and cat > PATH)',
+  },
   psql: {
     on: 'psql runs on this machine and connects to db=; to run it on the host, call psql from a sh block with on=',
     cwd: 'psql runs in the directory runbook was started in',
-  },
-  console: {
-    on: 'a console transcript runs on this machine; use a sh or bash block to run on a host',
   },
 };
 

@@ -1,5 +1,5 @@
 import { runProcess } from '../actions/process.js';
-import { exportLines, shQuote } from '../actions/remote.js';
+import { remoteInvocation } from '../actions/remote.js';
 import { shellArgv } from '../actions/shell.js';
 import { userProblem, withUser } from '../actions/user.js';
 import type { Place } from './types.js';
@@ -63,21 +63,28 @@ export async function runAt(o: RunAtOptions): Promise<RunAtResult> {
   };
   let result;
   if (o.place.on !== undefined) {
-    const target = o.target ?? o.place.on;
-    const user = o.place.user;
-    const asUser = user ? (target.startsWith('root@') ? `runuser -u ${shQuote(user)} -- ` : `sudo -n -u ${shQuote(user)} -- `) : '';
-    const remoteShell = [...shellArgv(o.shell), '-s'].map(shQuote).join(' ');
-    const cd = o.remoteCwd ? `cd ${shQuote(o.remoteCwd)} || exit 1\n` : '';
+    const remote = remoteInvocation({
+      target: o.target ?? o.place.on,
+      shell: [...shellArgv(o.shell), '-s'],
+      script: o.script,
+      vars: o.remoteVars,
+      user: o.place.user,
+      cwd: o.remoteCwd,
+      sshOptions: PREFLIGHT_SSH_OPTIONS,
+    });
     result = await runProcess({
       ...common,
+      onOutput: (stream: 'stdout' | 'stderr', text: string) => common.onOutput(stream, remote.setup.filter(stream, text)),
       command: 'ssh',
-      args: [...PREFLIGHT_SSH_OPTIONS, '--', target, asUser + remoteShell],
+      args: remote.args,
       env: o.env,
       cwd: o.cwd,
-      stdin: { text: exportLines(o.remoteVars) + cd + o.script },
+      stdin: { text: remote.stdin, keepOpen: true },
     });
+    common.onOutput('stderr', remote.setup.flush('stderr'));
+    if (remote.setup.reason !== undefined && !result.timedOut) result = { ...result, spawnError: `${remote.setup.reason} (host ${o.place.on})` };
   } else {
-    const noUser = o.place.user ? await userProblem(o.place.user) : undefined;
+    const noUser = o.place.user ? await userProblem(o.place.user, o.isRoot) : undefined;
     if (noUser) return { stdout: '', stderr: '', timedOut: false, spawnError: noUser };
     const [command = '/bin/sh', ...args] = withUser([...shellArgv(o.shell), '-c', o.script], o.place.user, o.isRoot);
     result = await runProcess({ ...common, command, args, env: o.env, cwd: o.cwd, stdin: 'ignore' });

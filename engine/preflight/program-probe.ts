@@ -36,7 +36,7 @@ export function programPlaces(runbook: Runbook, lookup: (name: string) => string
       if (!isCodeAction(action) || !runsLive(action)) continue;
       if (action.kind === 'sh') add(where(action.options), shellPrograms(action.code).map((p) => p.name), step.id);
       else if (action.kind === 'psql') add(where({ user: action.options.user }), ['psql'], step.id);
-      else if (action.kind === 'console') add(where({ user: action.options.user }), action.commands.flatMap((c) => shellPrograms(c.command).map((p) => p.name)), step.id);
+      else if (action.kind === 'console') add(where({ on: action.options.on, user: action.options.user }), action.commands.flatMap((c) => shellPrograms(c.command).map((p) => p.name)), step.id);
       else if (action.kind === 'file' && action.options.on !== undefined) add(where({ on: action.options.on }), [], step.id);
     }
     for (const check of step.checks) {
@@ -103,7 +103,7 @@ export async function probePlace(ctx: PreflightContext, entry: PlacePrograms, ve
   });
   if (r.exitCode !== 0) {
     const advice = r.spawnError
-      ? { why: r.spawnError, fix: place.user !== undefined ? `create the user ${place.user} there, or fix user=` : 'check the shell' }
+      ? { why: r.spawnError, fix: spawnFix(r.spawnError, place) }
       : r.exitCode === 255 && place.on !== undefined
         ? sshAdvice(r.stderr, ctx.hosts.get(place.on) ?? place.on)
         : /sudo|runuser/.test(r.stderr)
@@ -140,4 +140,12 @@ export async function probePlace(ctx: PreflightContext, entry: PlacePrograms, ve
 /** `pg_dump (PostgreSQL) 15.18 (Debian …)` → `15.18`. */
 export function versionNumber(line: string): string | undefined {
   return /\b(\d+(?:\.\d+)+|\d{2,})\b/.exec(line)?.[1];
+}
+
+/** What to do when the probe could not even start where the steps will run. */
+function spawnFix(why: string, place: Place): string {
+  const where = place.on !== undefined ? `on host ${place.on}` : 'on this machine';
+  if (/sudo/.test(why)) return `add a sudoers rule with NOPASSWD ${where} that lets the login user run commands as ${place.user ?? 'that user'} (or log in as root)`;
+  if (/working directory/.test(why)) return `create the directory ${where}, or fix cwd=`;
+  return place.user !== undefined ? `create the user ${place.user} ${where}, or fix user=` : 'check the shell';
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpolate, parseRunbookFile } from '../../engine/parse/index.js';
 import { startSandbox, type Sandbox } from '../../engine/sandbox/index.js';
 import { liveLike, snapshot } from '../engine/preflight/live-like.js';
-import { sshdUnavailable, startSshd, type TestSshd } from '../engine/preflight/sshd.js';
+import { sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 import { assertBuilt, CLI, cleanEnv, ROOT } from '../runbooks/cli.js';
 
 interface LibraryCase {

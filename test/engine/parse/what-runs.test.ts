@@ -70,11 +70,12 @@ describe('unknown attributes on executable blocks are errors (SPEC 1.3)', () => 
   });
 
   it('refuses attributes that only apply to another kind of block, rather than ignore them', () => {
-    const { diagnostics } = parse(FM + md('## S', '```sh {mode=append}', 'x', '```', '```sql {db=app on=primary}', 'SELECT 1', '```', '```console {on=primary}', '$ true', '```'));
+    const { diagnostics } = parse(FM + md('## S', '```sh {mode=append}', 'x', '```', '```sql {db=app on=primary}', 'SELECT 1', '```', '```psql {db=app on=primary}', 'SELECT 1', '```', '```ini {file=/etc/app.conf user=postgres}', 'a = 1', '```'));
     expect(shown(diagnostics)).toEqual([
       expect.stringMatching(/^6:8 attribute: mode= applies only to a block with file=PATH/),
       expect.stringMatching(/^9:16 attribute: on= does not apply to a sql block: .*/),
-      expect.stringMatching(/^12:13 attribute: on= does not apply to a console block: .*/),
+      expect.stringMatching(/^12:17 attribute: on= does not apply to a psql block: .*/),
+      expect.stringMatching(/^15:28 attribute: user= does not apply to an ini block: a file= block is written by the user runbook runs as/),
     ]);
   });
 

@@ -10,7 +10,7 @@ import { resolveParams } from '../../../engine/params/index.js';
 import { runPreflight, type Probe } from '../../../engine/preflight/index.js';
 import { md, parse } from '../../helpers/parse.js';
 import { tempDir } from '../../helpers/temp.js';
-import { sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
+import { sshdUnavailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { requireThat } from '../../helpers/require.js';
 
 const unavailable = sshdUnavailable();
@@ -35,7 +35,7 @@ async function preflight(body: string): Promise<Probe[]> {
   const r = await runPreflight({
     runbook,
     params: resolveParams(runbook, { set: {}, env: {}, mode: 'live' }).values,
-    env: { PATH: `${sshd?.binDir ?? ''}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+    env: sshd?.env() ?? {},
     cwd: tempDir(),
     isRoot: process.getuid?.() === 0,
     signal: new AbortController().signal,

@@ -8,21 +8,33 @@ import path from 'node:path';
  * A real OpenSSH server on a free port of 127.0.0.1, with a generated host
  * key and a generated user key, reached through a generated ssh_config
  * (never the machine's own): tests put `binDir` first on PATH, where an
- * `ssh` wrapper runs the system client with `-F` that config.
+ * `ssh` wrapper runs the system client with `-F` that config, and point
+ * HOME at `clientHome` (see `env`), so nothing of the machine's ~/.ssh is
+ * read. On the server side, sessions get HOME=`serverHome` (sshd's SetEnv):
+ * the login shell never sources the machine's own ~/.bashrc, which may be
+ * slow (a pyenv init costs seconds a connection) or print things.
  */
 export interface TestSshd {
   readonly dir: string;
   readonly port: number;
   /** Holds `ssh`, which calls the system's with the generated config. */
   readonly binDir: string;
+  /** An empty HOME for the ssh client. */
+  readonly clientHome: string;
+  /** HOME of every session on the server. */
+  readonly serverHome: string;
+  /** The environment a test gives runbook: `binDir` first on PATH, HOME=`clientHome`. */
+  env(): Record<string, string>;
   /** known_hosts holding the server's key. */
   readonly knownHosts: string;
   /**
-   * Adds a `Host` alias: `name` reaches this server as root. `hostKey`
+   * Adds a `Host` alias: `name` reaches this server as root (or `user`). `hostKey`
    * `unknown` gives it an empty known_hosts; `key` `stranger` offers a key
    * the server does not accept.
    */
-  alias(name: string, o?: { hostKey?: 'known' | 'unknown'; key?: 'authorized' | 'stranger' }): void;
+  alias(name: string, o?: { hostKey?: 'known' | 'unknown'; key?: 'authorized' | 'stranger'; user?: string }): void;
+  /** Lets the OS user `user` log in with the generated user key (root always may). */
+  authorize(user: string): void;
   stop(): void;
 }
 
@@ -38,7 +50,9 @@ export function sshdUnavailable(): string | undefined {
 
 export async function startSshd(): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'runbook-sshd-'));
-  chmodSync(dir, 0o700);
+  // Traversable, not listable: sshd reads a user's authorized keys as that user (keys/%u).
+  chmodSync(dir, 0o711);
+  mkdirSync(path.join(dir, 'keys'), { mode: 0o755 });
   const keygen = (file: string): void => {
     const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-test', '-f', file]);
     if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr.toString()}`);
@@ -50,6 +64,10 @@ export async function startSshd(): Promise<TestSshd> {
   // sshd refuses to start without its privilege separation directory (openssh-server's package makes it).
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
+  const clientHome = path.join(dir, 'client-home');
+  const serverHome = path.join(dir, 'server-home');
+  mkdirSync(clientHome, { mode: 0o755 });
+  mkdirSync(serverHome, { mode: 0o755 });
   writeFileSync(
     path.join(dir, 'sshd_config'),
     [
@@ -57,13 +75,14 @@ export async function startSshd(): Promise<TestSshd> {
       'ListenAddress 127.0.0.1',
       `HostKey ${dir}/host_key`,
       `PidFile ${dir}/sshd.pid`,
-      `AuthorizedKeysFile ${dir}/authorized_keys`,
+      `AuthorizedKeysFile ${dir}/authorized_keys ${dir}/keys/%u`,
       'StrictModes no',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'PermitRootLogin prohibit-password',
       'UsePAM no',
       'LogLevel ERROR',
+      `SetEnv HOME=${serverHome}`,
       '',
     ].join('\n'),
   );
@@ -83,7 +102,10 @@ export async function startSshd(): Promise<TestSshd> {
     dir,
     port,
     binDir,
+    clientHome,
+    serverHome,
     knownHosts,
+    env: () => ({ PATH: `${binDir}:${process.env['PATH'] ?? ''}`, HOME: clientHome }),
     alias(name, o = {}) {
       appendFileSync(
         config,
@@ -91,7 +113,7 @@ export async function startSshd(): Promise<TestSshd> {
           `Host ${name}`,
           '  HostName 127.0.0.1',
           `  Port ${port}`,
-          '  User root',
+          `  User ${o.user ?? 'root'}`,
           `  IdentityFile ${dir}/${o.key === 'stranger' ? 'id_stranger' : 'id_user'}`,
           '  IdentitiesOnly yes',
           `  UserKnownHostsFile ${o.hostKey === 'unknown' ? `${dir}/known_hosts_empty` : knownHosts}`,
@@ -99,6 +121,10 @@ export async function startSshd(): Promise<TestSshd> {
           '',
         ].join('\n'),
       );
+    },
+    authorize(user) {
+      copyFileSync(path.join(dir, 'id_user.pub'), path.join(dir, 'keys', user));
+      chmodSync(path.join(dir, 'keys', user), 0o644);
     },
     stop() {
       child.kill('SIGTERM');
