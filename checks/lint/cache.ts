@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -135,8 +135,11 @@ class Pack implements CacheStore {
   }
 }
 
+// crypto.hash (Node 20.12+) hashes in one call: a 10,000-step runbook looks up some 40,000 entries.
+const sha256 = (text: string): string => (typeof hash === 'function' ? hash('sha256', text, 'base64url') : createHash('sha256').update(text).digest('base64url'));
+
 function entryId(kind: CacheKind, key: string): string {
-  return `${kind}:${createHash('sha256').update(key).digest('base64url').slice(0, 27)}`;
+  return `${kind}:${sha256(key).slice(0, 27)}`;
 }
 
 /**
