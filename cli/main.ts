@@ -78,6 +78,8 @@ export function buildProgram(io: Io, run: (action: Action) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'))
     .option('--max-warnings <n>', 'fail when there are more warnings than this', (v) => Number.parseInt(v, 10))
     .option('--no-shellcheck', 'do not run shellcheck even when it is installed')
+    .option('--no-cache', 'parse and check everything again, and keep nothing (by default results are kept by content, see --cache-location)')
+    .option('--cache-location <dir>', 'where lint keeps its cache (default: node_modules/.cache/runbook, else ~/.cache/runbook)')
     .option('--fix', 'apply the safe fixes in place (a pasted session into a console block, …) and print what changed')
     .action((paths: string[], flags: Record<string, unknown>) =>
       run(async (io) => (await import('./commands/lint.js')).lintCommand(paths, flags, io)),

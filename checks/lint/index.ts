@@ -1,4 +1,5 @@
 export { lintFiles, lintWithFixes, type LintOptions, type LintResult } from './lint-runbooks.js';
+export { LintCache, type LintCacheOptions } from './cache.js';
 export { applyFixes, type AppliedFixes } from './apply-fixes.js';
 export { expandPaths, displayPath, type ExpandedPaths } from './expand-paths.js';
 export { globToRegExp, isGlob } from './glob.js';

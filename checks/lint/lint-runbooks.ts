@@ -7,7 +7,8 @@ import { LINT_RULES } from './rules/index.js';
 import { scanShell, type ShellScan } from './shell-scan.js';
 import { collectSnippets, snippetIds } from './snippets.js';
 import { SourceText } from './source-text.js';
-import { analyzeSql, type SqlAnalysis } from './sql-analysis.js';
+import { programIdentity, sqlParserIdentity, type CacheKind, type CacheStore, type LintCache } from './cache.js';
+import { analyzeSql, restoreAnalysis, storedAnalysis, type SqlAnalysis } from './sql-analysis.js';
 import { bashSyntax, shellcheck, type ToolResults } from './tools/index.js';
 import type { KnownNames, LintContext, LintFix, Snippet, ToolFinding } from './types.js';
 
@@ -25,6 +26,8 @@ export interface LintOptions {
   readonly bash?: string;
   /** The shellcheck program. @default 'shellcheck' */
   readonly shellcheckProgram?: string;
+  /** Parse results and tool findings kept between runs by content (`runbook lint` without `--no-cache`). */
+  readonly cache?: LintCache;
 }
 
 interface Unit {
@@ -32,6 +35,7 @@ interface Unit {
   readonly runbook?: Runbook;
   readonly diagnostics: Diagnostic[];
   readonly snippets: Snippet[];
+  readonly store?: CacheStore;
 }
 
 /** What {@link lintWithFixes} found, and the safe fixes it offers. */
@@ -66,12 +70,16 @@ export async function lintWithFixes(files: readonly string[], options: LintOptio
   const units = files.map((file) => parseUnit(file, { ...options, readFile }, ids));
   const snippets = units.flatMap((u) => u.snippets);
   const shell = snippets.filter((s) => s.language === 'shell');
+  const cached = cachedResults(units, options);
   // The tools run in their own processes while the rules that do not need them run here.
   const toolRuns = Promise.all([
-    shell.length > 0 ? bashSyntax(shell, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults(),
-    shell.length > 0 && options.shellcheck !== false ? shellcheck(shell, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults(),
+    cached.tool('bash', shell, (missing) => (missing.length > 0 ? bashSyntax(missing, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults())),
+    options.shellcheck !== false
+      ? cached.tool('shellcheck', shell, (missing) => (missing.length > 0 ? shellcheck(missing, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults()))
+      : noResults(),
   ]);
-  if (snippets.some((s) => s.language !== 'shell')) await loadSqlParser();
+  // The WASM parser is loaded only for SQL that the cache does not hold.
+  if (cached.sqlMissing(snippets)) await loadSqlParser();
   const tools = new Map<number, readonly ToolFinding[]>();
 
   const order = new Map<string, number>();
@@ -84,7 +92,7 @@ export async function lintWithFixes(files: readonly string[], options: LintOptio
       out.push(...unit.diagnostics);
       continue;
     }
-    const context = createContext(unit.runbook, unit.snippets, source, tools, fixes);
+    const context = createContext(unit.runbook, unit.snippets, source, tools, fixes, cached.sql);
     const alarms = psqlLocalFalseAlarms(context);
     out.push(...collapseMissingDb(unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)), unit.runbook));
     for (const rule of LINT_RULES) if (!rule.needsTools) out.push(...rule.check(context));
@@ -122,18 +130,107 @@ function collapseMissingDb(diagnostics: readonly Diagnostic[], runbook: Runbook)
 }
 
 function parseUnit(file: string, options: LintOptions & { readFile: (file: string) => string }, ids: ReturnType<typeof snippetIds>): Unit {
+  const store = options.cache?.store(file);
   let parsed;
   try {
-    parsed = parseRunbookFile(file, { readFile: options.readFile, ...(options.realpath ? { realpath: options.realpath } : {}) });
+    parsed = parseRunbookFile(file, {
+      readFile: options.readFile,
+      ...(options.realpath ? { realpath: options.realpath } : {}),
+      ...(store ? { scanCache: { get: (key) => store.get('scan', key), set: (key, json) => store.set('scan', key, json) } } : {}),
+    });
   } catch (error) {
     return { file, diagnostics: [diagnostic({ file, line: 1, column: 1 }, 'error', 'file', (error as Error).message)], snippets: [] };
   }
   const { runbook } = parsed;
-  return { file, runbook, diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)], snippets: collectSnippets(runbook, ids) };
+  return { file, runbook, diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)], snippets: collectSnippets(runbook, ids), ...(store ? { store } : {}) };
 }
 
-function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>, fixes: LintFix[]): LintContext {
-  const sql = new Map<number, SqlAnalysis>();
+/** What lint's cache holds for this run's snippets, and how to fill in the rest. */
+interface CachedResults {
+  /** Runs `run` on the snippets whose findings of `tool` the cache does not hold, and gives every snippet's findings. */
+  tool(tool: 'bash' | 'shellcheck', snippets: readonly Snippet[], run: (missing: readonly Snippet[]) => Promise<ToolResults>): Promise<ToolResults>;
+  /** Whether some SQL snippet's analysis is not in the cache (the WASM parser is needed). */
+  sqlMissing(snippets: readonly Snippet[]): boolean;
+  /** A SQL snippet's analysis, from the cache or made (and kept) now. */
+  sql(snippet: Snippet): SqlAnalysis;
+}
+
+/**
+ * Lint's cache over this run's snippets. A tool's findings are kept per
+ * snippet, keyed by the tool's identity (where it is, its size and date),
+ * the dialect and the snippet's text; a SQL analysis by libpg-query's version,
+ * the language and the text. Without a cache everything is computed, as before.
+ */
+function cachedResults(units: readonly Unit[], options: LintOptions): CachedResults {
+  const storeOf = new Map<number, CacheStore>();
+  for (const unit of units) if (unit.store) for (const s of unit.snippets) storeOf.set(s.id, unit.store);
+  const programs = {
+    bash: options.cache ? programIdentity(options.bash ?? 'bash', options.env['PATH']) : undefined,
+    shellcheck: options.cache ? programIdentity(options.shellcheckProgram ?? 'shellcheck', options.env['PATH']) : undefined,
+  };
+  const sqlParser = options.cache ? sqlParserIdentity() : '';
+  const sqlKey = (s: Snippet): string => `${sqlParser}\0${s.language}\0${s.code}`;
+  const analyses = new Map<number, SqlAnalysis>();
+  // Identical SQL (a repeated check) is analysed once per run: rules only read an analysis.
+  const byText = new Map<string, SqlAnalysis>();
+  const lookup = (kind: CacheKind, s: Snippet, key: string): unknown => storeOf.get(s.id)?.get(kind, key);
+  return {
+    async tool(tool, snippets, run) {
+      const program = programs[tool];
+      // Not installed (or no cache): the tool reports that itself, as without a cache.
+      if (program === undefined) return snippets.length > 0 ? run(snippets) : noResults();
+      const key = (s: Snippet): string => `${program}\0${tool === 'shellcheck' ? s.shell : ''}\0${s.code}`;
+      const findings = new Map<number, ToolFinding[]>();
+      const missing: Snippet[] = [];
+      for (const s of snippets) {
+        const hit = lookup(tool, s, key(s));
+        if (Array.isArray(hit) && hit.every((f) => isToolFinding(f, tool))) {
+          if (hit.length > 0) findings.set(s.id, hit as ToolFinding[]);
+        } else {
+          missing.push(s);
+        }
+      }
+      const result = await run(missing);
+      for (const s of missing) {
+        const found = result.findings.get(s.id);
+        if (found) findings.set(s.id, found);
+        // Findings of a run that failed may be missing some: never kept.
+        if (!result.failure) storeOf.get(s.id)?.set(tool, key(s), JSON.stringify(found ?? []));
+      }
+      return result.failure === undefined ? { findings } : { findings, failure: result.failure };
+    },
+    sqlMissing(snippets) {
+      let missing = false;
+      for (const s of snippets) {
+        if (s.language === 'shell') continue;
+        const hit = options.cache ? restoreAnalysis(lookup('sql', s, sqlKey(s))) : undefined;
+        if (hit) analyses.set(s.id, hit);
+        else missing = true;
+      }
+      return missing;
+    },
+    sql(snippet) {
+      let analysis = analyses.get(snippet.id);
+      if (!analysis) {
+        const key = sqlKey(snippet);
+        const made = byText.get(key);
+        analysis = made ?? analyzeSql(snippet.code, snippet.language === 'psql' ? 'psql' : 'sql');
+        byText.set(key, analysis);
+        analyses.set(snippet.id, analysis);
+        if (storeOf.has(snippet.id)) storeOf.get(snippet.id)?.set('sql', key, storedAnalysis(analysis));
+      }
+      return analysis;
+    },
+  };
+}
+
+function isToolFinding(value: unknown, tool: 'bash' | 'shellcheck'): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Record<string, unknown>;
+  return f['tool'] === tool && typeof f['line'] === 'number' && typeof f['message'] === 'string';
+}
+
+function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>, fixes: LintFix[], sql: (snippet: Snippet) => SqlAnalysis): LintContext {
   const shell = new Map<number, ShellScan>();
   return {
     runbook,
@@ -142,14 +239,7 @@ function createContext(runbook: Runbook, snippets: readonly Snippet[], source: S
     known: knownNames(runbook),
     tools,
     fix: (fix) => void fixes.push(fix),
-    sql(snippet) {
-      let analysis = sql.get(snippet.id);
-      if (!analysis) {
-        analysis = analyzeSql(snippet.code, snippet.language === 'psql' ? 'psql' : 'sql');
-        sql.set(snippet.id, analysis);
-      }
-      return analysis;
-    },
+    sql,
     shell(snippet) {
       let scan = shell.get(snippet.id);
       if (!scan) {

@@ -1,4 +1,4 @@
-import { parseSql, type SqlPosition } from '../../engine/sql/index.js';
+import { parseSql, sqlLocator, type SqlPosition } from '../../engine/sql/index.js';
 
 /** A statement of a SQL text, with its parse tree and its place in the snippet. */
 export interface AnalyzedStatement {
@@ -34,8 +34,31 @@ export interface SqlAnalysis {
   readonly metaCommands: readonly MetaCommand[];
   /** The text that was parsed: the snippet with meta-commands and COPY data blanked, same length. */
   readonly text: string;
+  /** The text the parser read (psql variables as placeholders), when it parsed. */
+  readonly parsedText?: string;
   /** Where a parse tree's `location` (a byte offset) is in the snippet. */
   locate(location: number): SqlPosition | undefined;
+}
+
+/** An analysis as JSON text, for lint's cache (everything but `locate`, which is made again from the texts). */
+export function storedAnalysis(analysis: SqlAnalysis): string {
+  const { statements, problems, metaCommands, text, parsedText } = analysis;
+  return JSON.stringify({ statements, problems, metaCommands, text, ...(parsedText !== undefined ? { parsedText } : {}) });
+}
+
+/** A stored analysis, or undefined when `value` is not one. */
+export function restoreAnalysis(value: unknown): SqlAnalysis | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (!Array.isArray(v['statements']) || !Array.isArray(v['problems']) || !Array.isArray(v['metaCommands']) || typeof v['text'] !== 'string') return undefined;
+  const parsedText = v['parsedText'];
+  if (parsedText !== undefined && typeof parsedText !== 'string') return undefined;
+  return withLocate(value as Omit<SqlAnalysis, 'locate'>);
+}
+
+function withLocate(data: Omit<SqlAnalysis, 'locate'>): SqlAnalysis {
+  const { parsedText, text } = data;
+  return { ...data, locate: parsedText === undefined ? () => undefined : sqlLocator(text, parsedText) };
 }
 
 /** psql commands that send the query buffer, like a `;` would. */
@@ -60,7 +83,7 @@ export function analyzeSql(code: string, language: 'sql' | 'psql'): SqlAnalysis 
     const result = parseSql(text);
     if (!('error' in result)) {
       const statements = result.statements.map((s) => ({ text: s.text, line: s.line, column: s.column, tree: s.tree }));
-      return { statements, problems, metaCommands, text, locate: result.locate };
+      return withLocate({ statements, problems, metaCommands, text, parsedText: result.parsedText });
     }
     const { error } = result;
     const meta = text.charCodeAt(error.offset) === 0x5c ? META_AT.exec(text.slice(error.offset)) : null;
@@ -82,7 +105,7 @@ export function analyzeSql(code: string, language: 'sql' | 'psql'): SqlAnalysis 
     }
     text = text.slice(0, error.offset) + (SENDS_QUERY.test(command) ? ';' : ' ') + ' '.repeat(end - error.offset - 1) + text.slice(end);
   }
-  return { statements: [], problems, metaCommands, text, locate: () => undefined };
+  return withLocate({ statements: [], problems, metaCommands, text });
 }
 
 /** Blanks the data lines psql reads after `COPY … FROM stdin` (up to `\.`): they are not SQL. */

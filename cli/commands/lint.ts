@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { usageError, type Diagnostic } from '../../engine/model/index.js';
-import { displayPath, expandPaths, lintFiles, ruleInfo } from '../../checks/lint/index.js';
+import { displayPath, expandPaths, LintCache, lintFiles, ruleInfo } from '../../checks/lint/index.js';
 import { fixFiles } from './lint-fix.js';
 import { LINT_FORMATS, renderLint, type LintFormat } from '../../renderers/lint/index.js';
 import { colorEnabled } from '../../renderers/style.js';
@@ -15,6 +15,10 @@ export interface LintFlags {
   readonly shellcheck?: boolean;
   /** `--fix`: apply the safe fixes in place first, and print what changed. */
   readonly fix?: boolean;
+  /** Commander's `--no-cache`: false when given. */
+  readonly cache?: boolean;
+  /** `--cache-location DIR`, relative to the current directory. @default {@link defaultCacheDir} */
+  readonly cacheLocation?: string;
 }
 
 /**
@@ -33,10 +37,13 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Pr
   const { files, problems } = expandPaths(paths, io.cwd);
   if (problems.length > 0) throw usageError(problems.join('; '));
 
-  const options = { env: io.env, shellcheck: flags.shellcheck !== false };
+  const cacheDir = flags.cache === false ? undefined : flags.cacheLocation !== undefined ? path.resolve(io.cwd, flags.cacheLocation) : defaultCacheDir(io.cwd, io.env);
+  const cache = cacheDir === undefined ? undefined : new LintCache({ dir: cacheDir, version: packageVersion() });
+  const options = { env: io.env, shellcheck: flags.shellcheck !== false, ...(cache ? { cache } : {}) };
   // What --fix changed goes with the findings in stylish, to stderr in the machine formats.
   if (flags.fix) await fixFiles(files, options, { io, report: format === 'stylish' ? io.stdout : io.stderr, color: colorEnabled(io.stdout, io.env) });
   const found = await lintFiles(files, options);
+  cache?.save();
   const diagnostics: Diagnostic[] = found.map((d) => ({ ...d, file: displayPath(path.resolve(io.cwd, d.file), io.cwd) }));
   io.stdout.write(
     renderLint(format, diagnostics, {
@@ -56,6 +63,22 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: Io): Pr
     return 1;
   }
   return 0;
+}
+
+/**
+ * Where lint keeps its cache unless told: `node_modules/.cache/runbook` of
+ * the nearest folder upwards that has a `node_modules` (the convention of
+ * babel, eslint-loader and ava, which CI set-ups already keep between
+ * runs), else `$XDG_CACHE_HOME/runbook` (`~/.cache/runbook`). Never beside the
+ * runbooks: a lint must not leave files in the repository it checks.
+ */
+function defaultCacheDir(cwd: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'runbook');
+    if (path.dirname(dir) === dir) break;
+  }
+  const base = env['XDG_CACHE_HOME'] || (env['HOME'] ? path.join(env['HOME'], '.cache') : undefined);
+  return base ? path.join(base, 'runbook') : undefined;
 }
 
 /** The version in runbook's package.json, found upwards from this module (source or dist). */

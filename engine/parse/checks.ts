@@ -94,7 +94,8 @@ export function readCheck(node: DirectiveNode, ctx: CheckContext): { check?: Che
   if (kind === 'sql' && (user !== undefined || on !== undefined || cwd !== undefined)) r.error('user=, on= and cwd= apply to shell checks; a SQL check runs on its db= connection');
   if (kind === 'sql' && r.has('exit')) r.error('exit= applies to shell checks: a SQL check has no exit status (an error fails it)');
   diagnostics.push(...r.diagnostics);
-  if (everyMs !== undefined && waitMs === undefined) diagnostics.push(diagnostic(at, 'warning', 'check', 'every= has no effect without wait='));
+  // A wait= that ${…} fills in at run time has no value yet, but it is there.
+  if (everyMs !== undefined && waitMs === undefined && !r.has('wait')) diagnostics.push(diagnostic(at, 'warning', 'check', 'every= has no effect without wait='));
 
   const base = {
     at,

@@ -12,6 +12,7 @@ import { parseChunk } from './markdown.js';
 import { nestingProblem } from './nesting.js';
 import { scanChunksInParallel } from './parallel-scan.js';
 import { scanChunk, type ChunkScan } from './scan-chunk.js';
+import { restoreScan, scanKey, storedScan, type ScanStore } from './scan-cache.js';
 import type { SectionScan } from './section-scan.js';
 import { cutSections, joinChunks, normalizeSource, type Chunk } from './source.js';
 
@@ -20,6 +21,11 @@ export interface ParseOptions {
   readonly readFile?: (file: string) => string;
   /** Resolves symbolic links (include confinement); throws when the file does not exist. @default fs.realpathSync */
   readonly realpath?: (file: string) => string;
+  /**
+   * Chunk scans kept from earlier runs, by content (lint's cache): a chunk
+   * found there is not parsed again, and every chunk parsed is put there.
+   */
+  readonly scanCache?: ScanStore;
 }
 
 export interface ParseResult {
@@ -71,7 +77,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
   const dir = path.resolve(path.dirname(file));
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [file];
-  const main = parseFile(text, file, diagnostics);
+  const main = parseFile(text, file, diagnostics, options.scanCache);
 
   const params: Param[] = [...main.frontMatter.params];
   const databases: Database[] = [...main.frontMatter.databases];
@@ -84,6 +90,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
     realpath,
     diagnostics,
     files,
+    ...(options.scanCache ? { scanCache: options.scanCache } : {}),
     merge: (fm) => {
       mergeByName(params, fm.params, 'param', diagnostics, (a, b) => a.default === b.default && a.secret === b.secret);
       mergeByName(databases, fm.databases, 'database', diagnostics, (a, b) => a.url === b.url);
@@ -126,7 +133,7 @@ export function parseRunbook(text: string, options: ParseOptions & { readonly fi
   return { runbook, diagnostics };
 }
 
-function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileParse {
+function parseFile(text: string, file: string, diagnostics: Diagnostic[], cache?: ScanStore): FileParse {
   const source = normalizeSource(text);
   let frontMatter: FrontMatter = { params: [], databases: [], hosts: [], refs: [] };
   let firstH1: string | undefined;
@@ -150,7 +157,7 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
     if (dots) diagnostics.push(diagnostic({ file, line: dots, column: 1 }, 'error', 'front-matter', 'the front matter is closed by "..." here: runbook, like GitHub, reads front matter only between two "---" lines, so this is read as text; close it with "---"'));
   }
   const lines = source.split('\n');
-  const scanned = scanAll(chunks, file, source);
+  const scanned = scanAll(chunks, file, source, cache);
   const definitions = scanned.flatMap((s) => s.scan.definitions.map((d) => d.markdown));
   for (const { chunk, scan } of scanned) {
     for (const piece of scan.pieces) {
@@ -173,9 +180,21 @@ function parseFile(text: string, file: string, diagnostics: Diagnostic[]): FileP
  * defined in another chunk: the result is what one whole-document parse
  * gives, at the cost of parsing chunk by chunk.
  */
-function scanAll(initial: Chunk[], file: string, source: string): { chunk: Chunk; scan: ChunkScan }[] {
-  const scanHere = (chunk: Chunk): ChunkScan => scanChunk(chunk, file, source, chunk.next);
-  const first = scanChunksInParallel(initial, { file, source, scanHere }) ?? initial.map(scanHere);
+function scanAll(initial: Chunk[], file: string, source: string, cache?: ScanStore): { chunk: Chunk; scan: ChunkScan }[] {
+  const parse = (chunk: Chunk): ChunkScan => scanChunk(chunk, file, source, chunk.next);
+  const cached = (chunk: Chunk): ChunkScan | undefined => (cache ? restoreScan(cache.get(scanKey(chunk, file)), chunk.lineOffset) : undefined);
+  const keep = (chunk: Chunk, scan: ChunkScan): ChunkScan => {
+    cache?.set(scanKey(chunk, file), storedScan(scan, chunk.lineOffset));
+    return scan;
+  };
+  const scanHere = (chunk: Chunk): ChunkScan => cached(chunk) ?? keep(chunk, parse(chunk));
+  // Only the chunks the cache does not hold are parsed (on several cores when there are many).
+  const first: (ChunkScan | undefined)[] = initial.map(cached);
+  const missing = initial.filter((_, i) => first[i] === undefined);
+  const parsed = scanChunksInParallel(missing, { file, source, scanHere: parse }) ?? missing.map(parse);
+  for (let i = 0, m = 0; i < initial.length; i++) {
+    if (first[i] === undefined) first[i] = keep(initial[i] as Chunk, parsed[m++] as ChunkScan);
+  }
   const done: { chunk: Chunk; scan: ChunkScan }[] = [];
   for (let i = 0; i < initial.length; i++) {
     let chunk = initial[i] as Chunk;
@@ -214,6 +233,7 @@ interface IncludeCtx {
   readonly realpath: (file: string) => string;
   readonly diagnostics: Diagnostic[];
   readonly files: string[];
+  readonly scanCache?: ScanStore;
   readonly merge: (frontMatter: FrontMatter) => void;
 }
 
@@ -269,7 +289,7 @@ function expandIncludes(sections: readonly RawSection[], ctx: IncludeCtx): RawSe
       }
       const displayed = path.normalize(path.join(path.dirname(use.at.file), use.file));
       ctx.files.push(displayed);
-      const parsed = parseFile(text, displayed, ctx.diagnostics);
+      const parsed = parseFile(text, displayed, ctx.diagnostics, ctx.scanCache);
       ctx.merge(parsed.frontMatter);
       for (const included of expandIncludes(parsed.sections, { ...ctx, stack: [...ctx.stack, real] })) out.push(included);
     }

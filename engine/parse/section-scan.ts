@@ -122,7 +122,9 @@ function directive(node: LeafDirective | ContainerDirective, ctx: Ctx): void {
     }
     case 'step': {
       if (ctx.scan.step) {
-        error(`a section has one ::step directive; another is at line ${ctx.scan.step.at.line}`);
+        // Said relative to this one: a section's scan holds no absolute line in its text, so it can be cached where it moves (scan-cache.ts).
+        const above = at.line - ctx.scan.step.at.line;
+        error(`a section has one ::step directive; the first is ${above === 1 ? 'the line above' : `${above} lines above`}`);
         return;
       }
       const needs = attributes['needs'];

@@ -11,6 +11,7 @@ export {
   loadSqlParser,
   sqlParserLoaded,
   parseSql,
+  sqlLocator,
   splitStatements,
   splitStatementsSync,
   SqlSyntaxError,

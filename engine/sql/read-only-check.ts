@@ -42,8 +42,21 @@ export interface ReadOnlyCheckOptions {
 }
 
 interface Result {
+  command?: string;
   fields?: { name: string; dataTypeID: number }[];
   rows?: (string | null)[][];
+}
+
+/** A check's statements, substituted and checked, and whether they can be sent in one message. */
+export interface PreparedCheck {
+  readonly statements: string[];
+  /**
+   * No statement took a raw `:name` (only quoted `:'name'`/`:"name"`, or no
+   * variable): its text is the one the parser read, or that text with
+   * literals and identifiers put in, which cannot add or end a statement
+   * however the server reads them. Such a check runs in one round trip.
+   */
+  readonly oneMessage: boolean;
 }
 
 const BOOL_OID = 16;
@@ -57,14 +70,21 @@ const BOOL_OID = 16;
  * `; COMMIT`). Requires `loadSqlParser()` to have resolved.
  */
 export function prepareReadOnlyStatements(sql: string, vars: ReadonlyMap<string, string>): string[] {
+  return prepareReadOnlyCheck(sql, vars).statements;
+}
+
+/** {@link prepareReadOnlyStatements}, and whether the statements may share one message. */
+export function prepareReadOnlyCheck(sql: string, vars: ReadonlyMap<string, string>): PreparedCheck {
   const parsed = parseSql(sql);
   if ('error' in parsed) throw new ReadOnlyCheckError(`SQL syntax error at line ${parsed.error.line} of the check: ${parsed.error.message}`);
   const out: string[] = [];
+  let oneMessage = true;
   for (const statement of parsed.statements) {
     const refused = readOnlyViolation(statement.tree);
     if (refused) throw new ReadOnlyCheckError(`line ${statement.line} of the check: ${refused.message}`);
     const text = substitutePsqlVariables(statement.text, vars, { onUndefined: 'error' });
     if (text !== statement.text) {
+      if (scanPsqlVariables(statement.text).some((use) => use.syntax === 'psql-raw' && vars.has(use.name))) oneMessage = false;
       const again = parseSql(text, { variables: [] });
       const one = 'error' in again || again.statements.length !== 1 ? undefined : again.statements[0];
       const substituted = one ? readOnlyViolation(one.tree) : undefined;
@@ -77,7 +97,7 @@ export function prepareReadOnlyStatements(sql: string, vars: ReadonlyMap<string,
     }
     out.push(text);
   }
-  return out;
+  return { statements: out, oneMessage };
 }
 
 /**
@@ -92,11 +112,12 @@ export function prepareReadOnlyStatements(sql: string, vars: ReadonlyMap<string,
  * server's error, or a {@link ReadOnlyCheckError}.
  */
 export async function runReadOnlyCheck(client: ReadOnlyClient, sql: string, options: ReadOnlyCheckOptions): Promise<CheckRows> {
-  const statements = prepareReadOnlyStatements(sql, options.vars);
+  const { statements, oneMessage } = prepareReadOnlyCheck(sql, options.vars);
   const timeout = Math.max(1, Math.round(options.timeoutMs));
+  if (oneMessage && statements.length > 0) return runInOneMessage(client, statements, timeout);
   let failure: unknown;
   try {
-    const begun = await client.query({ text: `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeout}; SELECT pg_catalog.current_setting('transaction_read_only')`, rowMode: 'array' });
+    const begun = await client.query({ text: BEGIN(timeout), rowMode: 'array' });
     const snapshot = (Array.isArray(begun) ? (begun as Result[]).at(-1) : (begun as Result))?.rows?.[0]?.[0];
     if (snapshot !== 'on' || client.getTransactionStatus() !== 'T') throw new ReadOnlyCheckError('the check could not start a read-only transaction');
     let last: Result = {};
@@ -119,3 +140,46 @@ export async function runReadOnlyCheck(client: ReadOnlyClient, sql: string, opti
     });
   }
 }
+
+const BEGIN = (timeout: number): string => `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeout}; SELECT pg_catalog.current_setting('transaction_read_only')`;
+
+/**
+ * The one-round-trip form, for statements the parser read as they will be
+ * sent (see {@link PreparedCheck}): `BEGIN READ ONLY`, the timeout, the
+ * snapshot query, the statements and `ROLLBACK` in one simple-protocol
+ * message. The server runs them in order and stops at the first error, so
+ * nothing of the check runs unless the read-only transaction has begun and
+ * taken its snapshot. Then the results are read back: exactly one per
+ * statement sent, the snapshot read-only, every statement of the check
+ * answered by a command that stays in the transaction, the last one
+ * `ROLLBACK`, and the connection idle again; anything else is an error. After
+ * an error the transaction is rolled back in a second message.
+ */
+async function runInOneMessage(client: ReadOnlyClient, statements: readonly string[], timeout: number): Promise<CheckRows> {
+  let results: Result[];
+  try {
+    const answer = await client.query({ text: `${BEGIN(timeout)};\n${statements.join(';\n')};\nROLLBACK`, rowMode: 'array' });
+    results = Array.isArray(answer) ? (answer as Result[]) : [answer as Result];
+  } catch (error) {
+    await client.query({ text: 'ROLLBACK', rowMode: 'array' }).catch(() => undefined);
+    throw error;
+  }
+  const expected = statements.length + 4;
+  const own = results.slice(3, 3 + statements.length);
+  const left = own.findIndex((r) => TRANSACTION_COMMANDS.has((r.command ?? '').toUpperCase()));
+  if (results.length !== expected || results[2]?.rows?.[0]?.[0] !== 'on' || left !== -1 || results.at(-1)?.command !== 'ROLLBACK' || client.getTransactionStatus() !== 'I') {
+    if (client.getTransactionStatus() !== 'I') await client.query({ text: 'ROLLBACK', rowMode: 'array' }).catch(() => undefined);
+    throw new ReadOnlyCheckError(
+      left !== -1
+        ? `statement ${left + 1} of the check left its read-only transaction`
+        : `the server did not run the check as ${statements.length} statement${statements.length === 1 ? '' : 's'} in a read-only transaction (${results.length} results for ${expected} statements sent)`,
+    );
+  }
+  let last: Result = {};
+  for (const r of own) if (r.fields && r.fields.length > 0) last = r;
+  const fields = last.fields ?? [];
+  return { columns: fields.map((f) => f.name), booleans: fields.map((f) => f.dataTypeID === BOOL_OID), rows: last.rows ?? [] };
+}
+
+/** Command tags of statements that end or start a transaction (the parser refuses them in a check). */
+const TRANSACTION_COMMANDS = new Set(['BEGIN', 'START TRANSACTION', 'COMMIT', 'ROLLBACK', 'END', 'ABORT', 'PREPARE TRANSACTION', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'SAVEPOINT', 'RELEASE']);

@@ -46,6 +46,12 @@ export type ParseSqlResult =
       readonly statements: SqlStatement[];
       /** Where a `location` field of a parse tree (a byte offset) is in the parsed SQL. */
       readonly locate: (location: number) => SqlPosition;
+      /**
+       * The text the parser read: the SQL with psql variables as placeholders
+       * (same length in UTF-16, not always in bytes). `locate` is
+       * {@link sqlLocator} of the SQL and this text.
+       */
+      readonly parsedText: string;
     }
   | { readonly error: SqlParseError };
 
@@ -144,7 +150,7 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
   const nul = sql.indexOf('\0');
   if (nul !== -1) return fail('SQL text cannot contain a NUL character', nul);
   if (!tokens.some((token) => token.kind !== 'comment')) {
-    return { statements: [], locate: (location) => ({ offset: location, ...position(location) }) };
+    return { statements: [], locate: (location) => ({ offset: location, ...position(location) }), parsedText: sql };
   }
 
   const placeholders = createPlaceholders(sql, tokens, options.variables);
@@ -171,8 +177,22 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
       const offset = toIndex(location);
       return { offset, ...position(offset) };
     };
-    return { statements: cutStatements({ sql, tokens, parsed, position, toIndex }), locate };
+    return { statements: cutStatements({ sql, tokens, parsed, position, toIndex }), locate, parsedText: text };
   }
+}
+
+/**
+ * Where a parse tree's `location` (a byte offset into `parsedText`) is in
+ * `sql`: what {@link parseSql}'s `locate` does, made again from the two
+ * texts (lint keeps parse results between runs as data).
+ */
+export function sqlLocator(sql: string, parsedText: string): (location: number) => SqlPosition {
+  const position = createLineIndex(sql);
+  const toIndex = createByteToIndex(parsedText);
+  return (location) => {
+    const offset = toIndex(location);
+    return { offset, ...position(offset) };
+  };
 }
 
 interface RawStatement {

@@ -79,7 +79,8 @@ export const MUTATIONS: readonly Mutation[] = [
     file: 'runbooks/streaming-replica.md',
     breaks: 'the replica stops before the sentinel is written',
     failsAt: 'prove-that-a-write-reaches-the-replica',
-    slowSeconds: 25,
+    // The check waits arrival_wait for the sentinel: 20 s live, 5 s in a rehearsal.
+    slowSeconds: 10,
     mutate: (t) =>
       insertBeforeHeading(
         t,
@@ -104,7 +105,8 @@ export const MUTATIONS: readonly Mutation[] = [
     file: 'runbooks/logical-replication-cutover.md',
     breaks: 'the subscription is disabled before the final write',
     failsAt: 'prove-the-last-write-arrived',
-    slowSeconds: 32,
+    // The check waits arrival_wait for the last write: 30 s live, 5 s in a rehearsal.
+    slowSeconds: 12,
     mutate: (t) =>
       insertBeforeHeading(
         t,

@@ -76,7 +76,7 @@ describe('running a SQL check so that it cannot change anything (SPEC 1.4)', () 
     expect((await check('SELECT 2 AS two')).rows).toEqual([['2']]);
   });
 
-  it('stops when a statement has left the transaction, and runs nothing after it', async () => {
+  it('stops when a statement has left the transaction, and runs nothing after it (a raw :variable: one statement per message)', async () => {
     // A client whose server does not keep the transaction (as if a statement had committed it).
     const sent: string[] = [];
     let status = 'I';
@@ -88,11 +88,11 @@ describe('running a SQL check so that it cannot change anything (SPEC 1.4)', () 
       },
       getTransactionStatus: () => status,
     };
-    await expect(runReadOnlyCheck(fake, 'SELECT 1; SELECT 2', { vars, timeoutMs: 1000 })).rejects.toThrow(/left its read-only transaction/);
+    await expect(runReadOnlyCheck(fake, 'SELECT 1; SELECT :n', { vars: new Map([['n', '2']]), timeoutMs: 1000 })).rejects.toThrow(/left its read-only transaction/);
     expect(sent).toEqual([expect.stringMatching(/^BEGIN READ ONLY/), 'SELECT 1', 'ROLLBACK']);
   });
 
-  it('sends each statement on its own, through the extended protocol (one statement per message)', async () => {
+  it('sends each statement on its own, through the extended protocol, when a raw :variable pastes text into it', async () => {
     const modes: (string | undefined)[] = [];
     const spy: ReadOnlyClient = {
       query: (config) => {
@@ -101,7 +101,61 @@ describe('running a SQL check so that it cannot change anything (SPEC 1.4)', () 
       },
       getTransactionStatus: () => client.getTransactionStatus(),
     };
-    await runReadOnlyCheck(spy, 'SELECT 1; SELECT 2', { vars, timeoutMs: 1000 });
+    expect((await runReadOnlyCheck(spy, 'SELECT 1; SELECT :n AS n', { vars: new Map([['n', '2']]), timeoutMs: 1000 })).rows).toEqual([['2']]);
     expect(modes).toEqual([undefined, 'extended', 'extended', undefined]);
+  });
+
+  it('runs a check without raw :variables in one round trip: begin read-only, the statements and the rollback in one message', async () => {
+    const sent: { text: string; mode: string | undefined }[] = [];
+    const spy: ReadOnlyClient = {
+      query: (config) => {
+        sent.push({ text: config.text, mode: config.queryMode });
+        return client.query(config as pg.QueryArrayConfig);
+      },
+      getTransactionStatus: () => client.getTransactionStatus(),
+    };
+    const r = await runReadOnlyCheck(spy, "SELECT 1 AS one; SELECT count(*) AS n FROM pg_catalog.:\"name\" WHERE relname = :'name'", { vars, timeoutMs: 1000 });
+    expect(r).toEqual({ columns: ['n'], booleans: [false], rows: [['1']] });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toMatch(/^BEGIN READ ONLY;[^]*'pg_class'[^]*;\nROLLBACK$/);
+    expect(client.getTransactionStatus()).toBe('I');
+  });
+
+  it('refuses, in one message too, an answer in which a statement left the transaction, and rolls back', async () => {
+    const sent: string[] = [];
+    let status = 'I';
+    const fake: ReadOnlyClient = {
+      async query(config) {
+        sent.push(config.text);
+        if (config.text === 'ROLLBACK') {
+          status = 'I';
+          return {};
+        }
+        // As if the server had read a COMMIT where the parser saw none, and then a new transaction began.
+        status = 'T';
+        return [{ command: 'BEGIN' }, { command: 'SET' }, { command: 'SELECT', fields: [{ name: 'r', dataTypeID: 25 }], rows: [['on']] }, { command: 'COMMIT' }, { command: 'SELECT', fields: [], rows: [] }, { command: 'ROLLBACK' }];
+      },
+      getTransactionStatus: () => status,
+    };
+    await expect(runReadOnlyCheck(fake, 'SELECT 1; SELECT 2', { vars, timeoutMs: 1000 })).rejects.toThrow(/statement 1 of the check left its read-only transaction/);
+    expect(sent.at(-1)).toBe('ROLLBACK');
+    expect(status).toBe('I');
+  });
+
+  it.each([
+    ['a writable CTE', 'WITH w AS (INSERT INTO check_target VALUES (1) RETURNING x) SELECT count(*) FROM w'],
+    ['a write after a read', 'SELECT 1; INSERT INTO check_target VALUES (2)'],
+    ['a function that writes', "SELECT nextval('check_seq')"],
+    ['a write with a raw :variable (one statement per message)', 'SELECT :n; UPDATE check_target SET x = 3'],
+  ])('refuses a write inside a check at run time: %s', async (_, sql) => {
+    await client.query('CREATE TABLE IF NOT EXISTS check_target(x int); CREATE SEQUENCE IF NOT EXISTS check_seq');
+    await client.query('TRUNCATE check_target');
+    await client.query('INSERT INTO check_target VALUES (0)');
+    await expect(runReadOnlyCheck(client, sql, { vars: new Map([['n', '1']]), timeoutMs: 5000 })).rejects.toThrow(/read-only transaction/);
+    const rows = await client.query({ text: 'SELECT x FROM check_target ORDER BY x', rowMode: 'array' });
+    expect(rows.rows).toEqual([['0']]);
+    const seq = await client.query({ text: 'SELECT last_value, is_called FROM check_seq', rowMode: 'array' });
+    expect(seq.rows).toEqual([['1', 'f']]);
+    expect(client.getTransactionStatus()).toBe('I');
   });
 });

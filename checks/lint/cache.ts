@@ -1,0 +1,188 @@
+import { createHash, hash, randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What lint keeps: chunk scans (the Markdown parse), tool findings by snippet text, SQL analyses. */
+export type CacheKind = 'scan' | 'bash' | 'shellcheck' | 'sql';
+
+/** The entries of one runbook file's pack. */
+export interface CacheStore {
+  /** The value stored under (`kind`, `key`), parsed; undefined when there is none or it is not JSON. */
+  get(kind: CacheKind, key: string): unknown;
+  /** Stores `json` (a JSON text) under (`kind`, `key`). */
+  set(kind: CacheKind, key: string, json: string): void;
+}
+
+export interface LintCacheOptions {
+  /** The folder the packs live in (created when needed). */
+  readonly dir: string;
+  /** runbook's version: a new version starts an empty cache. */
+  readonly version: string;
+}
+
+const FORMAT = 'runbook-lint-cache 1';
+
+/**
+ * lint's content-keyed cache, like `eslint --cache`: what is slow in lint
+ * and depends only on text — the Markdown parse of each chunk, the findings
+ * of `bash -n` and shellcheck on each shell snippet, the Postgres parser's
+ * analysis of each SQL snippet — kept by a hash of that text (and of the
+ * tool's identity), so a lint where little changed parses and checks only
+ * what changed. The rules themselves always run.
+ *
+ * One pack per runbook file (named by a hash of its absolute path), holding
+ * the entries its last lint used: a pack never grows past one lint's worth.
+ * A pack is written to a temporary file and renamed over the old one, so a
+ * concurrent lint reads either the old pack or the new, never half of one;
+ * the last writer wins, and the other run's entries are computed again next
+ * time. A pack from another build of runbook is ignored; an entry that does
+ * not read back (not JSON, not the shape expected) is ignored and computed
+ * again, and the pack is rewritten. Writing is best effort: a read-only
+ * folder costs the cache, never the lint.
+ */
+export class LintCache {
+  private readonly packs = new Map<string, Pack>();
+  private readonly fingerprint: string;
+
+  constructor(private readonly options: LintCacheOptions) {
+    this.fingerprint = `${options.version} ${buildIdentity()}`;
+  }
+
+  /** The pack of runbook `file` (read on first use). */
+  store(file: string): CacheStore {
+    const name = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 24);
+    let pack = this.packs.get(name);
+    if (!pack) {
+      pack = new Pack(path.join(this.options.dir, `${name}.cache`), this.fingerprint);
+      this.packs.set(name, pack);
+    }
+    return pack;
+  }
+
+  /** Writes every pack that changed. Never throws: a cache that cannot be written is only slower next time. */
+  save(): void {
+    for (const pack of this.packs.values()) pack.save(this.options.dir);
+  }
+}
+
+class Pack implements CacheStore {
+  /** Entries read from disk, as JSON text, by `kind:hash`. */
+  private readonly stored = new Map<string, string>();
+  /** Entries this run used or made. */
+  private readonly used = new Map<string, string>();
+  private changed = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly fingerprint: string,
+  ) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      this.changed = true;
+      return;
+    }
+    const lines = text.split('\n');
+    if (lines[0] !== `${FORMAT} ${fingerprint}`) {
+      this.changed = true;
+      return;
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const tab = line.indexOf('\t');
+      if (tab > 0) this.stored.set(line.slice(0, tab), line.slice(tab + 1));
+      else if (line !== '') this.changed = true;
+    }
+  }
+
+  get(kind: CacheKind, key: string): unknown {
+    const id = entryId(kind, key);
+    const json = this.used.get(id) ?? this.stored.get(id);
+    if (json === undefined) return undefined;
+    try {
+      const value = JSON.parse(json) as unknown;
+      this.used.set(id, json);
+      return value;
+    } catch {
+      this.changed = true;
+      return undefined;
+    }
+  }
+
+  set(kind: CacheKind, key: string, json: string): void {
+    const id = entryId(kind, key);
+    if (this.used.get(id) === json) return;
+    this.used.set(id, json);
+    this.changed = true;
+  }
+
+  save(dir: string): void {
+    // Unchanged when this run used exactly what was stored: nothing to write (a warm lint writes nothing).
+    if (!this.changed && this.used.size === this.stored.size) return;
+    const lines = [`${FORMAT} ${this.fingerprint}`];
+    for (const [id, json] of this.used) lines.push(`${id}\t${json}`);
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(temp, `${lines.join('\n')}\n`);
+      renameSync(temp, this.file);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+}
+
+// crypto.hash (Node 20.12+) hashes in one call: a 10,000-step runbook looks up some 40,000 entries.
+const sha256 = (text: string): string => (typeof hash === 'function' ? hash('sha256', text, 'base64url') : createHash('sha256').update(text).digest('base64url'));
+
+function entryId(kind: CacheKind, key: string): string {
+  return `${kind}:${sha256(key).slice(0, 27)}`;
+}
+
+/**
+ * This build of runbook: the module's own file (in the bundle, a chunk whose
+ * name is a hash of its code and of the chunks it imports), its size and
+ * modification time. Any rebuild, even of the same version, starts afresh.
+ */
+function buildIdentity(): string {
+  const self = fileURLToPath(import.meta.url);
+  try {
+    const st = statSync(self);
+    return `${path.basename(self)}:${st.size}:${Math.trunc(st.mtimeMs)}`;
+  } catch {
+    return path.basename(self);
+  }
+}
+
+/** libpg-query's version: its parse trees are what the SQL entries hold. */
+export function sqlParserIdentity(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return `libpg-query@${(JSON.parse(readFileSync(require.resolve('libpg-query/package.json'), 'utf8')) as { version?: string }).version ?? '?'}`;
+  } catch {
+    return 'libpg-query@?';
+  }
+}
+
+/**
+ * A program as found on `PATH` (like a spawn finds it): its real path, size
+ * and modification time, which change when it is upgraded. Undefined when
+ * it is not there. Cheaper than asking it for `--version`.
+ */
+export function programIdentity(program: string, searchPath: string | undefined): string | undefined {
+  const candidates = program.includes('/') ? [program] : (searchPath ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      const st = statSync(candidate);
+      if (!st.isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return `${candidate}:${st.size}:${Math.trunc(st.mtimeMs)}`;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
