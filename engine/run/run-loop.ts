@@ -13,6 +13,7 @@ import { OutputLog } from './output-log.js';
 import { Recorder } from './recorder.js';
 import { RunContext, type SandboxBinding } from './run-context.js';
 import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-runner.js';
+import { plural } from '../model/index.js';
 
 export interface RunConfig {
   readonly runbook: Runbook;
@@ -166,7 +167,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     if (skippedUnproven.length > 0) {
       return finish('incomplete', `incomplete: ${skippedUnproven.length} of ${todo.length} steps skipped unproven (${skippedUnproven.join(', ')}): they failed or were interrupted, and nothing proves what they did`);
     }
-    return finish('done', `all ${todo.length} step${todo.length === 1 ? '' : 's'} done`);
+    return finish('done', `all ${plural(todo.length, 'step')} done`);
   } catch (error) {
     if (config.interrupter.quitSignal.aborted) return finish('interrupted', 'interrupted');
     // The caller reports the error itself; the journal still says how the run ended.
@@ -283,7 +284,7 @@ function finalParams(config: RunConfig, known: { sentinels: Readonly<Record<stri
   const lookup = (name: string): string | undefined => (Object.hasOwn(known.sentinels, name) ? known.sentinels[name] : Object.hasOwn(known.env, name) ? known.env[name] : undefined);
   const r = interpolateParams(config.params, { lookup });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw invalidRunbook(`${config.runbook.file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in param values`, errors);
+  if (errors.length > 0) throw invalidRunbook(`${config.runbook.file}: ${plural(errors.length, 'error')} in param values`, errors);
   return r.values;
 }
 

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { formatDuration } from '../../engine/parse/durations.js';
 import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/index.js';
 import type { Style } from '../style.js';
+import { plural } from '../../engine/model/index.js';
 
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -51,7 +52,7 @@ export class PlainReporter implements Reporter {
     const selected = e.steps.filter((s) => s.selected);
     const done = selected.filter((s) => s.state === 'done' || s.state === 'skipped').length;
     this.line(this.style.bold(`${e.resumed ? 'Resuming' : 'Running'} "${e.title}"`) + this.style.dim(`  (${e.file}, ${e.mode}, run ${e.runId})`));
-    this.line(this.style.dim(`${selected.length} step${selected.length === 1 ? '' : 's'}${done ? `, ${done} already done` : ''}`));
+    this.line(this.style.dim(`${plural(selected.length, 'step')}${done ? `, ${done} already done` : ''}`));
   }
 
   onStepStart(e: Of<'step-start'>): void {
