@@ -1,4 +1,5 @@
 import type { Expectation } from '../engine/model/check.js';
+import { plural } from '../engine/model/index.js';
 
 /** What a check observed: a result set (SQL) or a process's output (shell). */
 export type Observation =
@@ -41,7 +42,7 @@ export function judge(expectation: ResolvedExpectation, observation: Observation
     return { ok: false, message: `expected a value matching /${expectation.match}/, got ${shown}`, expected: `/${expectation.match}/`, actual: value ?? '(no rows)' };
   }
   if (expectation.empty && rows.length > 0) {
-    return { ok: false, message: `expected no ${observation.kind === 'rows' ? 'rows' : 'output'}, got ${rows.length} ${observation.kind === 'rows' ? 'row' : 'line'}${rows.length === 1 ? '' : 's'} (first: ${JSON.stringify(rows[0]?.join(' | '))})`, expected: 'empty', actual: `${rows.length} rows` };
+    return { ok: false, message: `expected no ${observation.kind === 'rows' ? 'rows' : 'output'}, got ${plural(rows.length, observation.kind === 'rows' ? 'row' : 'line')} (first: ${JSON.stringify(rows[0]?.join(' | '))})`, expected: 'empty', actual: `${rows.length} rows` };
   }
   if (expectation.rows && !compareCount(rows.length, expectation.rows.op, expectation.rows.count)) {
     const want = `${expectation.rows.op === '=' ? '' : expectation.rows.op}${expectation.rows.count}`;
@@ -56,7 +57,7 @@ export function judge(expectation: ResolvedExpectation, observation: Observation
     }
     const diff = compareTables(t.rows, rows, expectation.ordered, observation.kind === 'rows' ? observation.booleans : []);
     if (diff) return { ok: false, message: diff, table };
-    return { ok: true, message: `${rows.length} row${rows.length === 1 ? '' : 's'} as expected`, expected: `the table (${count(t.rows.length)})`, actual: count(rows.length), table };
+    return { ok: true, message: `${plural(rows.length, 'row')} as expected`, expected: `the table (${count(t.rows.length)})`, actual: count(rows.length), table };
   }
   const plain = expectation.expect === undefined && expectation.match === undefined && !expectation.empty && !expectation.rows;
   if (plain && observation.kind === 'rows') {
@@ -76,7 +77,7 @@ function passed(expectation: ResolvedExpectation, observation: Observation, rowC
   if (expectation.expect !== undefined) expected.push(expectation.expect);
   if (expectation.match !== undefined) expected.push(`/${expectation.match}/`);
   if (expectation.expect !== undefined || expectation.match !== undefined) actual.push(got);
-  const lines = observation.kind === 'rows' ? count(rowCount) : `${rowCount} line${rowCount === 1 ? '' : 's'}`;
+  const lines = observation.kind === 'rows' ? count(rowCount) : plural(rowCount, 'line');
   if (expectation.empty) expected.push('empty');
   if (expectation.rows) expected.push(`${expectation.rows.op === '=' ? '' : expectation.rows.op}${count(expectation.rows.count)}`);
   if (expectation.empty || expectation.rows) actual.push(lines);
@@ -89,7 +90,7 @@ function passed(expectation: ResolvedExpectation, observation: Observation, rowC
 }
 
 function count(n: number): string {
-  return `${n} row${n === 1 ? '' : 's'}`;
+  return plural(n, 'row');
 }
 
 /** PostgreSQL's text for a cell; booleans spelled out. */
@@ -164,5 +165,5 @@ function compareTables(expected: readonly (readonly string[])[], actual: readonl
   }
   const extra = [...counts].flatMap(([k, n]) => Array.from({ length: n }, () => k.split('\u0000').join(' | ')));
   if (missing.length === 0 && extra.length === 0) return undefined;
-  return [missing.length ? `missing ${missing.length} row${missing.length === 1 ? '' : 's'}: ${missing.slice(0, 3).join('; ')}` : '', extra.length ? `unexpected ${extra.length} row${extra.length === 1 ? '' : 's'}: ${extra.slice(0, 3).join('; ')}` : ''].filter(Boolean).join('; ');
+  return [missing.length ? `missing ${plural(missing.length, 'row')}: ${missing.slice(0, 3).join('; ')}` : '', extra.length ? `unexpected ${plural(extra.length, 'row')}: ${extra.slice(0, 3).join('; ')}` : ''].filter(Boolean).join('; ');
 }

@@ -1,4 +1,4 @@
-import { formatDiagnostic, hasErrors, invalidRunbook, RunbookError, type Diagnostic, type Runbook, type VarRef } from '../engine/model/index.js';
+import { formatDiagnostic, hasErrors, invalidRunbook, RunbookError, type Diagnostic, type Runbook, type VarRef, plural } from '../engine/model/index.js';
 import { parseRunbookFile, validateCheckSql, validateRunbook } from '../engine/parse/index.js';
 // Only the names: the sandbox itself (processes, files) loads when a rehearsal starts one.
 import { sandboxEnvNames } from '../engine/sandbox/sandbox-env.js';
@@ -39,7 +39,7 @@ export async function loadRunbook(file: string, io: Io, options: LoadOptions): P
   }
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!options.quiet) for (const d of diagnostics.filter((d) => d.severity === 'warning')) writeLine(io.stderr, formatDiagnostic(d));
-  if (hasErrors(diagnostics)) throw invalidRunbook(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors);
+  if (hasErrors(diagnostics)) throw invalidRunbook(`${file}: ${plural(errors.length, 'error')}`, errors);
   return result.runbook;
 }
 

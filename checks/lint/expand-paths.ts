@@ -1,6 +1,6 @@
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { globBase, globToRegExp, isGlob } from './glob.js';
+import { globSync, isDynamicPattern, type GlobOptions } from 'tinyglobby';
 
 export interface ExpandedPaths {
   /** Absolute paths of the files to lint, each once, in the order given. */
@@ -12,7 +12,7 @@ export interface ExpandedPaths {
 /**
  * Turns the arguments of `runbook lint` into files: a file is taken as is,
  * a folder is searched for `*.md` files, and a glob (`runbooks/**\/*.md`,
- * quoted so that the shell leaves it alone) is matched against the `.md`
+ * quoted so that the shell leaves it alone) is matched by tinyglobby against the `.md`
  * files under its fixed prefix. Searches skip `node_modules` and folders
  * whose name starts with a dot, and do not follow links to folders (a link
  * loop cannot hang CI). An argument that matches nothing is a problem.
@@ -36,10 +36,8 @@ export function expandPaths(args: readonly string[], cwd: string): ExpandedPaths
       found.forEach(add);
     } else if (stat) {
       add(absolute);
-    } else if (isGlob(arg)) {
-      const pattern = toPosix(path.resolve(cwd, arg));
-      const matcher = globToRegExp(pattern);
-      const found = markdownUnder(path.resolve(cwd, globBase(toPosix(arg)))).filter((f) => matcher.test(toPosix(f)));
+    } else if (isDynamicPattern(arg) || ESCAPED.test(arg)) {
+      const found = inOrder(globSync(toPosix(arg), { ...SEARCH, cwd }).filter((f) => MARKDOWN.test(f)));
       if (found.length === 0) problems.push(`no Markdown files match ${arg}`);
       found.forEach(add);
     } else {
@@ -55,27 +53,33 @@ export function displayPath(file: string, cwd: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? toPosix(rel) : file;
 }
 
+/**
+ * How every search runs (tinyglobby): no dot files or folders, no
+ * `node_modules`, and links to folders are not followed (a link loop cannot
+ * hang CI; a link to a file is taken).
+ */
+const SEARCH = { absolute: true, dot: false, followSymbolicLinks: false, ignore: ['**/node_modules/**'], expandDirectories: false } satisfies GlobOptions;
+const MARKDOWN = /\.md$/i;
+/** `\*.md`: a glob that escapes its special characters (a file literally named `*.md`) names no file as written. */
+const ESCAPED = /\\[*?[\]{}()!]/;
+
 function markdownUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (folder: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      return;
+  return inOrder(globSync('**/*.md', { ...SEARCH, cwd: dir, caseSensitiveMatch: false }));
+}
+
+/** Folder by folder, names in code-point order: the order a reader of the tree expects (`sub/b.md` before `sub-x/a.md`). */
+function inOrder(files: string[]): string[] {
+  const key = (f: string): string[] => toPosix(f).split('/');
+  return files.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const p = x[i] ?? '';
+      const q = y[i] ?? '';
+      if (p !== q) return p < q ? -1 : 1;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(full);
-      } else if (/\.md$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statOrUndefined(full)?.isFile()))) {
-        out.push(full);
-      }
-    }
-  };
-  walk(dir);
-  return out;
+    return x.length - y.length;
+  });
 }
 
 function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {

@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { applyFixes, displayPath, lintWithFixes, type LintFix, type LintOptions } from '../../checks/lint/index.js';
 import { createStyle } from '../../renderers/style.js';
 import type { Io } from '../io.js';
+import { plural } from '../../engine/model/index.js';
 
 /** Passes of lint and fix: a fix skipped because it overlapped another is offered again by the next pass. */
 const MAX_PASSES = 3;
@@ -59,6 +60,6 @@ export async function fixFiles(files: readonly string[], options: LintOptions, o
   }
   for (const fix of done.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) lines.push(`${show(fix.file)}:${fix.line}:1  fixed: ${fix.description}`);
   const changed = after.size;
-  lines.push(done.length === 0 ? 'nothing to fix' : `${changed} file${changed === 1 ? '' : 's'} fixed (${done.length} change${done.length === 1 ? '' : 's'}); lint again:`, '');
+  lines.push(done.length === 0 ? 'nothing to fix' : `${plural(changed, 'file')} fixed (${plural(done.length, 'change')}); lint again:`, '');
   out.report.write(lines.join('\n'));
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatDiagnostic } from '../../engine/model/index.js';
+import { formatDiagnostic, plural } from '../../engine/model/index.js';
 import { resolveParams, type ResolvedParam } from '../../engine/params/index.js';
 import { refuseParams } from '../param-problems.js';
 import type { PreflightResult, Probe, ProbeState } from '../../engine/preflight/index.js';
@@ -32,7 +32,7 @@ export async function preflightCommand(file: string, flags: PreflightFlags, io: 
   if (errors.length > 0) {
     if (flags.json) io.stdout.write(`${JSON.stringify({ file: runbook.file, title: runbook.title, ok: false, lint: errors, probes: [] }, null, 2)}\n`);
     else for (const d of errors) writeLine(io.stderr, formatDiagnostic(d));
-    writeLine(io.stderr, `runbook preflight: ${errors.length} lint error${errors.length === 1 ? '' : 's'} in ${file}: fix them first (runbook lint ${file})`);
+    writeLine(io.stderr, `runbook preflight: ${plural(errors.length, 'lint error')} in ${file}: fix them first (runbook lint ${file})`);
     return 1;
   }
 
@@ -87,7 +87,7 @@ export function probeLine(p: Probe, style: Style): string {
 
 function summaryLines(r: PreflightResult, style: Style): string[] {
   const lines: string[] = [];
-  const prefix = r.prefix.steps.length > 0 ? `the read-only prefix ran ${r.prefix.steps.length} step${r.prefix.steps.length === 1 ? '' : 's'} (${r.prefix.steps.join(', ')})` : 'no read-only prefix';
+  const prefix = r.prefix.steps.length > 0 ? `the read-only prefix ran ${plural(r.prefix.steps.length, 'step')} (${r.prefix.steps.join(', ')})` : 'no read-only prefix';
   const end = r.prefix.end ? `; it ends at step ${r.prefix.end.step}: ${r.prefix.end.why}` : '';
   lines.push(style.dim(`${prefix}${end}`));
   const total = r.probes.length;

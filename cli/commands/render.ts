@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandPaths } from '../../checks/lint/index.js';
-import { formatDiagnostic, usageError, type Diagnostic, type Runbook } from '../../engine/model/index.js';
+import { formatDiagnostic, usageError, type Diagnostic, type Runbook, plural } from '../../engine/model/index.js';
 import { parseRunbookFile } from '../../engine/parse/index.js';
 import { writeLine, type Io } from '../io.js';
 
@@ -66,7 +66,7 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
     writeFileSync(path.join(outDir, 'index.md'), renderMarkdownIndex(parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown }))));
   }
   const ms = Math.round(performance.now() - started);
-  writeLine(io.stdout, `rendered ${parsed.length} runbook${parsed.length === 1 ? '' : 's'} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ''}`);
+  writeLine(io.stdout, `rendered ${plural(parsed.length, 'runbook')} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ''}`);
   return invalid > 0 ? 2 : 0;
 }
 

@@ -1,3 +1,5 @@
+import { plural } from '../model/index.js';
+
 /** At most this many rows are printed; the count is always given. */
 export const MAX_SHOWN_ROWS = 200;
 
@@ -8,7 +10,7 @@ export function formatRows(columns: readonly string[], rows: readonly (readonly 
   const line = (cells: readonly string[]): string => ` ${cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join(' | ')}`.trimEnd();
   const out = [line(columns), `-${widths.map((w) => '-'.repeat(w)).join('-+-')}-`, ...shown.map(line)];
   if (rows.length > shown.length) out.push(` … ${rows.length - shown.length} more rows not shown`);
-  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+  out.push(`(${plural(rows.length, 'row')})`);
   return `${out.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import type { SqlAction } from '../model/action.js';
+import { locateOffset } from '../model/location.js';
 import { loadSqlParser, parseSql, substitutePsqlVariables } from '../sql/index.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { formatRows } from './format-rows.js';
@@ -75,8 +76,7 @@ export async function runSql(action: SqlAction, db: string, ctx: ActionContext):
   return done(action.options.capture ? { ok: true, captured: captured ?? '' } : { ok: true });
 }
 
+/** The line of PostgreSQL's 1-based character `position` in `text`. */
 function lineOf(text: string, position: number): number {
-  let line = 1;
-  for (let i = 0; i < Math.min(position - 1, text.length); i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return locateOffset(text, position - 1).line;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { RunbookError } from '../model/errors.js';
 import { fsProblem } from './fs-problem.js';
 import { ensurePrivateDir } from './private-files.js';
+import { plural } from '../model/index.js';
 
 export interface RunLock {
   readonly file: string;
@@ -120,7 +121,7 @@ function ago(since: string, now: Date): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return ', less than a minute ago';
-  if (minutes < 120) return `, ${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  if (minutes < 120) return `, ${plural(minutes, 'minute')} ago`;
   return `, ${Math.round(minutes / 60)} hours ago`;
 }
 

@@ -5,3 +5,4 @@ export type * from './runbook.js';
 export type * from './action.js';
 export type * from './check.js';
 export { isCodeAction } from './action.js';
+export { plural, pluralNoun } from './words.js';

@@ -2,14 +2,14 @@ import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { Check, Expectation, TableExpectation } from '../model/check.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { SourceLocation } from '../model/location.js';
+import { locateOffset, type SourceLocation } from '../model/location.js';
 import type { VarRef } from '../model/runbook.js';
 import { readCodeBlock, sqlRefs } from './code-blocks.js';
 import { attributeLocator, checkAttributeProblems } from './known-attributes.js';
 import { parseInline } from './markdown.js';
 import { SHELL_LANGS, SQL_LANGS } from './directives.js';
 import { AttributeReader } from './options.js';
-import { locateBraceRefs, locateOffset } from './refs.js';
+import { locateBraceRefs } from './refs.js';
 
 export interface CheckContext {
   readonly file: string;

@@ -1,7 +1,6 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { SourceLocation } from '../model/location.js';
+import { locateOffset, type SourceLocation } from '../model/location.js';
 import { isRunmeAttribute } from './attributes.js';
-import { locateOffset } from './refs.js';
 import { CODE_ATTRIBUTES, DIRECTIVE_ATTRIBUTES } from './directives.js';
 import { suggest } from './suggest.js';
 

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../model/location.js';
+import { locateOffset, type SourceLocation } from '../model/location.js';
 import type { VarRef } from '../model/runbook.js';
 
 const BRACE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -27,18 +27,6 @@ export function locateBraceRefs(text: string, source: string, sourceAt: SourceLo
     refs.push({ name, syntax: 'brace', at });
   }
   return refs;
-}
-
-/** The location of `offset` within `source`, which starts at `sourceAt`. */
-export function locateOffset(source: string, offset: number, sourceAt: SourceLocation): SourceLocation {
-  let line = sourceAt.line;
-  let lineStart = 0;
-  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  const column = line === sourceAt.line ? sourceAt.column + offset : offset - lineStart + 1;
-  return { file: sourceAt.file, line, column };
 }
 
 /**

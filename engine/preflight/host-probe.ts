@@ -3,6 +3,7 @@ import { interpolate } from '../parse/index.js';
 import { sshAdvice } from './advice.js';
 import type { PreflightContext } from './context.js';
 import { runAt } from './exec.js';
+import { pluralNoun } from '../model/index.js';
 
 /**
  * Reaches an `on=` host as a step would (SPEC 3): the system OpenSSH client,
@@ -32,7 +33,7 @@ export async function probeHost(ctx: PreflightContext, host: Host, usedBy: reado
     signal: ctx.options.signal,
     isRoot: ctx.options.isRoot,
   });
-  const steps = `used by ${usedBy.length === 1 ? 'step' : 'steps'} ${usedBy.join(', ')}`;
+  const steps = `used by ${pluralNoun(usedBy.length, 'step')} ${usedBy.join(', ')}`;
   if (r.exitCode === 0) {
     const [name = '?', user = '?'] = r.stdout.trim().split('\n');
     ctx.hosts.set(host.name, target);

@@ -1,5 +1,5 @@
 import type { Runbook } from '../model/index.js';
-import { isCodeAction } from '../model/index.js';
+import { isCodeAction, pluralNoun } from '../model/index.js';
 import { interpolate } from '../parse/index.js';
 import { shQuote } from '../actions/remote.js';
 import { sshAdvice } from './advice.js';
@@ -133,7 +133,7 @@ export async function probePlace(ctx: PreflightContext, entry: PlacePrograms, ve
     state: 'fail',
     subject,
     why: `not found: ${needers.join(', ')}${shown.length > 0 ? `; found: ${shown.join(', ')}` : ''}`,
-    fix: `install ${missing.join(', ')} on ${placeName(place)}, or put ${missing.length === 1 ? 'it' : 'them'} on the PATH a step gets there`,
+    fix: `install ${missing.join(', ')} on ${placeName(place)}, or put ${pluralNoun(missing.length, 'it', 'them')} on the PATH a step gets there`,
   });
 }
 

@@ -8,6 +8,7 @@ import type { PreflightContext } from './context.js';
 import { runAt } from './exec.js';
 import { shellInputs } from './shell-programs.js';
 import type { Place, Probe } from './types.js';
+import { plural } from '../model/index.js';
 
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;
@@ -55,7 +56,7 @@ export async function runBlockProbe(ctx: PreflightContext, o: BlockProbe): Promi
       const rows = await runReadOnlyCheck(client, action.code, { vars: ctx.vars, timeoutMs });
       const value = rows.columns.length > 0 ? (rows.rows[0]?.[0] ?? '') : '';
       if (capture !== undefined) ctx.set(capture, value);
-      emit({ state: 'pass', why: capture !== undefined ? `${capture} = ${JSON.stringify(value)}` : `read ${rows.rows.length} row${rows.rows.length === 1 ? '' : 's'}` });
+      emit({ state: 'pass', why: capture !== undefined ? `${capture} = ${JSON.stringify(value)}` : `read ${plural(rows.rows.length, 'row')}` });
     } catch (error) {
       emit(failure((error as Error).message));
     }

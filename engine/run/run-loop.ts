@@ -12,6 +12,7 @@ import type { Interrupter } from './interrupter.js';
 import { Recorder } from './recorder.js';
 import { RunContext, type SandboxBinding } from './run-context.js';
 import { runStepAttempt, type ActionSummary, type StepOutcome } from './step-runner.js';
+import { plural, pluralNoun } from '../model/index.js';
 
 export interface RunConfig {
   readonly runbook: Runbook;
@@ -180,7 +181,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     if (skippedUnproven.length > 0) {
       return finish('incomplete', `incomplete: ${skippedUnproven.length} of ${todo.length} steps skipped unproven (${skippedUnproven.join(', ')}): they failed or were interrupted, and nothing proves what they did`);
     }
-    return finish('done', `all ${todo.length} step${todo.length === 1 ? '' : 's'} done`);
+    return finish('done', `all ${plural(todo.length, 'step')} done`);
   } catch (error) {
     if (config.interrupter.quitSignal.aborted) return finish('interrupted', 'interrupted');
     // The caller reports the error itself; the journal still says how the run ended.
@@ -302,12 +303,12 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     const byId = new Map(next.steps.map((s) => [s.id, s]));
     const gone = rest.filter((s) => !byId.has(s.id)).map((s) => s.id);
     if (gone.length > 0) {
-      return { ok: false, message: `${next.file}: step${gone.length === 1 ? '' : 's'} ${gone.map((id) => `"${id}"`).join(', ')} of this run ${gone.length === 1 ? 'is' : 'are'} no longer in the runbook (a heading or ::step id changed?) — nothing was run: put ${gone.length === 1 ? 'it' : 'them'} back, then retry (or skip, or quit)` };
+      return { ok: false, message: `${next.file}: ${pluralNoun(gone.length, 'step')} ${gone.map((id) => `"${id}"`).join(', ')} of this run ${pluralNoun(gone.length, 'is', 'are')} no longer in the runbook (a heading or ::step id changed?) — nothing was run: put ${pluralNoun(gone.length, 'it', 'them')} back, then retry (or skip, or quit)` };
     }
     const reread = rest.map((s) => byId.get(s.id) ?? s);
     for (const s of reread) current.set(s.id, s);
     const added = next.steps.filter((s) => !startHashes.has(s.id)).map((s) => s.id);
-    if (added.length > 0) recorder.record({ type: 'notice', level: 'warning', message: `step${added.length === 1 ? '' : 's'} ${added.map((id) => `"${id}"`).join(', ')} ${added.length === 1 ? 'was' : 'were'} added to the runbook during the run: ${added.length === 1 ? 'it is' : 'they are'} not part of this run (start a new run to run ${added.length === 1 ? 'it' : 'them'})` });
+    if (added.length > 0) recorder.record({ type: 'notice', level: 'warning', message: `${pluralNoun(added.length, 'step')} ${added.map((id) => `"${id}"`).join(', ')} ${pluralNoun(added.length, 'was', 'were')} added to the runbook during the run: ${pluralNoun(added.length, 'it is', 'they are')} not part of this run (start a new run to run ${pluralNoun(added.length, 'it', 'them')})` });
     config.interaction.reread?.(reread);
     const step = current.get(stepId);
     return step ? { ok: true, step } : { ok: false, message: `step "${stepId}" is not in the runbook` };
@@ -341,7 +342,7 @@ function finalParams(config: RunConfig, known: { sentinels: Readonly<Record<stri
   const lookup = (name: string): string | undefined => (Object.hasOwn(known.sentinels, name) ? known.sentinels[name] : Object.hasOwn(known.env, name) ? known.env[name] : undefined);
   const r = interpolateParams(config.params, { lookup });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw invalidRunbook(`${config.runbook.file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in param values`, errors);
+  if (errors.length > 0) throw invalidRunbook(`${config.runbook.file}: ${plural(errors.length, 'error')} in param values`, errors);
   return r.values;
 }
 

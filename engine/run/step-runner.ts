@@ -277,7 +277,7 @@ async function gateFor(action: Action, index: number, o: StepRunOptions): Promis
   if (answer === 'yes' || answer === 'done') return undefined;
   if (answer === 'skip') return { kind: 'skipped', message: `${kind === 'manual' ? 'manual step' : 'gate'} at line ${action.at.line} skipped` };
   const why = o.interaction.interactive ? 'stopped by the operator' : kind === 'manual' ? 'a manual step needs the operator (run interactively, or with --yes=all to acknowledge it)' : 'a gate needs the operator: --yes does not answer gates or confirm blocks (run interactively, or with --yes=all)';
-  return { kind: 'stopped', message: `${why} (line ${action.at.line}${index >= 0 ? '' : ''})` };
+  return { kind: 'stopped', message: `${why} (line ${action.at.line})` };
 }
 
 function codeOf(action: Action): string {

@@ -114,6 +114,12 @@ export class EscapeFilter {
     return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f);
   }
 
+  /** Forgets an unfinished sequence, whatever the mode (the end of a one-shot {@link stripEscapes}). */
+  discard(): void {
+    this.state = 'ground';
+    this.sequence = '';
+  }
+
   /** Ends the stream: an unfinished sequence is dropped (or let through as text). */
   end(sink: EscapeSink): void {
     if (this.state !== 'ground') this.abandon(sink);
@@ -272,4 +278,24 @@ function readComplete(input: string, at: number): string | undefined {
     if (pattern.test(input) && pattern.lastIndex - at <= MAX_SEQUENCE_LENGTH + 1) return input.slice(at, pattern.lastIndex);
   }
   return undefined;
+}
+
+/** Any character that can start an escape sequence, 7- or 8-bit. */
+const INTRODUCER = /[\x1b\x90\x98\x9b\x9d-\x9f]/;
+
+/**
+ * `text` without terminal escape sequences — CSI (colours, cursor moves),
+ * OSC (titles, clipboard, hyperlinks), DCS/SOS/PM/APC strings and two-byte
+ * escapes, in their 7- and 8-bit forms — read by the same parser as a step's
+ * streamed output; an unfinished sequence at the end is dropped. Control
+ * characters (`\r`, `\b`, `\t`, BEL…) are left to the caller, which knows
+ * what they mean where it shows the text (a terminal row, a web page).
+ */
+export function stripEscapes(text: string): string {
+  if (!INTRODUCER.test(text)) return text;
+  const filter = new EscapeFilter(false);
+  let out = '';
+  filter.write(text, { text: (t) => (out += t), sequence: () => undefined });
+  filter.discard();
+  return out;
 }

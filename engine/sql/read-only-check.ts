@@ -1,3 +1,4 @@
+import { plural } from '../model/index.js';
 import { scanPsqlVariables, substitutePsqlVariables } from './psql-variables.js';
 import { readOnlyViolation } from './read-only.js';
 import { parseSql } from './sql-parser.js';
@@ -172,7 +173,7 @@ async function runInOneMessage(client: ReadOnlyClient, statements: readonly stri
     throw new ReadOnlyCheckError(
       left !== -1
         ? `statement ${left + 1} of the check left its read-only transaction`
-        : `the server did not run the check as ${statements.length} statement${statements.length === 1 ? '' : 's'} in a read-only transaction (${results.length} results for ${expected} statements sent)`,
+        : `the server did not run the check as ${plural(statements.length, 'statement')} in a read-only transaction (${results.length} results for ${expected} statements sent)`,
     );
   }
   let last: Result = {};

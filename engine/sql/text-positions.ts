@@ -1,28 +1,17 @@
+import { location } from 'vfile-location';
+
 /** A 1-based line and column (UTF-16 code units, as editors and micromark count). */
 export interface LineColumn {
   readonly line: number;
   readonly column: number;
 }
 
-/**
- * Maps UTF-16 offsets of `text` to 1-based lines and columns. `\n`, `\r\n`
- * and a lone `\r` each end a line, as in CommonMark.
- */
+/** Maps UTF-16 offsets of `text` to 1-based lines and columns (vfile-location: `\n`, `\r\n` and a lone `\r` end a line, as in CommonMark). */
 export function createLineIndex(text: string): (offset: number) => LineColumn {
-  const starts = [0];
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code === 0x0a || (code === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) starts.push(i + 1);
-  }
+  const place = location(text);
   return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((starts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+    const point = place.toPoint(Math.min(Math.max(offset, 0), text.length));
+    return { line: point?.line ?? 1, column: point?.column ?? 1 };
   };
 }
 

@@ -8,6 +8,7 @@ import { ADMONITIONS } from '../../engine/parse/index.js';
 import { checkCard } from './check-html.js';
 import { sentinelAnchor, stepTraits, type DocsModel, type SentinelTrace } from './docs-model.js';
 import { sourceOf } from './markdown-tree.js';
+import { plural } from '../../engine/model/index.js';
 
 export interface DirectiveContext {
   readonly model: DocsModel;
@@ -109,7 +110,7 @@ export function stepMeta(step: Step, model: DocsModel): Element {
     h('span.meta-item', [position !== undefined ? `step ${position} of ${model.runbook.order.length}` : 'step (not in the run order)']),
     h('a.meta-id', { href: `#${step.id}`, title: 'step id' }, `#${step.id}`),
     ...needs,
-    h('span.meta-item', `${count(step.actions.length, 'action')} · ${count(step.checks.length, 'check')}`),
+    h('span.meta-item', `${plural(step.actions.length, 'action')} · ${plural(step.checks.length, 'check')}`),
     ...chips,
   ]);
 }
@@ -136,9 +137,6 @@ export function sentinelUses(list: SentinelTrace['writes'], none: string): Eleme
     : h('span', list.flatMap((u, i) => [...(i > 0 ? ['; '] : []), h('a', { href: `#${u.anchor}` }, u.step.title), ` (${u.what}, line ${u.line})`]));
 }
 
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -4,6 +4,7 @@ import type { Runbook } from '../../engine/model/index.js';
 import { htmlDocument } from './document.js';
 import { createMasker } from './masking.js';
 import { DOCS_CSS } from './styles-docs.js';
+import { plural } from '../../engine/model/index.js';
 
 export interface IndexEntry {
   readonly runbook: Runbook;
@@ -28,7 +29,7 @@ export function renderIndexPage(o: IndexPageOptions): string {
     const mask = createMasker(e.runbook).text;
     const r = e.runbook;
     const cells: ElementContent[] = [
-      h('td.title-cell', [h('a', { href: e.href }, mask(r.title)), ...(e.errors ? [' ', h('span.chip.chip--secret', `${e.errors} problem${e.errors === 1 ? '' : 's'}`)] : [])]),
+      h('td.title-cell', [h('a', { href: e.href }, mask(r.title)), ...(e.errors ? [' ', h('span.chip.chip--secret', plural(e.errors, 'problem'))] : [])]),
       h('td.num', { dataCol: 'steps', dataLabel: 'steps' }, String(r.steps.length)),
       h('td', { dataCol: 'databases', dataLabel: 'databases' }, r.databases.length > 0 ? r.databases.flatMap((d, i) => [...(i > 0 ? [' '] : []), h('code', d.name)]) : [h('span.muted', '—')]),
       h('td', { dataCol: 'hosts', dataLabel: 'hosts' }, r.hosts.length > 0 ? r.hosts.flatMap((d, i) => [...(i > 0 ? [' '] : []), h('code', d.name)]) : [h('span.muted', '—')]),
@@ -43,7 +44,7 @@ export function renderIndexPage(o: IndexPageOptions): string {
     body: [
       h('div.layout.layout--single', [
         h('main', [
-          h('header.page-head', [h('h1', title), h('ul.summary', [h('li', `${o.entries.length} runbook${o.entries.length === 1 ? '' : 's'}`), h('li', `${steps} steps in all`)])]),
+          h('header.page-head', [h('h1', title), h('ul.summary', [h('li', plural(o.entries.length, 'runbook')), h('li', `${steps} steps in all`)])]),
           o.entries.length === 0
             ? h('p.muted', 'No runbooks were rendered.')
             : h('div.table-wrap', [h('table.index-table', [h('thead', [h('tr', ['Runbook', 'Steps', 'Databases', 'Hosts', 'File'].map((t) => h('th', { scope: 'col' }, t)))]), h('tbody', rows)])]),

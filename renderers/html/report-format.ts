@@ -1,4 +1,5 @@
 import { formatDuration } from '../../engine/parse/index.js';
+import { stripEscapes } from '../../engine/secrets/index.js';
 
 /** `2026-11-23 13:55:30 UTC`: a run's times, unambiguous across time zones. */
 export function formatTime(iso: string | undefined): string {
@@ -28,5 +29,5 @@ export function duration(ms: number | undefined): string {
 
 /** Terminal colour codes and other control characters would show as garbage in a page. */
 export function cleanOutput(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*(?:\x07|\x1b\\)/g, '').replace(/\r(?!\n)/g, '\n').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
+  return stripEscapes(text).replace(/\r(?!\n)/g, '\n').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g, '');
 }

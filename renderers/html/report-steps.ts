@@ -6,6 +6,7 @@ import { interpolate } from '../../engine/parse/index.js';
 import { cleanOutput, duration, formatClock } from './report-format.js';
 import type { AttemptReport, RunReport, StepReport } from './report-model.js';
 import { splitLog } from './report-model.js';
+import { plural } from '../../engine/model/index.js';
 
 /** A step's output log as the engine wrote it (masked), maybe cut to its head and tail. */
 export interface StepLog {
@@ -50,7 +51,7 @@ export function stepDetail(s: StepReport, o: StepDetailOptions): Element {
   }
   return h('section.rstep', { id: s.id, className: [`rstep--${s.state}`], dataStep: s.id }, [
     h('h2', [h('span.step-no', String(o.position)), h('span.step-title', s.title), stateChip(s.state), ...(s.assumed ? [h('span.chip.chip--gate', 'assumed done')] : [])]),
-    h('p.step-meta', [h('code', `#${s.id}`), ' · ', `${s.attempts.filter((a) => a.start).length} attempt${s.attempts.filter((a) => a.start).length === 1 ? '' : 's'}`, ...(o.stepNote ? [' · ', h('span.muted', o.stepNote)] : [])]),
+    h('p.step-meta', [h('code', `#${s.id}`), ' · ', plural(s.attempts.filter((a) => a.start).length, 'attempt'), ...(o.stepNote ? [' · ', h('span.muted', o.stepNote)] : [])]),
     ...(s.attempts.length === 0 ? [h('p.muted', 'Not run in this run.')] : s.attempts.map((a) => attempt(a, o, logs.get(a)?.join('\n')))),
     ...(unmatched.length > 0 ? [outputBlock('Output not matched to an attempt', unmatched.join('\n'), o.log)] : []),
   ]);
@@ -107,7 +108,7 @@ function expectedFromModel(check: Check, lookup: (name: string) => string | unde
   if (e.match !== undefined) parts.push(`matches /${e.match}/`);
   if (e.rows) parts.push(`rows ${e.rows.op} ${e.rows.count}`);
   if (e.empty) parts.push(check.kind === 'sql' ? 'no rows' : 'no output');
-  if (e.table) parts.push(`the table in the runbook (${e.table.rows.length} row${e.table.rows.length === 1 ? '' : 's'}${e.ordered ? ', in order' : ''})`);
+  if (e.table) parts.push(`the table in the runbook (${plural(e.table.rows.length, 'row')}${e.ordered ? ', in order' : ''})`);
   if (check.kind === 'sh' && (check.exit !== 0 || parts.length === 0)) parts.push(`exit status ${check.exit}`);
   if (parts.length === 0) parts.push('no error');
   return parts.join('; ');
@@ -116,7 +117,7 @@ function expectedFromModel(check: Check, lookup: (name: string) => string | unde
 function outputBlock(label: string, text: string, log: StepLog | undefined): Element {
   const lines = text.split('\n').length;
   return h('details.output', [
-    h('summary', `${label} (${lines} line${lines === 1 ? '' : 's'})`),
+    h('summary', `${label} (${plural(lines, 'line')})`),
     ...(log?.omittedBytes ? [h('p.omitted', `${log.omittedBytes} bytes from the middle of the log are left out here; the whole log is ${log.path ?? 'beside the journal'}.`)] : []),
     h('pre.output', { tabIndex: 0 }, [h('code', text)]),
   ]);

@@ -9,6 +9,7 @@ import { layoutStepGraph } from './graph-layout.js';
 import { graphSvg } from './graph-svg.js';
 import { renderSection } from './section-html.js';
 import { DOCS_CSS, HIGHLIGHT_CSS } from './styles-docs.js';
+import { plural } from '../../engine/model/index.js';
 
 /** Ids of the page's own parts (overview panels, the graph). */
 const RESERVED_IDS = ['rb-params', 'rb-databases', 'rb-hosts', 'rb-sentinels', 'rb-params-title', 'rb-databases-title', 'rb-hosts-title', 'rb-sentinels-title', 'rb-step-graph'];
@@ -116,6 +117,3 @@ function problems(diagnostics: readonly Diagnostic[]): Element[] {
   ];
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

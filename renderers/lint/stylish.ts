@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../engine/model/index.js';
 import { createStyle } from '../style.js';
+import { plural } from '../../engine/model/index.js';
 
 export interface StylishOptions {
   /** Colour the output (only for a terminal without NO_COLOR). @default false */
@@ -43,6 +44,3 @@ export function renderStylish(diagnostics: readonly Diagnostic[], options: Styli
   return lines.join('\n');
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -10,6 +10,7 @@ import { buildDocsModel, maskTree, parseSectionMarkdown, type DocsModel } from '
 import { actionLine, directiveMarkdown, stepLine, type MarkdownSectionContext } from './directive-markdown.js';
 import { factsMarkdown } from './facts-markdown.js';
 import { md } from './mdast-build.js';
+import { plural } from '../../engine/model/index.js';
 
 // No directive extension here: every directive has been rewritten, and without it `10:30` is not escaped as `10\:30`.
 const stringifier = unified().use(remarkGfm).use(remarkStringify, { bullet: '-', emphasis: '*', fences: true, rule: '-', listItemIndent: 'one' }).freeze();
@@ -37,7 +38,7 @@ export function renderRunbookMarkdown(o: RunbookMarkdownOptions): string {
   const children: RootContent[] = [
     ...(intro ?? [{ type: 'heading', depth: 1, children: [md.text(runbook.title)] } satisfies Heading]),
     md.paragraph(
-      { type: 'emphasis', children: [md.text('Runbook '), md.code(source), md.text(` · ${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}. Run it with `), md.code(`runbook run ${source}`), md.text('.')] },
+      { type: 'emphasis', children: [md.text('Runbook '), md.code(source), md.text(` · ${plural(runbook.steps.length, 'step')}. Run it with `), md.code(`runbook run ${source}`), md.text('.')] },
     ),
     ...problems(model.diagnostics),
     ...(runbook.steps.length > 0 ? [md.paragraph(md.strong(md.text('Step graph'))), md.block('mermaid', renderGraph(runbook, 'mermaid').trimEnd())] : []),

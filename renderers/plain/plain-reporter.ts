@@ -3,6 +3,7 @@ import { formatDuration } from '../../engine/parse/durations.js';
 import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/index.js';
 import type { Runbook } from '../../engine/model/index.js';
 import type { Style } from '../style.js';
+import { plural } from '../../engine/model/index.js';
 import { PlainProof } from './plain-proof.js';
 
 export interface PlainReporterOptions {
@@ -69,7 +70,7 @@ export class PlainReporter implements Reporter {
     const selected = e.steps.filter((s) => s.selected);
     const done = selected.filter((s) => s.state === 'done' || s.state === 'skipped').length;
     this.line(this.style.bold(`${e.resumed ? 'Resuming' : 'Running'} "${e.title}"`) + this.style.dim(`  (${e.file}, ${e.mode}, run ${e.runId})`));
-    this.line(this.style.dim(`${selected.length} step${selected.length === 1 ? '' : 's'}${done ? `, ${done} already done` : ''}`));
+    this.line(this.style.dim(`${plural(selected.length, 'step')}${done ? `, ${done} already done` : ''}`));
   }
 
   onStepStart(e: Of<'step-start'>): void {

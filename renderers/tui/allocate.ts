@@ -1,4 +1,5 @@
 import { seg, type Line } from './segments.js';
+import { plural } from '../../engine/model/index.js';
 
 /** A part of the detail pane, already wrapped to its width. */
 export interface Block {
@@ -48,11 +49,11 @@ export function allocate(blocks: readonly Block[], height: number): Line[] {
     const showMarker = b.marker !== false && n >= 2;
     const hidden = b.rows.length - n + (showMarker ? 1 : 0) + earlier;
     if (b.anchor === 'end') {
-      if (showMarker) out.push([seg(`  ⋮ ${hidden} earlier line${hidden === 1 ? '' : 's'}`, 'dim')]);
+      if (showMarker) out.push([seg(`  ⋮ ${plural(hidden, 'earlier line')}`, 'dim')]);
       out.push(...b.rows.slice(b.rows.length - (showMarker ? n - 1 : n)));
     } else {
       out.push(...b.rows.slice(0, showMarker ? n - 1 : n));
-      if (showMarker) out.push([seg(`  ⋮ ${hidden} more line${hidden === 1 ? '' : 's'}${b.note ? ` (${b.note})` : ''}`, 'dim')]);
+      if (showMarker) out.push([seg(`  ⋮ ${plural(hidden, 'more line')}${b.note ? ` (${b.note})` : ''}`, 'dim')]);
     }
   });
   return out;

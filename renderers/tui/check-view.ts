@@ -7,6 +7,7 @@ import { lineWidth, seg, wrapLine, wrapWords, type Line, type Tone } from './seg
 import { diffTable } from './table-diff.js';
 import { padEnd, textWidth, truncate } from './terminal-text.js';
 import type { CheckRun } from './tui-store.js';
+import { plural } from '../../engine/model/index.js';
 
 /** A check's rows: header, code, then the result with expected and actual values (also when it passed). */
 export function checkRows(check: Check, index: number, run: CheckRun | undefined, ctx: CodeViewContext): Line[] {
@@ -82,15 +83,15 @@ export function checkValues(check: Check, outcome: CheckOutcome, ctx: Pick<CodeV
   const parts: string[] = [];
   if (e.expect !== undefined) parts.push(interpolate(e.expect, (n) => shown(ctx.values.get(n))).text || '(empty)');
   if (e.match !== undefined) parts.push(`/${e.match}/`);
-  if (e.rows) parts.push(`${e.rows.op === '=' ? '' : `${e.rows.op} `}${e.rows.count} row${e.rows.count === 1 ? '' : 's'}`);
+  if (e.rows) parts.push(`${e.rows.op === '=' ? '' : `${e.rows.op} `}${plural(e.rows.count, 'row')}`);
   if (e.empty) parts.push(check.kind === 'sql' ? 'no rows' : 'no output');
-  if (e.table) parts.push(`the table of ${e.table.rows.length} row${e.table.rows.length === 1 ? '' : 's'}`);
+  if (e.table) parts.push(`the table of ${plural(e.table.rows.length, 'row')}`);
   const plain = parts.length === 0;
   if (plain) parts.push(check.kind === 'sh' ? `exit ${check.exit}` : 'a value that is not false');
   const expected = outcome.expected ?? ctx.mask(parts.join(', '));
   let actual = outcome.actual;
   if (plain && check.kind === 'sh' && outcome.ok) actual = `exit ${check.exit}${outcome.actual ? `, printed ${JSON.stringify(truncate(outcome.actual, 60))}` : ''}`;
-  if (actual === undefined && outcome.table) actual = `${outcome.table.actual.length} row${outcome.table.actual.length === 1 ? '' : 's'}`;
+  if (actual === undefined && outcome.table) actual = plural(outcome.table.actual.length, 'row');
   return { expected, actual: actual === undefined ? outcome.message : actual === '' ? '(empty)' : actual };
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { formatDuration } from '../../engine/parse/index.js';
 import { splitAtWidth, takeEnd, textWidth, truncate } from './terminal-text.js';
+import { pluralNoun } from '../../engine/model/index.js';
 
 export { formatDuration };
 
@@ -27,7 +28,7 @@ export function formatBytes(bytes: number): string {
 
 export function formatCount(n: number, noun: string): string {
   // Not toLocaleString: this runs every frame, and ICU is slow.
-  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} ${pluralNoun(n, noun)}`;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

@@ -4,6 +4,7 @@ import { seg, wrapWords, type Line, type Seg } from './segments.js';
 import { stdinHint } from './stdin-hint.js';
 import { takeEnd, textWidth, truncate } from './terminal-text.js';
 import type { LeadGate, TuiSnapshot } from './tui-store.js';
+import { plural } from '../../engine/model/index.js';
 
 type KeyHint = readonly [key: string, meaning: string];
 
@@ -128,7 +129,7 @@ export function promptLines(snap: TuiSnapshot, width: number, options: PromptVie
       break;
     }
     case 'changed':
-      ask([seg('? ', 'warn'), seg(`${prompt.steps.length} completed step${prompt.steps.length === 1 ? '' : 's'} changed since the run started (${prompt.steps.map((s) => s.id).join(', ')}); they will not run again. Go on?`)]);
+      ask([seg('? ', 'warn'), seg(`${plural(prompt.steps.length, 'completed step')} changed since the run started (${prompt.steps.map((s) => s.id).join(', ')}); they will not run again. Go on?`)]);
       keys([['y', 'go on'], ['n', 'stop'], HELP]);
       break;
   }

@@ -7,6 +7,7 @@ import { seg, wrapLine, wrapWords, type Line } from './segments.js';
 import { STATE_MARKS } from './step-list-view.js';
 import { padEnd, textWidth, truncate } from './terminal-text.js';
 import type { TuiSnapshot } from './tui-store.js';
+import { plural } from '../../engine/model/index.js';
 
 /**
  * The proof summary left in the terminal when the run ends (SPEC 4): the
@@ -23,7 +24,7 @@ export function summaryLines(snap: TuiSnapshot, width: number, cwd?: string): Li
   const ok = word === 'done';
   const { finished, total } = progressOf(snap);
   const rows: Line[] = [[seg(ok ? '✔ ' : '✘ ', ok ? 'ok' : 'fail'), seg(snap.title, 'heading'), seg(`  ${word}`, ok ? 'ok' : 'fail')]];
-  const message = word === 'incomplete' && end.status === 'done' ? `${unproven.length} step${unproven.length === 1 ? ' was' : 's were'} skipped without being proven (${unproven.join(', ')})` : end.message;
+  const message = word === 'incomplete' && end.status === 'done' ? `${plural(unproven.length, 'step was', 'steps were')} skipped without being proven (${unproven.join(', ')})` : end.message;
   rows.push(...wrapWords([seg(`  ${message}`, ok ? undefined : 'fail'), seg(`${ok ? '' : ` · ${finished} of ${total} steps finished`} · ${formatDuration(end.durationMs)}`, 'dim')], width, [seg('    ')]));
 
   rows.push(...checkSection(snap, width));

@@ -1,6 +1,7 @@
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
+import { stripEscapes } from '../../engine/secrets/index.js';
 
 /**
  * Text as a terminal cell grid sees it: what a child printed is made safe to
@@ -11,8 +12,6 @@ import wrapAnsi from 'wrap-ansi';
  * Ink: ✅ ⌛ 🚀 are two cells, 👍🏽 is one grapheme of two cells.
  */
 
-// ECMA-48 sequences: CSI (7- and 8-bit), OSC and other strings, two-byte escapes.
-const ESCAPES = /(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
 // C0/C1 controls except tab, bidirectional overrides and isolates (they can make text read differently than it is).
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -24,7 +23,7 @@ const graphemes = new Intl.Segmenter();
  * state), backspaces erase, tabs become spaces, other controls disappear.
  */
 export function sanitizeLine(raw: string): string {
-  let text = raw.includes('\x1b') || /[\x90-\x9f]/.test(raw) ? raw.replace(ESCAPES, '') : raw;
+  let text = stripEscapes(raw);
   if (text.endsWith('\r')) text = text.replace(/\r+$/, '');
   const cr = text.lastIndexOf('\r');
   if (cr >= 0) text = text.slice(cr + 1);

@@ -149,14 +149,13 @@ describe('resume after kill -9 (SPEC 2)', () => {
   it('Ctrl-C stops the running step, exits 130 and leaves a resumable run', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'rb.md'), RUNBOOK);
-    const child = start(['run', 'rb.md', '--yes', '--set', `scratch=${dir}`, '--state-dir', 'state'], { cwd: dir, env: { LONG: '60', api_token: 'tok-abcdef-123' } });
+    // The step would sleep longer than collect() waits (it kills with SIGKILL then): only the Ctrl-C makes exit 130.
+    const child = start(['run', 'rb.md', '--yes', '--set', `scratch=${dir}`, '--state-dir', 'state'], { cwd: dir, env: { LONG: '1000', api_token: 'tok-abcdef-123' } });
     const done = collect(child);
     await waitFor(() => existsSync(path.join(dir, 'long-started')));
-    const t0 = Date.now();
     process.kill(child.pid ?? 0, 'SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(r.stdout).toMatch(/to continue: runbook resume/);
     const resumed = await cli(['resume', '--yes', '--state-dir', 'state'], { cwd: dir, env: { api_token: 'tok-abcdef-123' } });
     expect(resumed.code).toBe(0);

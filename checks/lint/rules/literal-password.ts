@@ -1,5 +1,5 @@
-import { diagnostic, type Diagnostic, type SourceLocation } from '../../../engine/model/index.js';
-import { findPasswords, isPlaceholder, lineColumn, type PasswordUse } from '../passwords.js';
+import { diagnostic, locateOffset, type Diagnostic, type SourceLocation } from '../../../engine/model/index.js';
+import { findPasswords, isPlaceholder, type PasswordUse } from '../passwords.js';
 import { blockLocator } from '../snippets.js';
 import { passwordOptionLocations } from '../sql-tree.js';
 import type { LintContext, LintRule, Snippet } from '../types.js';
@@ -53,7 +53,7 @@ function report(at: SourceLocation, use: PasswordUse, where?: string): Diagnosti
 }
 
 function pos(text: string, offset: number): [number, number] {
-  const { line, column } = lineColumn(text, offset);
+  const { line, column } = locateOffset(text, offset);
   return [line, column];
 }
 

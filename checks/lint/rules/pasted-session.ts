@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic, type ShellAction, type SourceLocation } from '../../../engine/model/index.js';
+import { diagnostic, type Diagnostic, type ShellAction, type SourceLocation, pluralNoun } from '../../../engine/model/index.js';
 import type { PromptSession, RootCommentSession } from '../session.js';
 import { destructiveCommands } from '../shell-destructive.js';
 import { scanShell } from '../shell-scan.js';
@@ -47,7 +47,7 @@ function promptMessage(action: ShellAction, session: PromptSession): string {
   }
   // Lines of the Markdown file, as an editor shows them.
   const output = session.outputLines.map((l) => action.codeAt.line + l - 1);
-  const lines = `${output.length === 1 ? 'line' : 'lines'} ${output.slice(0, 3).join(', ')}${output.length > 3 ? ', …' : ''}`;
+  const lines = `${pluralNoun(output.length, 'line')} ${output.slice(0, 3).join(', ')}${output.length > 3 ? ', …' : ''}`;
   if (session.multiline) {
     return `this ${lang} block is a pasted terminal session, with output among the commands (${lines}): ${fails}. Remove the prompts and the output (a \`\`\`console block holds one-line commands only)`;
   }

@@ -1,40 +1,48 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displayPath, expandPaths, globToRegExp, isGlob } from '../../../checks/lint/index.js';
+import { displayPath, expandPaths } from '../../../checks/lint/index.js';
 import { tempDir } from '../../helpers/temp.js';
 
-describe('globToRegExp', () => {
-  const matches = (glob: string, file: string): boolean => globToRegExp(glob).test(file);
+describe('globs, as tinyglobby reads them', () => {
+  /** The same patterns the hand-written matcher was held to, now against files on disk. */
+  function files(...names: string[]): string {
+    const dir = tempDir();
+    for (const name of names) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), '# x\n');
+    }
+    return dir;
+  }
+  const found = (dir: string, glob: string): string[] => expandPaths([glob], dir).files.map((f) => path.relative(dir, f));
 
   it('matches * and ? within a segment, ** across segments', () => {
-    expect(matches('runbooks/*.md', 'runbooks/upgrade.md')).toBe(true);
-    expect(matches('runbooks/*.md', 'runbooks/sub/upgrade.md')).toBe(false);
-    expect(matches('runbooks/**/*.md', 'runbooks/upgrade.md')).toBe(true);
-    expect(matches('runbooks/**/*.md', 'runbooks/a/b/upgrade.md')).toBe(true);
-    expect(matches('runbooks/**', 'runbooks/a/b.md')).toBe(true);
-    expect(matches('run?ooks/x.md', 'runbooks/x.md')).toBe(true);
+    const dir = files('runbooks/upgrade.md', 'runbooks/sub/upgrade.md', 'runbooks/a/b/upgrade.md', 'runbooks/x.md');
+    expect(found(dir, 'runbooks/*.md')).toEqual(['runbooks/upgrade.md', 'runbooks/x.md']);
+    expect(found(dir, 'runbooks/**/*.md')).toEqual(['runbooks/a/b/upgrade.md', 'runbooks/sub/upgrade.md', 'runbooks/upgrade.md', 'runbooks/x.md']);
+    expect(found(dir, 'runbooks/**')).toEqual(['runbooks/a/b/upgrade.md', 'runbooks/sub/upgrade.md', 'runbooks/upgrade.md', 'runbooks/x.md']);
+    expect(found(dir, 'run?ooks/x.md')).toEqual(['runbooks/x.md']);
   });
 
   it('supports classes, negated classes, braces and escapes', () => {
-    expect(matches('[a-c]*.md', 'b1.md')).toBe(true);
-    expect(matches('[!a-c]*.md', 'b1.md')).toBe(false);
-    expect(matches('{upgrade,restore}-*.md', 'restore-15.md')).toBe(true);
-    expect(matches('{upgrade,restore}-*.md', 'backup-15.md')).toBe(false);
-    expect(matches('a/{b,c/{d,e}}/*.md', 'a/c/e/x.md')).toBe(true);
-    expect(matches('\\*.md', '*.md')).toBe(true);
-    expect(matches('\\*.md', 'x.md')).toBe(false);
+    const dir = files('b1.md', 'd1.md', 'restore-15.md', 'backup-15.md', 'a/c/e/x.md', 'a/c/f/x.md', '*.md', 'x.md');
+    expect(found(dir, '[a-c]*.md')).toEqual(['b1.md', 'backup-15.md']);
+    expect(found(dir, '[!a-c]*.md')).toEqual(['*.md', 'd1.md', 'restore-15.md', 'x.md']);
+    expect(found(dir, '{upgrade,restore}-*.md')).toEqual(['restore-15.md']);
+    expect(found(dir, 'a/{b,c/{d,e}}/*.md')).toEqual(['a/c/e/x.md']);
+    expect(found(dir, '\\*.md')).toEqual(['*.md']);
   });
 
   it('does not match dot files and dot folders with wildcards', () => {
-    expect(matches('*.md', '.hidden.md')).toBe(false);
-    expect(matches('**/*.md', '.git/x.md')).toBe(false);
+    const dir = files('.hidden.md', '.git/x.md', 'seen.md');
+    expect(found(dir, '*.md')).toEqual(['seen.md']);
+    expect(found(dir, '**/*.md')).toEqual(['seen.md']);
   });
 
-  it('tells globs from plain paths', () => {
-    expect(isGlob('runbooks/*.md')).toBe(true);
-    expect(isGlob('runbooks/upgrade.md')).toBe(false);
-    expect(isGlob('runbooks/\\*.md')).toBe(false);
+  it('tells globs from plain paths: a file whose name holds glob syntax is taken as it is', () => {
+    const dir = files('runbooks/[draft].md', 'runbooks/d.md');
+    expect(found(dir, 'runbooks/[draft].md')).toEqual(['runbooks/[draft].md']);
+    expect(found(dir, 'runbooks/[d]*.md')).toEqual(['runbooks/d.md']);
   });
 });
 

@@ -89,10 +89,9 @@ describe('a step\'s process group is gone after a timeout, an interrupt or a fai
   });
 
   it('a process that takes SIGTERM is not made to wait for the grace', async () => {
-    const t0 = Date.now();
-    const { result, pgid } = await run(`sleep 1000 & sleep 1000`, { timeoutMs: 200, killGraceMs: 20_000 });
+    // The grace outlasts the test's own timeout: a run that waited for it would fail the test, whatever the load.
+    const { result, pgid } = await run(`sleep 1000 & sleep 1000`, { timeoutMs: 200, killGraceMs: 600_000 });
     expect(result.timedOut).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(groupLeft(pgid)).toEqual([]);
   });
 

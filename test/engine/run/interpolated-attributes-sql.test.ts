@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checksOf, done, failedWith, refused, runCase, type Case } from '../../helpers/every-source.js';
+import { done, failedWith, refused, runCase, type Case } from '../../helpers/every-source.js';
 import { useSandbox } from '../../helpers/pg.js';
 import { requireThat } from '../../helpers/require.js';
 
@@ -68,8 +68,8 @@ const CASES: readonly Case[] = [
     use: (u) => [`::check{db=admin sql="SELECT pg_sleep(5)" timeout="${u.ref}"}`],
     verify: (s) => {
       if (s.source === 'sentinel') return refused(s, 'timeout');
+      // pg_sleep(5) is well inside the default 30 s limit: only the interpolated timeout cancels it.
       failedWith(s, 'canceling statement due to statement timeout');
-      expect(checksOf(s)[0]?.outcome.durationMs).toBeLessThan(3000);
     },
   },
   {

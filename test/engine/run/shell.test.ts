@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processInfo } from '../../../engine/actions/process-table.js';
+import { waitFor } from '../../helpers/cli.js';
 import { md } from '../../helpers/parse.js';
 import { runMarkdown, stepEnds } from '../../helpers/run.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -38,11 +40,12 @@ describe('shell actions', () => {
 
   it('retries a failing block with a delay', async () => {
     const dir = tempDir();
-    const started = Date.now();
-    const r = await runMarkdown(md('## S', '```sh {retry=2 retry-delay=200ms}', 'n=$(cat tries 2>/dev/null || echo 0); n=$((n+1)); echo $n > tries; test $n -ge 3', '```'), { dir });
+    // Each try records when it started (ns): the delay is measured between tries, not around the run.
+    const r = await runMarkdown(md('## S', '```sh {retry=2 retry-delay=200ms}', 'date +%s%N >> tries; test "$(wc -l < tries)" -ge 3', '```'), { dir });
     expect(r.outcome.exitCode).toBe(0);
-    expect(readFileSync(path.join(dir, 'tries'), 'utf8').trim()).toBe('3');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    const starts = readFileSync(path.join(dir, 'tries'), 'utf8').trim().split('\n').map((ns) => Number(BigInt(ns) / 1_000_000n));
+    expect(starts).toHaveLength(3);
+    for (const [i, at] of starts.slice(1).entries()) expect(at - (starts[i] ?? 0)).toBeGreaterThanOrEqual(200);
     const never = await runMarkdown(md('## S', '```sh {retry=1 retry-delay=10ms}', 'echo try >> attempts; false', '```'), { dir });
     expect(never.outcome.exitCode).toBe(1);
     expect(readFileSync(path.join(dir, 'attempts'), 'utf8').trim().split('\n')).toHaveLength(2);
@@ -50,29 +53,31 @@ describe('shell actions', () => {
 
   it('kills the whole process group at the timeout', async () => {
     const dir = tempDir();
-    const started = Date.now();
-    const r = await runMarkdown(md('## S', '```sh {timeout=500ms}', '( sleep 2; touch survivor ) &', 'sleep 30', '```'), { dir });
+    // Both sleeps outlast any test: the run ends only because the timeout killed the group.
+    const r = await runMarkdown(md('## S', '```sh {timeout=500ms}', '( sleep 1000; touch survivor ) &', 'echo $! > child', 'sleep 1000', '```'), { dir });
     expect(r.outcome.exitCode).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.events.find((e) => e.type === 'step-end')).toMatchObject({ message: expect.stringContaining('timed out after 500ms') });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The background subshell, which would touch the file, is gone (a zombie waiting to be reaped counts as gone).
+    const child = Number(readFileSync(path.join(dir, 'child'), 'utf8'));
+    await waitFor(() => gone(child));
     expect(existsSync(path.join(dir, 'survivor'))).toBe(false);
   });
 
   it('leaves background processes of a finished step running (a step may start a server)', async () => {
     const dir = tempDir();
-    const r = await runMarkdown(md('## S', '```sh', '( sleep 0.5; touch late ) > /dev/null 2>&1 &', 'echo started', '```'), { dir });
+    // A handshake, not a sleep: the background process acts only once the test says so, after the step has ended.
+    const r = await runMarkdown(md('## S', '```sh', '( while [ ! -e go ]; do sleep 0.05; done; touch late ) > /dev/null 2>&1 &', 'echo started', '```'), { dir });
     expect(r.outcome.exitCode).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    expect(existsSync(path.join(dir, 'late'))).toBe(true);
+    writeFileSync(path.join(dir, 'go'), '');
+    await waitFor(() => existsSync(path.join(dir, 'late')));
   });
 
   it('does not hang on a background process that keeps the output pipe open', async () => {
     const dir = tempDir();
-    const started = Date.now();
-    const r = await runMarkdown(md('## S', '```sh', 'sleep 5 &', 'echo done', '```'), { dir });
+    // The sleep holds stdout and stderr open for longer than any test: the run must end without waiting for it.
+    const r = await runMarkdown(md('## S', '```sh', 'sleep 1000 &', 'echo $! > holder', 'echo done', '```'), { dir });
+    process.kill(Number(readFileSync(path.join(dir, 'holder'), 'utf8')), 'SIGKILL');
     expect(r.outcome.exitCode).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('runs in cwd= relative to where runbook started, and reads nothing from stdin', async () => {
@@ -144,4 +149,10 @@ async function mkdir(dir: string, name: string): Promise<string> {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(path.join(dir, name), { recursive: true });
   return dir;
+}
+
+/** Whether `pid` has ended: no such process, or a zombie that holds nothing. */
+function gone(pid: number): boolean {
+  const state = processInfo(pid)?.state;
+  return state === undefined || state === 'Z' || state === 'X';
 }

@@ -57,10 +57,9 @@ describe('sql actions', () => {
   });
 
   it('cancels a statement at its timeout', async () => {
-    const started = Date.now();
-    const r = await run(md('## T', '```sql {db=app timeout=300ms}', 'SELECT pg_sleep(10)', '```'));
+    // The statement would outlast the test: only the timeout ends it.
+    const r = await run(md('## T', '```sql {db=app timeout=300ms}', 'SELECT pg_sleep(1000)', '```'));
     expect(r.outcome.exitCode).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.events.find((e) => e.type === 'step-end')).toMatchObject({ message: expect.stringContaining('statement timeout') });
   });
 

@@ -43,9 +43,7 @@ describe('startSandbox', () => {
     expect(statSync(templateDir).ino).toBe(builtAt);
     expect(readdirSync(cacheDir).filter((name) => name.startsWith('.building-'))).toEqual([]);
     expect(await query(warm.clusters.get('solo')!.url(), 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-    // A regression guard, far above the few hundred milliseconds a warm start takes.
-    expect(warmMs).toBeLessThan(3_000);
-    expect(pairMs).toBeLessThan(5_000);
+    // How long they took is annotated above; the budget is held by `npm run bench` (bench/figures/sandbox.ts), not here.
 
     const source = pair.clusters.get('source')!;
     const target = pair.clusters.get('target')!;

@@ -252,7 +252,7 @@ describe('createRedactingStream: secrets and escapes together', () => {
 });
 
 describe('createRedactingStream: throughput', () => {
-  it('redacts ~20 MB of output in 64 KiB chunks in well under a second', () => {
+  it('redacts every occurrence in ~20 MB of output taken in 64 KiB chunks', () => {
     const secrets = ['hunter2-Sup3r', 'p@ss/w0rd+x', 'tok_ABCDEF123456'];
     const line = 'INFO 2024-05-01T12:00:00Z copied row 12345 of 99999 (table public.orders) ok\n';
     const coloured = 'INFO 2024-05-01T12:00:00Z copied row 12346 of 99999 (table public.orders) \x1b[32mok\x1b[0m\n';
@@ -278,6 +278,6 @@ describe('createRedactingStream: throughput', () => {
     expect(output.split('WARN connecting with ***\n').length - 1).toBe(leaks);
     expect(output).not.toContain('hunter2');
     expect(output.length).toBe(text.length - leaks * ('hunter2-Sup3r'.length - 3));
-    expect(elapsed).toBeLessThan(1000);
+    // The rate is printed above; the budget is held by `npm run bench` (a 135 MB step, bench/figures/big-output.ts).
   });
 });

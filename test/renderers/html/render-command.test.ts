@@ -10,14 +10,11 @@ describe('runbook render FILE|DIR… --out DIR', () => {
   it('writes one page per runbook and an index listing title, step count and databases', async () => {
     const out = tempDir('render');
     const { io, stdout, stderr } = captureIo(ROOT);
-    const started = performance.now();
     const code = await renderCommand([CONFORMANCE, 'examples'], { out }, io);
-    const ms = performance.now() - started;
     // 07-lint-errors.md is invalid on purpose: its page is written, and the exit status says so.
     expect(code).toBe(2);
     expect(stderr()).toContain('07-lint-errors.md:');
     expect(stdout()).toMatch(/rendered \d+ runbooks to .*index\.html in \d+ms \(\d+ with errors\)/);
-    expect(ms).toBeLessThan(10_000);
 
     const sources = [
       ...readdirSync(CONFORMANCE).filter((f) => f.endsWith('.md')).map((f) => path.join(CONFORMANCE, f)),

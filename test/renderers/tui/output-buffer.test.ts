@@ -59,13 +59,12 @@ describe('OutputBuffer', () => {
     expect(line?.cut).toBe(25);
   });
 
-  it('stays small and fast however much a step prints (135 MB of base64)', () => {
+  it('stays small however much a step prints (135 MB of base64)', () => {
     const line = `${'QUFB'.repeat(19)}\n`;
     const chunk = line.repeat(Math.floor(65536 / line.length));
     const b = new OutputBuffer();
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
-    const started = performance.now();
     let sent = 0;
     for (let i = 0; sent < 135e6; i++) {
       // Shift the chunk boundary so lines straddle chunks, as pipes deliver them.
@@ -74,12 +73,10 @@ describe('OutputBuffer', () => {
       sent += chunk.length;
       if (i % 100 === 0) b.tail(200);
     }
-    const elapsed = performance.now() - started;
     expect(b.length).toBe(500);
     expect(b.totalLines).toBeGreaterThan(1_700_000);
     expect(b.totalBytes).toBe(sent);
-    // Generous bounds for a loaded CI machine: this takes about 0.3 s and 1 MB here.
-    expect(elapsed).toBeLessThan(5000);
+    // Memory is the promise (SPEC 4: bounded however much a step prints); the time is `npm run bench`'s.
     gc();
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(8e6);
   });

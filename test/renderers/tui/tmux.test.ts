@@ -247,10 +247,9 @@ describe('runbook run in a real terminal (tmux)', () => {
     const [cli] = t.children();
     const groups = childrenOf(cli!);
     expect(groups.length).toBe(1);
-    const started = Date.now();
+    // The step sleeps 300 s, far past the wait for the prompt: only the Ctrl-C brings it.
     t.keys('C-c');
     const screen = await t.waitForPrompt('■ Stopped with Ctrl-C.');
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(screen).toContain('r retry  ·  s skip  ·  q quit (resumable)');
     t.keys('q');
     expect(await t.waitFor('EXIT=130')).toContain('interrupted');
@@ -343,7 +342,7 @@ describe('runbook run in a real terminal (tmux)', () => {
     await t.waitFor('EXIT=1');
   });
 
-  it('a step printing 135 MB neither slows the run much nor grows memory', { timeout: 120_000 }, async () => {
+  it('a step printing 135 MB does not grow memory', { timeout: 120_000 }, async () => {
     const t = terminal({ fixtures: ['big-output.md'] });
     const time = has('/usr/bin/time') ? "/usr/bin/time -f 'PEAK_RSS_KB=%M WALL=%e' " : '';
     const started = Date.now();
@@ -353,8 +352,7 @@ describe('runbook run in a real terminal (tmux)', () => {
     expect(screen).toContain('all 1 step done');
     const rss = /PEAK_RSS_KB=(\d+)/.exec(screen)?.[1];
     console.log(`135 MB step through the UI: ${wall.toFixed(1)} s wall${rss ? `, peak RSS ${Math.round(Number(rss) / 1024)} MB` : ''}`);
-    // Generous bounds for a shared machine: about 2–4 s and 170–190 MB here.
-    expect(wall).toBeLessThan(45);
+    // Memory is the promise here (about 170–190 MB; the bound is generous for a shared machine); the time is `npm run bench`'s.
     if (rss) expect(Number(rss)).toBeLessThan(400 * 1024);
     const runs = path.join(t.dir, '.runbook/runs');
     const [runId] = readdirSync(runs);
