@@ -26,7 +26,9 @@ export const placeholder: LintRule = {
     for (const snippet of ctx.snippets) {
       for (const p of snippet.placeholders) {
         const at = snippet.locate(p.line, p.column);
-        byFile.set(at.file, [...(byFile.get(at.file) ?? []), { snippet, placeholder: p }]);
+        const inFile = byFile.get(at.file);
+        if (inFile) inFile.push({ snippet, placeholder: p });
+        else byFile.set(at.file, [{ snippet, placeholder: p }]);
         const key = `${at.file}\0${p.text}`;
         const uses = byText.get(key) ?? [];
         uses.push({ at, language: snippet.language, param: p.param, angle: /^[<{[]/.test(p.text) });

@@ -39,6 +39,8 @@ export const unlabelledShell: LintRule = {
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const section of ctx.runbook.sections) {
+      // A section's tree is parsed again when first read: only for a section that may hold an unlabelled fence.
+      if (!mayHaveUnlabelledFence(section.markdown)) continue;
       visit(section.tree, 'code', (node: Code) => {
         if (node.lang || !node.position || !isPlainlyShell(node.value)) return;
         const line = node.position.start.line;
@@ -88,4 +90,20 @@ export function isPlainlyShell(text: string): boolean {
     commands++;
   }
   return commands > 0;
+}
+
+/**
+ * Whether `markdown` may hold a fenced block with no language, without
+ * parsing it: every block with a language has one bare fence line (its
+ * closing one), an unlabelled block has two. More bare fence lines than
+ * fence lines with an info string means there may be one.
+ */
+function mayHaveUnlabelledFence(markdown: string): boolean {
+  let bare = 0;
+  let info = 0;
+  for (const m of markdown.matchAll(/^[ \t>*+\-\d.)]*(?:`{3,}|~{3,})(.*)$/gm)) {
+    if ((m[1] ?? '').trim() === '') bare++;
+    else info++;
+  }
+  return bare > info;
 }
