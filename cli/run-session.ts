@@ -11,6 +11,7 @@ import { parseSets } from './flags.js';
 import { identity } from './identity.js';
 import { refuseParams } from './param-problems.js';
 import { writeLine, type Io } from './io.js';
+import { assertClientTools, stepPath } from './client-tools.js';
 import { startSandboxFor, type SandboxSession } from './sandbox-session.js';
 import type { StateStore } from '../engine/journal/index.js';
 import { openState, type StateFlags } from './state.js';
@@ -124,7 +125,15 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
       if (tui) tui.reporter.onNotice?.({ type: 'notice', level: 'info', message: 'starting throwaway PostgreSQL clusters…' });
       else writeLine(io.stderr, style.dim('starting throwaway PostgreSQL clusters…'));
       session = await startSandboxFor(o.runbook, { env: io.env, keep: o.keep, signal: stop.signal, lookup: (n) => params.get(n)?.value ?? io.env[n] });
+      const install = session?.sandbox.install;
+      if (install?.source === 'npm') {
+        const message = `this machine has no PostgreSQL server: the clusters run PostgreSQL ${install.version} shipped on npm (${install.binDir})`;
+        if (tui) tui.reporter.onNotice?.({ type: 'notice', level: 'info', message });
+        else writeLine(io.stderr, style.dim(message));
+      }
     }
+    // Before anything runs: a PostgreSQL client the steps call and this machine lacks is named now, not halfway.
+    await assertClientTools(o.runbook, { mode: o.mode, path: stepPath(session?.sandbox.install.binDir, io.env['PATH']) });
     const outcome = await executeRun({
       runbook: o.runbook,
       mode: o.mode,

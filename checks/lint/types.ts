@@ -71,17 +71,28 @@ export interface KnownNames {
 }
 
 /**
- * A mechanical change that resolves a finding (`runbook lint --fix`): lines
- * `line`…`endLine` (1-based, inclusive) of `file` are replaced by `text`.
- * `expect` is what those lines must still hold, so a fix never lands on a
- * file that changed since it was computed.
+ * Lines `line`…`endLine` (1-based, inclusive) of a file replaced by `text`;
+ * `endLine` = `line` - 1 inserts `text` before `line`. `expect` is what those
+ * lines must still hold, so a fix never lands on a file that changed since
+ * it was computed.
  */
-export interface LintFix {
-  readonly file: string;
+export interface LintEdit {
   readonly line: number;
   readonly endLine: number;
   readonly expect: readonly string[];
   readonly text: readonly string[];
+}
+
+/**
+ * A mechanical change that resolves a finding (`runbook lint --fix`): one or
+ * more edits of `file` that go in together or not at all (a placeholder
+ * becomes a param declared in the front matter and used in the code).
+ */
+export interface LintFix {
+  readonly file: string;
+  /** The line the fix is reported at. */
+  readonly line: number;
+  readonly edits: readonly LintEdit[];
   /** What the fix does, for the operator: says so when it changes what runs. */
   readonly description: string;
 }

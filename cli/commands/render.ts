@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expandPaths } from '../../checks/lint/index.js';
+import { expandPaths, lintFiles } from '../../checks/lint/index.js';
 import { formatDiagnostic, usageError, type Diagnostic, type Runbook, plural } from '../../engine/model/index.js';
 import { parseRunbookFile } from '../../engine/parse/index.js';
 import { writeLine, type Io } from '../io.js';
@@ -47,6 +47,14 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
     return { file, shown: display(file, io.cwd), runbook: result.runbook, diagnostics: result.diagnostics, output };
   });
 
+  // The page shows what `runbook lint` finds (issue 14), not only the parser's problems; shellcheck
+  // is left out (the page says so): on a folder of runbooks it would double the time render takes.
+  const linted = await lintFiles(files, { env: io.env, shellcheck: false });
+  const findings = (p: Parsed): Diagnostic[] => {
+    const own = new Set(p.runbook.files.length > 0 ? p.runbook.files : [p.file]);
+    return linted.filter((d) => own.has(d.file));
+  };
+
   mkdirSync(outDir, { recursive: true });
   let invalid = 0;
   for (const p of parsed) {
@@ -55,14 +63,14 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
   }
   if (format === 'html') {
     const { renderIndexPage, renderRunbookPage } = await import('../../renderers/html/index.js');
-    for (const p of parsed) writeFileSync(p.output, renderRunbookPage({ runbook: p.runbook, diagnostics: p.diagnostics, sourcePath: p.shown, indexHref: 'index.html' }));
+    for (const p of parsed) writeFileSync(p.output, renderRunbookPage({ runbook: p.runbook, diagnostics: findings(p), sourcePath: p.shown, indexHref: 'index.html' }));
     writeFileSync(
       path.join(outDir, 'index.html'),
       renderIndexPage({ entries: parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown, errors: p.diagnostics.filter((d) => d.severity === 'error').length })) }),
     );
   } else {
     const { renderMarkdownIndex, renderRunbookMarkdown } = await import('../../renderers/markdown/index.js');
-    for (const p of parsed) writeFileSync(p.output, renderRunbookMarkdown({ runbook: p.runbook, diagnostics: p.diagnostics, sourcePath: p.shown }));
+    for (const p of parsed) writeFileSync(p.output, renderRunbookMarkdown({ runbook: p.runbook, diagnostics: findings(p), sourcePath: p.shown }));
     writeFileSync(path.join(outDir, 'index.md'), renderMarkdownIndex(parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown }))));
   }
   const ms = Math.round(performance.now() - started);

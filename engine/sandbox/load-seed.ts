@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Cluster } from './cluster.js';
 import { SandboxError, tail } from './sandbox-error.js';
+import { isExecutable, which } from './which.js';
 
 export interface LoadSeedOptions {
   cluster: Cluster;
@@ -26,7 +27,13 @@ export async function loadSeedFile(options: LoadSeedOptions): Promise<void> {
   } catch (error) {
     throw new SandboxError(`seed file ${file} for cluster "${cluster.name}" cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  const result = await execa(join(cluster.binDir, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file], {
+  // The server's own psql, else the machine's (a server shipped on npm has none).
+  const bundled = join(cluster.binDir, 'psql');
+  const psql = (await isExecutable(bundled)) ? bundled : await which('psql', options.env);
+  if (psql === undefined) {
+    throw new SandboxError(`seed ${file} for cluster "${cluster.name}" needs psql, which is not installed on this machine (PATH: ${options.env.PATH || 'empty'}): install PostgreSQL's client tools (apt-get install postgresql-client, brew install libpq)`);
+  }
+  const result = await execa(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file], {
     env: { ...withoutPgVariables(options.env), ...connectionEnv(cluster, database) },
     extendEnv: false,
     cwd: dirname(file),

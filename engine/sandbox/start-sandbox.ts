@@ -30,8 +30,10 @@ export interface StartSandboxOptions {
   tmpDir?: string;
   /** Aborting stops and removes whatever was started, and startSandbox rejects. */
   signal?: AbortSignal;
-  /** A PostgreSQL already found with findPostgres. @default findPostgres({ env }) */
+  /** A PostgreSQL already found with findPostgres. @default findPostgres({ env, embedded }) */
   install?: PgInstall;
+  /** Bin directories of server binaries shipped on npm, used when the system has none (see findPostgres). @default [] */
+  embedded?: readonly string[];
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startSandbox(options: StartSandboxOptions, seams: SandboxS
   const { env, signal } = options;
   const names = clusterNames(options.clusters);
   checkAborted(signal);
-  const install = options.install ?? (await findPostgres({ env }));
+  const install = options.install ?? (await findPostgres({ env, ...(options.embedded ? { embedded: options.embedded } : {}) }));
   const uid = options.uid ?? process.getuid?.() ?? -1;
   const user = await resolveServerUser({ uid, gid: process.getgid?.() ?? -1, env });
   const tmpDir = options.tmpDir ?? (env.TMPDIR || tmpdir());

@@ -37,7 +37,8 @@ export async function ensureTemplate(options: TemplateOptions): Promise<string> 
     await buildTemplate(options, dataDir);
     return dataDir;
   }
-  const templateDir = join(cacheDir, `template-pg${install.version}-${user.name}-v${TEMPLATE_FORMAT}`);
+  // A build shipped on npm may be configured unlike the system's of the same release: a template of its own.
+  const templateDir = join(cacheDir, `template-pg${install.version}${install.source === 'npm' ? '-npm' : ''}-${user.name}-v${TEMPLATE_FORMAT}`);
   if (await isTemplate(templateDir)) return templateDir;
 
   const staging = await mkdtemp(join(cacheDir, '.building-'));

@@ -2,7 +2,7 @@ import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import type { Check, TableExpectation } from '../../engine/model/index.js';
 import { checkClauses, checkPolling } from './assertions.js';
-import { badge, codeBlock, lineLabel } from './code-html.js';
+import { badge, codeBlock, lineLabel, lineTitle } from './code-html.js';
 import { sentinelAnchor, type DocsModel, type Located } from './docs-model.js';
 
 /**
@@ -21,7 +21,7 @@ export function checkCard(located: Located<Check>, model: DocsModel, title: Elem
     ...(check.db !== undefined ? [badge({ attr: 'db', label: 'db', value: check.db, tone: 'accent' }, mask)] : []),
     ...(check.attributes['timeout'] !== undefined ? [badge({ attr: 'timeout', label: 'timeout', value: check.attributes['timeout'], tone: 'plain' }, mask)] : []),
     ...verifies.map((t) => h('a.badge.badge--sentinel', { href: `#${sentinelAnchor(t.sentinel.name)}`, dataAttr: 'sentinel' }, [h('span.badge-k', 'verifies sentinel'), ' ', h('code.badge-v', t.sentinel.name)])),
-    h('a.line', { href: `#${anchor}`, title: `${check.at.file}:${check.at.line}` }, lineLabel(check.at, model.runbook.file)),
+    h('a.line', { href: `#${anchor}`, title: lineTitle(check.at, model.runbook.file) }, lineLabel(check.at, model.runbook.file)),
   ];
   const clauses = checkClauses(check).map((c) =>
     h('li', [c.words, ...(c.value !== undefined ? [' ', h('code.expect-value', mask(c.value)), ...sentinelNote(c.value, model)] : [])]),

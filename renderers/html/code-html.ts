@@ -44,7 +44,7 @@ export function actionCard(located: Located<CodeAction>, model: DocsModel): Elem
     h('span.kind', actionKindLabel(action)),
     ...actionBadges(action).map((b) => badge(b, mask)),
     ...writes.map((t) => h('a.badge.badge--sentinel', { href: `#${sentinelAnchor(t.sentinel.name)}`, dataAttr: 'sentinel' }, [h('span.badge-k', 'writes sentinel'), ' ', h('code.badge-v', t.sentinel.name)])),
-    h('a.line', { href: `#${anchor}`, title: `${action.at.file}:${action.at.line}` }, lineLabel(action.at, model.runbook.file)),
+    h('a.line', { href: `#${anchor}`, title: lineTitle(action.at, model.runbook.file) }, lineLabel(action.at, model.runbook.file)),
   ];
   return h('figure.action', { id: anchor, className: [`action--${action.kind}`, ...(action.options.confirm ? ['action--confirm'] : [])], dataKind: action.kind }, [
     h('figcaption.action-head', head),
@@ -60,6 +60,15 @@ export function plainCode(code: string, lang: string, notRun: boolean, mask: (te
   if (lang) caption.push(h('span.kind', lang));
   if (notRun && EXECUTABLE.has(lang)) caption.push(h('span.badge.badge--plain', { dataAttr: 'run' }, [h('span.badge-k', 'shown, never run')]));
   return h('figure.code-shown', [...(caption.length > 0 ? [h('figcaption.action-head', caption)] : []), codeBlock(mask(code), lang)]);
+}
+
+/**
+ * `upgrade.md:18`, `parts/x.md:18`: the place as a tooltip, relative to the
+ * runbook's folder, so that a page never shows where it was rendered (an
+ * absolute path of the machine that ran `runbook render`).
+ */
+export function lineTitle(at: { readonly file: string; readonly line: number }, runbookFile: string): string {
+  return `${path.relative(path.dirname(runbookFile), at.file) || path.basename(at.file)}:${at.line}`;
 }
 
 /** `line 18`, or `parts/x.md line 18` for a line of an included file. */

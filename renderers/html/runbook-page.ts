@@ -10,6 +10,7 @@ import { graphSvg } from './graph-svg.js';
 import { renderSection } from './section-html.js';
 import { DOCS_CSS, HIGHLIGHT_CSS } from './styles-docs.js';
 import { plural } from '../../engine/model/index.js';
+import { lineLabel } from './code-html.js';
 
 /** Ids of the page's own parts (overview panels, the graph). */
 const RESERVED_IDS = ['rb-params', 'rb-databases', 'rb-hosts', 'rb-sentinels', 'rb-params-title', 'rb-databases-title', 'rb-hosts-title', 'rb-sentinels-title', 'rb-step-graph'];
@@ -48,7 +49,7 @@ export function renderRunbookPage(o: RunbookPageOptions): string {
   const main: ElementContent[] = [
     ...(intro ? [intro] : []),
     h('header.page-head', head),
-    ...problems(model.diagnostics),
+    ...problems(model.diagnostics, runbook.file),
     h('div.overview', [graphFigure(model), ...renderFacts(model)]),
     h('div.document', sections),
     h('footer.page-foot', [
@@ -99,6 +100,21 @@ function toc(model: DocsModel, indexHref: string | undefined): Element {
 
 function graphFigure(model: DocsModel): Element {
   if (model.runbook.steps.length === 0) return h('p.muted#rb-step-graph', 'This runbook has no steps: nothing in it runs.');
+  if (isLinear(model.runbook)) {
+    // One after another: a drawn graph would only repeat the list of steps, a screen high. A strip of numbered links stays one line or two.
+    const steps = model.runbook.steps;
+    return h('figure.graph.graph--linear#rb-step-graph', [
+      h('figcaption', `Step graph: the ${plural(steps.length, 'step')} run one after another, in the order of the page.`),
+      h(
+        'ol.chain',
+        steps.map((s, i) => {
+          const traits = stepTraits(s);
+          const kind = traits.gate || traits.confirmBlock ? ['node--gate'] : traits.manual ? ['node--manual'] : [];
+          return h('li', [h('a', { href: `#${s.id}`, title: s.title, dataStep: s.id, className: kind }, String(i + 1))]);
+        }),
+      ),
+    ]);
+  }
   const layout = layoutStepGraph(model.runbook);
   return h('figure.graph#rb-step-graph', [
     h('figcaption', 'Step graph: arrows point from a step to the steps that wait for it. Select a step to jump to it.'),
@@ -106,13 +122,23 @@ function graphFigure(model: DocsModel): Element {
   ]);
 }
 
-function problems(diagnostics: readonly Diagnostic[]): Element[] {
+/** Every step waits for the one before it and nothing else: the graph is the list. */
+function isLinear(runbook: Runbook): boolean {
+  return runbook.steps.every((step, i) => {
+    const before = runbook.steps[i - 1];
+    return before === undefined ? step.needs.length === 0 : step.needs.length === 1 && step.needs[0] === before.id;
+  });
+}
+
+function problems(diagnostics: readonly Diagnostic[], runbookFile: string): Element[] {
   const shown = diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length === 0) return [];
+  const errors = shown.filter((d) => d.severity === 'error').length;
+  const what = [errors > 0 ? plural(errors, 'error') : '', shown.length > errors ? plural(shown.length - errors, 'warning') : ''].filter(Boolean).join(' and ');
   return [
     h('section.problems', { ariaLabel: 'Problems' }, [
-      h('p', [h('strong', 'This runbook has problems'), ' (found when it was parsed; run ', h('code', 'runbook lint'), ' for all checks):']),
-      h('ul', shown.map((d) => h('li', { className: [`sev-${d.severity}`] }, [`line ${d.line}: ${d.severity}: ${d.message} `, h('span.muted', `[${d.rule}]`)]))),
+      h('p', [h('strong', `runbook lint finds ${what}`), ' in this runbook (run ', h('code', 'runbook lint'), ' for shellcheck\'s findings too):']),
+      h('ul', shown.map((d) => h('li', { className: [`sev-${d.severity}`] }, [`${lineLabel(d, runbookFile)}: ${d.severity}: ${d.message} `, h('span.muted', `[${d.rule}]`)]))),
     ]),
   ];
 }

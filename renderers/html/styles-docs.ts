@@ -50,6 +50,12 @@ div.directive-source{font-family:inherit;font-size:inherit;color:inherit}
 .graph{border:1px solid var(--border);border-radius:10px;background:var(--card);padding:10px;margin:14px 0}
 .graph figcaption{font-size:.85rem;color:var(--muted);margin:0 0 6px}
 .graph-scroll{overflow-x:auto}
+.chain{display:flex;flex-wrap:wrap;gap:4px 0;list-style:none;margin:0;padding:0}
+.chain li{display:flex;align-items:center}
+.chain li+li::before{content:'';width:10px;height:2px;background:var(--border)}
+.chain a.node--gate{border-color:var(--warn-line);background:var(--warn-soft)}
+.chain a.node--manual{border-style:dashed}
+.chain a{display:inline-block;min-width:1.7em;padding:1px 5px;border:1px solid var(--border);border-radius:999px;text-align:center;font-size:.8rem;text-decoration:none}
 svg.step-graph{display:block;margin:0 auto;max-width:100%;height:auto;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif}
 svg.step-graph .edge{fill:none;stroke:var(--edge);stroke-width:1.5}
 svg.step-graph .arrow-head{fill:var(--edge)}

@@ -55,7 +55,7 @@ function problems(diagnostics: readonly Diagnostic[]): RootContent[] {
   const shown = diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length === 0) return [];
   return [
-    md.alert('WARNING', [md.strong(md.text('This runbook has problems')), md.text(' (run '), md.code('runbook lint'), md.text(' for all checks):')], [
+    md.alert('WARNING', [md.strong(md.text('This runbook has problems')), md.text(' (found by '), md.code('runbook lint'), md.text('):')], [
       { type: 'list', ordered: false, spread: false, children: shown.map((d) => ({ type: 'listItem', spread: false, children: [md.paragraph(md.text(`line ${d.line}: ${d.severity}: ${d.message} [${d.rule}]`))] })) },
     ]),
   ];

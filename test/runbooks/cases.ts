@@ -199,6 +199,13 @@ export const MUTATIONS: readonly Mutation[] = [
     failsAt: 'grant-read-access-on-every-table-generated',
     mutate: (t) => replaceOnce(t, '\n\\gexec\n', ';\n'),
   },
+  {
+    file: 'examples/adopted-upgrading-postgresql.md',
+    breaks: 'the dump leaves out the site database',
+    failsAt: 'import-the-dump-into-the-trial-server',
+    slowSeconds: 15,
+    mutate: (t) => replaceOnce(t, 'pg_dumpall --no-role-passwords >', 'pg_dumpall --no-role-passwords --exclude-database=site >'),
+  },
   // runbooks/ (issue 19: the seeds' own backup tools)
   {
     file: 'runbooks/pgbackrest-backup-and-restore-drill.md',

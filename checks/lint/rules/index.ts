@@ -18,6 +18,7 @@ import { shellVariables } from './shell-variables.js';
 import { shellcheckFindings } from './shellcheck.js';
 import { sqlSyntax } from './sql-syntax.js';
 import { unknownDirective } from './unknown-directive.js';
+import { unlabelledShell } from './unlabelled-shell.js';
 import { variableNotShared } from './variable-not-shared.js';
 
 /** Lint's own rules, run after the parser's and the cross-reference checks. */
@@ -42,4 +43,5 @@ export const LINT_RULES: readonly LintRule[] = [
   paramValues,
   shellVariables,
   variableNotShared,
+  unlabelledShell,
 ];

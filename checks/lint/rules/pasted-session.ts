@@ -129,5 +129,5 @@ function fixOf(ctx: LintContext, action: ShellAction, edits: ReadonlyMap<number,
     expect.push(now);
     text.push(edits.get(l) ?? now);
   }
-  return { file: action.at.file, line, endLine, expect, text, description };
+  return { file: action.at.file, line, edits: [{ line, endLine, expect, text }], description };
 }

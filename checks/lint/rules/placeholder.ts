@@ -1,5 +1,7 @@
 import { diagnostic, type Diagnostic, type SourceLocation } from '../../../engine/model/index.js';
-import type { LintContext, LintRule } from '../types.js';
+import { placeholderFix } from '../placeholder-fix.js';
+import type { Placeholder } from '../placeholders.js';
+import type { LintContext, LintRule, Snippet } from '../types.js';
 
 interface Use {
   readonly at: SourceLocation;
@@ -14,15 +16,19 @@ interface Use {
  * redirections; the other forms run with a dummy value), and the fix is a
  * param. Reported once per placeholder and file, where it first appears, with
  * the number of places; the tools see a plain word instead, so it is not also
- * a syntax error.
+ * a syntax error. `--fix` makes them params (placeholder-fix.ts).
  */
 export const placeholder: LintRule = {
   id: 'placeholder',
   check(ctx: LintContext): Diagnostic[] {
     const byText = new Map<string, Use[]>();
+    const byFile = new Map<string, { snippet: Snippet; placeholder: Placeholder }[]>();
     for (const snippet of ctx.snippets) {
       for (const p of snippet.placeholders) {
         const at = snippet.locate(p.line, p.column);
+        const inFile = byFile.get(at.file);
+        if (inFile) inFile.push({ snippet, placeholder: p });
+        else byFile.set(at.file, [{ snippet, placeholder: p }]);
         const key = `${at.file}\0${p.text}`;
         const uses = byText.get(key) ?? [];
         uses.push({ at, language: snippet.language, param: p.param, angle: /^[<{[]/.test(p.text) });
@@ -37,6 +43,10 @@ export const placeholder: LintRule = {
       const text = key.slice(key.indexOf('\0') + 1);
       const places = uses.length === 1 ? '' : ` (${uses.length} places)`;
       out.push(diagnostic(first.at, 'error', 'placeholder', `placeholder ${text} left in the code${places}: ${advice(first, declared)}`));
+    }
+    for (const [file, uses] of byFile) {
+      const fix = placeholderFix(ctx, file, uses);
+      if (fix) ctx.fix(fix);
     }
     return out;
   },

@@ -64,3 +64,123 @@ describe('a clean lint', () => {
     expect(stdout()).toBe('3 files, no problems\n');
   });
 });
+
+describe('runbook lint --fix: placeholders and unlabelled blocks', () => {
+  it('makes a placeholder a declared param: "${name}" in shell, :\'name\' and :"name" in SQL, and says the run now asks for it', async () => {
+    const dir = folder({
+      'up.md': md(
+        '# Upgrade',
+        '',
+        '## Stop',
+        '',
+        '```sh',
+        'kubectl get cluster <cluster-name> -o name',
+        'export ENV="<env>"',
+        "ssh db 'sudo systemctl stop <service>'",
+        '```',
+        '',
+        '## Count',
+        '',
+        '```psql',
+        "SELECT count(*) FROM <table-name> WHERE owner = '<cluster-name>';",
+        '```',
+      ),
+    });
+    const { io, stdout } = captureIo(dir);
+    await lintCommand(['up.md'], { fix: true, shellcheck: false }, io);
+    const after = readFileSync(path.join(dir, 'up.md'), 'utf8');
+    expect(after).toBe(
+      md(
+        '---',
+        'params:',
+        '  cluster_name: { description: "was <cluster-name> in the code" }',
+        '  env: { description: "was <env> in the code" }',
+        '  service: { description: "was <service> in the code" }',
+        '  table_name: { description: "was <table-name> in the code" }',
+        '---',
+        '',
+        '# Upgrade',
+        '',
+        '## Stop',
+        '',
+        '```sh',
+        'kubectl get cluster "${cluster_name}" -o name',
+        'export ENV="${env}"',
+        `ssh db 'sudo systemctl stop '"\${service}"''`,
+        '```',
+        '',
+        '## Count',
+        '',
+        '```psql',
+        "SELECT count(*) FROM :\"table_name\" WHERE owner = :'cluster_name';",
+        '```',
+      ),
+    );
+    expect(stdout()).toContain('+  cluster_name: { description: "was <cluster-name> in the code" }');
+    expect(stdout()).toMatch(/placeholders become params \(<cluster-name> → cluster_name, .*\); declared in the front matter with no default, so a run asks for them/);
+    // Lint again: no placeholder is left, and the file parses with its new params.
+    expect(stdout()).not.toMatch(/error +placeholder/);
+    const again = captureIo(dir);
+    await lintCommand(['up.md'], { shellcheck: false, format: 'json' }, again.io);
+    // What is left is the runbook's own: a psql block and no database declared yet.
+    expect((JSON.parse(again.stdout()) as { rule: string }[]).map((d) => d.rule)).toEqual(['missing-db']);
+  });
+
+  it('adds to the params a runbook declares, at their indentation, and never touches a placeholder inside a longer SQL string', async () => {
+    const dir = folder({
+      'r.md': md('---', 'title: Restore', 'params:', '    host: { default: 127.0.0.1 }', 'date: 2024-01-01', '---', '', '## Restore', '```bash', 'pg_restore -h "$host" -d app <dump-file>', '```', '', '## Note', '```sql {db=app}', "SELECT 'see <dump-file> later';", '```'),
+    });
+    const { io } = captureIo(dir);
+    await lintCommand(['r.md'], { fix: true, shellcheck: false }, io);
+    const after = readFileSync(path.join(dir, 'r.md'), 'utf8').split('\n');
+    expect(after.slice(0, 7)).toEqual(['---', 'title: Restore', 'params:', '    host: { default: 127.0.0.1 }', '    dump_file: { description: "was <dump-file> in the code" }', 'date: 2024-01-01', '---']);
+    expect(after).toContain('pg_restore -h "$host" -d app "${dump_file}"');
+    expect(after).toContain("SELECT 'see <dump-file> later';");
+  });
+
+  it('labels an unlabelled block that is plainly shell, saying that it now runs; leaves output, prompts and interactive commands alone', async () => {
+    const text = md(
+      '# Replica',
+      '',
+      '## Reload consul',
+      '',
+      '```',
+      'sudo rm /etc/consul/conf.d/db-replica*',
+      'sudo systemctl reload consul',
+      '```',
+      '',
+      '## Look',
+      '',
+      '```',
+      '$ sudo gitlab-patronictl list',
+      '```',
+      '',
+      '```',
+      ' name | setting',
+      '------+--------',
+      '```',
+      '',
+      '```',
+      'sudo su - gitlab-psql',
+      '```',
+      '',
+      '```',
+      'pgrepack_dir=$(mktemp -d); [[ -d $pgrepack_dir ]] && pushd "$pgrepack_dir"',
+      '```',
+    );
+    const dir = folder({ 'replica.md': text });
+    const { io, stdout } = captureIo(dir);
+    await lintCommand(['replica.md'], { fix: true, shellcheck: false }, io);
+    const after = readFileSync(path.join(dir, 'replica.md'), 'utf8');
+    expect(after).toBe(text.replace('```\nsudo rm', '```sh\nsudo rm'));
+    expect(stdout()).toMatch(/replica\.md:5:1 +fixed: unlabelled block → ```sh: it now runs as a new step, "Reload consul" \(2 commands, from sudo rm/);
+  });
+
+  it('labels a block bash when it uses bash, and reports it as info until then', async () => {
+    const text = md('## Loop', '', '```', 'for f in *.sql; do [[ -s $f ]] && psql -f "$f"; done', '```');
+    const dir = folder({ 'loop.md': text });
+    const first = captureIo(dir);
+    expect(await lintCommand(['loop.md'], { shellcheck: false, format: 'json' }, first.io)).toBe(0);
+    expect(JSON.parse(first.stdout())).toEqual([expect.objectContaining({ line: 3, column: 1, severity: 'info', rule: 'unlabelled-shell' })]);
+  });
+});

@@ -38,7 +38,7 @@ describe('findPostgres', () => {
 
     const install = await findPostgres({ env: { PATH: '' }, searchRoots: [join(root.path, 'missing'), root.path] });
 
-    expect(install).toEqual({ binDir: thirteen, version: '13.4', major: 13 });
+    expect(install).toEqual({ binDir: thirteen, version: '13.4', major: 13, source: 'system' });
   });
 
   test('falls back to initdb on PATH', async () => {
@@ -48,7 +48,22 @@ describe('findPostgres', () => {
 
     const install = await findPostgres({ env: { PATH: `relative/dir:${binDir}` }, searchRoots: [] });
 
-    expect(install).toEqual({ binDir, version: '17', major: 17 });
+    expect(install).toEqual({ binDir, version: '17', major: 17, source: 'system' });
+  });
+
+  test('RUNBOOK_POSTGRES_DIRS replaces the system places; with no server there, it takes the one shipped on npm', async () => {
+    const root = makeTempDir('pg-npm');
+    onTestFinished(root.remove);
+    const empty = join(root.path, 'empty');
+    mkdirSync(empty);
+    const npm = fakeRelease(root.path, 'npm', { version: '15.18', initdb: true });
+    const own = fakeRelease(root.path, 'own', { version: '16.4', initdb: true });
+
+    // The real PATH has a server (pg_config, initdb): the variable hides it.
+    expect(await findPostgres({ env: { ...env, RUNBOOK_POSTGRES_DIRS: empty }, embedded: [npm] })).toEqual({ binDir: npm, version: '15.18', major: 15, source: 'npm' });
+    expect(await findPostgres({ env: { ...env, RUNBOOK_POSTGRES_DIRS: `${empty}:${own}` }, embedded: [npm] })).toEqual({ binDir: own, version: '16.4', major: 16, source: 'system' });
+    const error = await findPostgres({ env: { ...env, RUNBOOK_POSTGRES_DIRS: empty } }).catch((caught: unknown) => caught);
+    expect((error as SandboxError).message).toContain(`searched RUNBOOK_POSTGRES_DIRS (${empty}), and no server shipped on npm is installed`);
   });
 
   test('says what it searched and how to install PostgreSQL when nothing is found', async () => {

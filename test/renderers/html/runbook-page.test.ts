@@ -39,9 +39,13 @@ describe('runbook pages: every conformance runbook and example', () => {
       expect(section?.querySelectorAll('.callout--gate').length).toBe(step.actions.filter((a) => a.kind === 'confirm').length);
     }
 
-    // The graph: one linked node per step, one edge per dependency.
+    // The graph: one linked node per step, one edge per dependency; a linear runbook gets a strip of numbered links instead.
     const svg = doc.querySelector('svg.step-graph');
-    if (r.runbook.steps.length > 0) {
+    const linear = r.runbook.steps.every((s, i) => (i === 0 ? s.needs.length === 0 : s.needs.length === 1 && s.needs[0] === r.runbook.steps[i - 1]?.id));
+    if (r.runbook.steps.length > 0 && linear) {
+      expect(svg).toBeNull();
+      expect(all(doc, 'ol.chain a').map((a) => a.getAttribute('href'))).toEqual(r.runbook.steps.map((s) => `#${s.id}`));
+    } else if (r.runbook.steps.length > 0) {
       expect(svg).not.toBeNull();
       const nodes = all(svg, 'a[data-step]');
       expect(nodes.map((n) => n.getAttribute('href'))).toEqual(r.runbook.steps.map((s) => `#${s.id}`));
@@ -111,7 +115,7 @@ describe('runbook pages: what each feature looks like', () => {
     expect(step?.classList.contains('step--gate')).toBe(true);
     expect(step?.querySelector('.callout--gate code.typed')?.textContent).toBe('app_production');
     expect(step?.querySelector('figure.action [data-attr="confirm"]')).not.toBeNull();
-    expect(r.document.querySelector('svg.step-graph a[data-step="destructive-step"]')?.getAttribute('class')).toContain('node--gate');
+    expect(r.document.querySelector('#rb-step-graph a[data-step="destructive-step"]')?.getAttribute('class')).toContain('node--gate');
   });
 
   it('shows attribute badges: exit, retry, timeout, file, capture', () => {
