@@ -86,7 +86,7 @@ async function runWith(o: SessionOptions, store: StateStore, interactive: boolea
     throw error;
   }
 
-  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout) : new PlainReporter(io.stdout, style, { runbook: o.runbook })];
+  const reporters: Reporter[] = [tui ? tui.reporter : reporterName === 'json' ? jsonReporter(io.stdout, o.runbook) : new PlainReporter(io.stdout, style, { runbook: o.runbook })];
 
   const stop = new AbortController();
   // In the UI Ctrl-C is a key (raw mode), not SIGINT: its quit must also stop a sandbox that is starting.

@@ -4,7 +4,7 @@ import { DrainWriter, type Reporter, type RunEvent } from '../../engine/run/inde
 import type { Runbook } from '../../engine/model/index.js';
 import type { Style } from '../style.js';
 import { plural } from '../../engine/model/index.js';
-import { PlainProof } from './plain-proof.js';
+import { RunProof } from '../run-proof.js';
 
 export interface PlainReporterOptions {
   /** The runbook that runs: the run ends with each sentinel's proof (where its token was written and found). */
@@ -34,7 +34,7 @@ export class PlainReporter implements Reporter {
   private readonly gutters: Record<'stdout' | 'stderr' | 'info', string>;
 
   private readonly progressEveryMs: number;
-  private readonly proof: PlainProof;
+  private readonly proof: RunProof;
 
   constructor(
     private readonly out: Writable,
@@ -42,7 +42,7 @@ export class PlainReporter implements Reporter {
     options: PlainReporterOptions = {},
   ) {
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
-    this.proof = new PlainProof(options.runbook);
+    this.proof = new RunProof(options.runbook);
     this.writer = new DrainWriter(out);
     this.gutters = style.enabled
       ? { stdout: style.dim('  │ '), stderr: style.dim('  ┆ '), info: style.dim('  · ') }

@@ -92,6 +92,53 @@ describe('command options (SPEC 3)', () => {
     expect(plain.stdout).not.toMatch(/^\{/m);
   });
 
+  it('--reporter json ends with the proof: each check with its values, each sentinel written and found, the skipped steps', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'proof.md'),
+      md(
+        '::sentinel{#last_write}',
+        '## Write the token',
+        '```sh',
+        'echo "$last_write" > token.txt',
+        '```',
+        '## Skipped',
+        '::step{#skipped}',
+        '```sh',
+        'touch should-not-exist',
+        '```',
+        '## Verify',
+        '::step{needs="write-the-token"}',
+        ':::check{expect="${last_write}"}',
+        '```sh',
+        'cat token.txt',
+        '```',
+        ':::',
+      ),
+    );
+    const r = await cli(['run', 'proof.md', '--yes', '--reporter', 'json', '--only', 'write-the-token', '--only', 'verify'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const token = (lines[0] as { sentinels: Record<string, string> }).sentinels['last_write'];
+    expect(token).toMatch(/\S{8,}/);
+    expect(lines.at(-1)).toMatchObject({ type: 'run-end', status: 'done' });
+    expect(lines.at(-2)).toEqual({
+      type: 'proof',
+      checks: [{ step: 'verify', title: 'Verify', index: 0, line: 13, ok: true, expected: token, actual: token, message: expect.any(String) }],
+      sentinels: [
+        {
+          name: 'last_write',
+          token,
+          proven: true,
+          written: [{ step: 'write-the-token', title: 'Write the token', line: 3, ok: true, what: 'sh' }],
+          found: [{ step: 'verify', title: 'Verify', line: 13, ok: true, what: 'check 1' }],
+        },
+      ],
+      skipped: [],
+    });
+    expect(existsSync(path.join(dir, 'should-not-exist'))).toBe(false);
+  });
+
   it('graph prints dot and json', async () => {
     const dir = setup();
     const dot = await cli(['graph', 'r.md', '--format', 'dot'], { cwd: dir });
