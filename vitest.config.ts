@@ -1,5 +1,8 @@
-import { globSync } from 'tinyglobby';
-import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { globSync } from "tinyglobby";
+import {
+  defineConfig,
+  type TestProjectInlineConfiguration,
+} from "vitest/config";
 
 /**
  * The suite as projects, by the real component a test needs. `npm run
@@ -15,66 +18,92 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 const slow = {
   /** Throwaway clusters from the system's PostgreSQL binaries. */
   postgres: [
-    'test/cli/preflight.test.ts',
-    'test/cli/rehearse-leftovers.test.ts',
-    'test/cli/rehearse.test.ts',
-    'test/cli/run-variables.test.ts',
-    'test/cli/what-runs.test.ts',
-    'test/engine/preflight/preflight.test.ts',
-    'test/engine/run/database-url-secret.test.ts',
-    'test/engine/run/interpolated-attributes-sql.test.ts',
-    'test/engine/run/sql.test.ts',
-    'test/engine/sandbox/load-seed.test.ts',
-    'test/engine/sandbox/start-sandbox.test.ts',
-    'test/engine/sandbox/teardown.test.ts',
-    'test/engine/sql/read-only-check.test.ts',
-    'test/renderers/html/report.test.ts',
+    "test/cli/preflight.test.ts",
+    "test/cli/rehearse-leftovers.test.ts",
+    "test/cli/rehearse.test.ts",
+    "test/cli/run-variables.test.ts",
+    "test/cli/what-runs.test.ts",
+    "test/engine/preflight/preflight.test.ts",
+    "test/engine/run/database-url-secret.test.ts",
+    "test/engine/run/interpolated-attributes-sql.test.ts",
+    "test/engine/run/sql.test.ts",
+    "test/engine/sandbox/load-seed.test.ts",
+    "test/engine/sandbox/start-sandbox.test.ts",
+    "test/engine/sandbox/teardown.test.ts",
+    "test/engine/sql/read-only-check.test.ts",
+    "test/renderers/html/report.test.ts",
   ],
   /** The shipped library, rehearsed end to end (and preflighted against live-like clusters and a real sshd). */
-  rehearsals: ['test/runbooks/**/*.test.ts', 'test/cli/preflight-library.test.ts'],
+  rehearsals: [
+    "test/runbooks/**/*.test.ts",
+    "test/cli/preflight-library.test.ts",
+  ],
   /** A real sshd on this machine. */
-  sshd: ['test/engine/actions/remote-stop.test.ts', 'test/engine/preflight/ssh.test.ts', 'test/engine/preflight/shell-and-advice.test.ts'],
+  sshd: [
+    "test/engine/actions/remote-stop.test.ts",
+    "test/engine/preflight/ssh.test.ts",
+    "test/engine/preflight/shell-and-advice.test.ts",
+  ],
   /** Real terminals: tmux, and a pty from util-linux `script`. */
-  terminal: ['test/renderers/tui/tmux.test.ts', 'test/cli/resume-running.test.ts'],
+  terminal: [
+    "test/renderers/tui/tmux.test.ts",
+    "test/cli/resume-running.test.ts",
+  ],
   /** Debian's Chromium, driven by playwright-core. */
-  chromium: ['test/renderers/html/chromium.test.ts'],
+  chromium: ["test/renderers/html/chromium.test.ts"],
 } as const;
 
 const fast = {
   include: [
-    'test/engine/parse/**/*.test.ts',
-    'test/engine/sql/**/*.test.ts',
-    'test/engine/secrets/**/*.test.ts',
-    'test/engine/journal/journal.test.ts',
-    'test/engine/run/drain-writer.test.ts',
-    'test/engine/preflight/sql-needs.test.ts',
-    'test/engine/sandbox/find-postgres.test.ts',
-    'test/checks/**/*.test.ts',
-    'test/renderers/**/*.test.{ts,tsx}',
+    "test/engine/parse/**/*.test.ts",
+    "test/engine/sql/**/*.test.ts",
+    "test/engine/secrets/**/*.test.ts",
+    "test/engine/journal/journal.test.ts",
+    "test/engine/run/drain-writer.test.ts",
+    "test/engine/preflight/sql-needs.test.ts",
+    "test/engine/sandbox/find-postgres.test.ts",
+    "test/checks/**/*.test.ts",
+    "test/renderers/**/*.test.{ts,tsx}",
   ],
   exclude: [
     // Pure, but it parses every composition of the spec's examples: tens of seconds.
-    'test/engine/parse/commonmark-differential.test.ts',
+    "test/engine/parse/commonmark-differential.test.ts",
     // These start the built CLI, or time whole processes.
-    'test/checks/lint/cli-lint.test.ts',
-    'test/checks/lint/executes-nothing.test.ts',
-    'test/checks/lint/performance.test.ts',
+    "test/checks/lint/cli-lint.test.ts",
+    "test/checks/lint/executes-nothing.test.ts",
+    "test/checks/lint/performance.test.ts",
     // These need shellcheck itself (the others only use it when it is there).
-    'test/checks/lint/shellcheck-lines.test.ts',
-    'test/checks/lint/tools.test.ts',
+    "test/checks/lint/shellcheck-lines.test.ts",
+    "test/checks/lint/tools.test.ts",
     ...Object.values(slow).flat(),
   ],
   /** Fast too, but they prove what a fresh process has not loaded yet (the WASM parser), so each gets its own module graph. */
-  isolated: ['test/engine/parse/what-runs.test.ts', 'test/engine/sql/sql-parser.test.ts'],
+  isolated: [
+    "test/engine/parse/what-runs.test.ts",
+    "test/engine/sql/sql-parser.test.ts",
+  ],
 };
 
-const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
+const ALL = ["test/**/*.test.ts", "test/**/*.test.tsx"];
 /** The fast project's files by name, so that `integration` can leave exactly those out. */
-const fastFiles = globSync(fast.include, { ignore: fast.exclude, cwd: import.meta.dirname });
+const fastFiles = globSync(fast.include, {
+  ignore: fast.exclude,
+  cwd: import.meta.dirname,
+});
 
-const project = (name: string, include: readonly string[], exclude: readonly string[] = [], more: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration => ({
+const project = (
+  name: string,
+  include: readonly string[],
+  exclude: readonly string[] = [],
+  more: TestProjectInlineConfiguration["test"] = {},
+): TestProjectInlineConfiguration => ({
   extends: true,
-  test: { name, include: [...include], exclude: ['**/node_modules/**', ...exclude], ...more },
+  test: {
+    name,
+    include: [...include],
+    exclude: ["**/node_modules/**", ...exclude],
+    ...more,
+  },
 });
 
 export default defineConfig({
@@ -85,14 +114,20 @@ export default defineConfig({
     // the worker count small and predictable.
     maxWorkers: 2,
     // Each test file gets its own machine-wide run lock folder: unrelated tests' runbooks share names (rb.md).
-    setupFiles: ['test/helpers/lock-dir.ts'],
+    setupFiles: ["test/helpers/lock-dir.ts"],
     projects: [
       // Pure units share their workers' module graph (no test stubs globals or mocks
       // modules): Ink, remark and the WASM parser load once per worker, not once per file.
-      project('fast', fast.include, [...fast.exclude, ...fast.isolated], { isolate: false, pool: 'threads' }),
-      project('fast-isolated', fast.isolated),
+      project("fast", fast.include, [...fast.exclude, ...fast.isolated], {
+        isolate: false,
+        pool: "threads",
+      }),
+      project("fast-isolated", fast.isolated),
       ...Object.entries(slow).map(([name, include]) => project(name, include)),
-      project('integration', ALL, [...fastFiles, ...Object.values(slow).flat()]),
+      project("integration", ALL, [
+        ...fastFiles,
+        ...Object.values(slow).flat(),
+      ]),
     ],
   },
 });

@@ -1,4 +1,4 @@
-import type { Sample } from './measure.js';
+import type { Sample } from "./measure.js";
 
 /** One row of BENCHMARKS.md. Times are milliseconds. */
 export interface Figure {

@@ -1,2 +1,2 @@
-export { judge, type Judgement, type Observation } from './evaluate.js';
-export { matchTranscript } from './transcript.js';
+export { judge, type Judgement, type Observation } from "./evaluate.js";
+export { matchTranscript } from "./transcript.js";

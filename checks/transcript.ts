@@ -3,7 +3,10 @@
  * `...` on a line of its own matches any run of lines (also none); trailing
  * spaces and trailing blank lines are ignored.
  */
-export function matchTranscript(expected: readonly string[], actual: readonly string[]): boolean {
+export function matchTranscript(
+  expected: readonly string[],
+  actual: readonly string[],
+): boolean {
   const e = trimBlankTail(expected.map((l) => l.trimEnd()));
   const a = trimBlankTail(actual.map((l) => l.trimEnd()));
   // Glob matching over lines, iteratively with backtracking to the last `...`.
@@ -12,10 +15,10 @@ export function matchTranscript(expected: readonly string[], actual: readonly st
   let star = -1;
   let mark = 0;
   while (j < a.length) {
-    if (i < e.length && e[i] !== '...' && e[i] === a[j]) {
+    if (i < e.length && e[i] !== "..." && e[i] === a[j]) {
       i++;
       j++;
-    } else if (i < e.length && e[i] === '...') {
+    } else if (i < e.length && e[i] === "...") {
       star = i++;
       mark = j;
     } else if (star >= 0) {
@@ -25,12 +28,12 @@ export function matchTranscript(expected: readonly string[], actual: readonly st
       return false;
     }
   }
-  while (i < e.length && e[i] === '...') i++;
+  while (i < e.length && e[i] === "...") i++;
   return i === e.length;
 }
 
 function trimBlankTail(lines: string[]): string[] {
   let end = lines.length;
-  while (end > 0 && lines[end - 1] === '') end--;
+  while (end > 0 && lines[end - 1] === "") end--;
   return lines.slice(0, end);
 }

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { gitRoot, type RunEntry } from '../engine/journal/index.js';
-import { usageError } from '../engine/model/index.js';
-import type { Io } from './io.js';
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { gitRoot, type RunEntry } from "../engine/journal/index.js";
+import { usageError } from "../engine/model/index.js";
+import type { Io } from "./io.js";
 
 /**
  * Where the runbook of a run is on this machine (SPEC 2): `--file`; else its
@@ -10,7 +10,11 @@ import type { Io } from './io.js';
  * directory (another machine, another clone: the operator's own checkout
  * wins); else the recorded absolute path, if it exists.
  */
-export function findRunbook(run: RunEntry, given: string | undefined, io: Io): string {
+export function findRunbook(
+  run: RunEntry,
+  given: string | undefined,
+  io: Io,
+): string {
   if (given !== undefined) {
     const file = path.resolve(io.cwd, given);
     if (!existsSync(file)) throw usageError(`--file ${given}: no such file`);
@@ -18,10 +22,17 @@ export function findRunbook(run: RunEntry, given: string | undefined, io: Io): s
   }
   const recorded = run.file;
   const root = gitRoot(io.cwd);
-  const inRepo = root !== undefined && run.repoPath !== undefined ? path.join(root, ...run.repoPath.split('/')) : undefined;
+  const inRepo =
+    root !== undefined && run.repoPath !== undefined
+      ? path.join(root, ...run.repoPath.split("/"))
+      : undefined;
   if (inRepo !== undefined && existsSync(inRepo)) return inRepo;
   if (existsSync(recorded)) return recorded;
-  const where = run.repoPath !== undefined ? ` (${run.repoPath} in its git repository${root ? `; not under ${root}` : '; the current directory is in none'})` : '';
-  throw usageError(`cannot find the runbook of this run: it was ${recorded} on ${run.host}${where}. Resume from inside a clone of its repository, or pass --file PATH`);
+  const where =
+    run.repoPath !== undefined
+      ? ` (${run.repoPath} in its git repository${root ? `; not under ${root}` : "; the current directory is in none"})`
+      : "";
+  throw usageError(
+    `cannot find the runbook of this run: it was ${recorded} on ${run.host}${where}. Resume from inside a clone of its repository, or pass --file PATH`,
+  );
 }
-

@@ -1,10 +1,14 @@
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { isDatabaseUrl, openStateStore, type StateStore } from '../engine/journal/index.js';
-import { usageError } from '../engine/model/index.js';
-import type { Io } from './io.js';
-import { checkStateDir } from './state-dir.js';
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  isDatabaseUrl,
+  openStateStore,
+  type StateStore,
+} from "../engine/journal/index.js";
+import { usageError } from "../engine/model/index.js";
+import type { Io } from "./io.js";
+import { checkStateDir } from "./state-dir.js";
 
 export interface StateFlags {
   /** `--state DIR|postgres://…` */
@@ -15,7 +19,10 @@ export interface StateFlags {
 
 /** The state flags without undefined members (exactOptionalPropertyTypes). */
 export function stateFlags(flags: StateFlags): StateFlags {
-  return { ...(flags.state !== undefined ? { state: flags.state } : {}), ...(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {}) };
+  return {
+    ...(flags.state !== undefined ? { state: flags.state } : {}),
+    ...(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {}),
+  };
 }
 
 /**
@@ -23,16 +30,33 @@ export function stateFlags(flags: StateFlags): StateFlags {
  * `--state-dir`), else RUNBOOK_STATE, else `.runbook`. A folder that cannot
  * be used is refused before anything runs.
  */
-export async function openState(flags: StateFlags, io: Io, need: 'read' | 'write'): Promise<StateStore> {
-  if (flags.state !== undefined && flags.stateDir !== undefined && flags.state !== flags.stateDir) {
-    throw usageError(`--state ${flags.state} and --state-dir ${flags.stateDir} name two places: --state-dir is the older name of --state, give one`);
+export async function openState(
+  flags: StateFlags,
+  io: Io,
+  need: "read" | "write",
+): Promise<StateStore> {
+  if (
+    flags.state !== undefined &&
+    flags.stateDir !== undefined &&
+    flags.state !== flags.stateDir
+  ) {
+    throw usageError(
+      `--state ${flags.state} and --state-dir ${flags.stateDir} name two places: --state-dir is the older name of --state, give one`,
+    );
   }
   const flag = flags.state ?? flags.stateDir;
-  const fromEnv = flag === undefined && (io.env['RUNBOOK_STATE'] ?? '') !== '';
-  const state = flag ?? (fromEnv ? io.env['RUNBOOK_STATE'] : undefined);
-  if (state === '') throw usageError('--state is empty: give a folder or a postgres:// URL');
-  if (state === undefined || !isDatabaseUrl(state)) checkStateDir(path.resolve(io.cwd, state ?? '.runbook'), need);
-  return openStateStore({ ...(state !== undefined ? { state } : {}), fromEnv, cwd: io.cwd, machineLockDir: machineLockDir(io.env) });
+  const fromEnv = flag === undefined && (io.env["RUNBOOK_STATE"] ?? "") !== "";
+  const state = flag ?? (fromEnv ? io.env["RUNBOOK_STATE"] : undefined);
+  if (state === "")
+    throw usageError("--state is empty: give a folder or a postgres:// URL");
+  if (state === undefined || !isDatabaseUrl(state))
+    checkStateDir(path.resolve(io.cwd, state ?? ".runbook"), need);
+  return openStateStore({
+    ...(state !== undefined ? { state } : {}),
+    fromEnv,
+    cwd: io.cwd,
+    machineLockDir: machineLockDir(io.env),
+  });
 }
 
 /**
@@ -40,10 +64,15 @@ export async function openState(flags: StateFlags, io: Io, need: 'read' | 'write
  * dir or clone: the file state's run lock is taken there too
  * (docs/decisions.md). RUNBOOK_LOCK_DIR overrides it.
  */
-export function machineLockDir(env: Io['env']): string {
-  const set = env['RUNBOOK_LOCK_DIR'];
+export function machineLockDir(env: Io["env"]): string {
+  const set = env["RUNBOOK_LOCK_DIR"];
   if (set) return path.resolve(set);
-  const runtime = env['XDG_RUNTIME_DIR'];
-  if (runtime && path.isAbsolute(runtime) && existsSync(runtime)) return path.join(runtime, 'runbook', 'locks');
-  return path.join(tmpdir(), `runbook-${process.getuid?.() ?? 'user'}`, 'locks');
+  const runtime = env["XDG_RUNTIME_DIR"];
+  if (runtime && path.isAbsolute(runtime) && existsSync(runtime))
+    return path.join(runtime, "runbook", "locks");
+  return path.join(
+    tmpdir(),
+    `runbook-${process.getuid?.() ?? "user"}`,
+    "locks",
+  );
 }

@@ -1,7 +1,11 @@
-import type { Writable } from 'node:stream';
-import type { Runbook } from '../engine/model/index.js';
-import { DrainWriter, type Reporter, type RunEvent } from '../engine/run/index.js';
-import { RunProof } from './run-proof.js';
+import type { Writable } from "node:stream";
+import type { Runbook } from "../engine/model/index.js";
+import {
+  DrainWriter,
+  type Reporter,
+  type RunEvent,
+} from "../engine/run/index.js";
+import { RunProof } from "./run-proof.js";
 
 /**
  * One JSON object per line per event, for tools that drive runbook. Text is
@@ -16,20 +20,22 @@ export function jsonReporter(out: Writable, runbook?: Runbook): Reporter {
   const proof = new RunProof(runbook);
   const write = (event: RunEvent): void => {
     switch (event.type) {
-      case 'run-start':
+      case "run-start":
         proof.runStart(event);
         break;
-      case 'action-end':
+      case "action-end":
         proof.actionEnd(event);
         break;
-      case 'check-end':
+      case "check-end":
         proof.checkEnd(event);
         break;
-      case 'step-end':
+      case "step-end":
         proof.stepEnd(event);
         break;
-      case 'run-end':
-        writer.write(`${JSON.stringify({ type: 'proof', ...proof.summary() })}\n`);
+      case "run-end":
+        writer.write(
+          `${JSON.stringify({ type: "proof", ...proof.summary() })}\n`,
+        );
         break;
       default:
         break;
@@ -38,6 +44,11 @@ export function jsonReporter(out: Writable, runbook?: Runbook): Reporter {
   };
   const drained = (): Promise<void> | undefined => writer.drained;
   return new Proxy({} as Reporter, {
-    get: (_target, prop) => (prop === 'drained' ? drained : typeof prop === 'string' && prop.startsWith('on') ? write : undefined),
+    get: (_target, prop) =>
+      prop === "drained"
+        ? drained
+        : typeof prop === "string" && prop.startsWith("on")
+          ? write
+          : undefined,
   });
 }

@@ -1,11 +1,20 @@
-import { createHash, hash, randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createHash, hash, randomBytes } from "node:crypto";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** What lint keeps: chunk scans (the Markdown parse), tool findings by snippet text, SQL analyses. */
-export type CacheKind = 'scan' | 'bash' | 'shellcheck' | 'sql';
+export type CacheKind = "scan" | "bash" | "shellcheck" | "sql";
 
 /** The entries of one runbook file's pack. */
 export interface CacheStore {
@@ -22,7 +31,7 @@ export interface LintCacheOptions {
   readonly version: string;
 }
 
-const FORMAT = 'runbook-lint-cache 1';
+const FORMAT = "runbook-lint-cache 1";
 
 /**
  * lint's content-keyed cache, like `eslint --cache`: what is slow in lint
@@ -52,10 +61,16 @@ export class LintCache {
 
   /** The pack of runbook `file` (read on first use). */
   store(file: string): CacheStore {
-    const name = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 24);
+    const name = createHash("sha256")
+      .update(path.resolve(file))
+      .digest("hex")
+      .slice(0, 24);
     let pack = this.packs.get(name);
     if (!pack) {
-      pack = new Pack(path.join(this.options.dir, `${name}.cache`), this.fingerprint);
+      pack = new Pack(
+        path.join(this.options.dir, `${name}.cache`),
+        this.fingerprint,
+      );
       this.packs.set(name, pack);
     }
     return pack;
@@ -80,21 +95,21 @@ class Pack implements CacheStore {
   ) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file, "utf8");
     } catch {
       this.changed = true;
       return;
     }
-    const lines = text.split('\n');
+    const lines = text.split("\n");
     if (lines[0] !== `${FORMAT} ${fingerprint}`) {
       this.changed = true;
       return;
     }
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
-      const tab = line.indexOf('\t');
+      const tab = line.indexOf("\t");
       if (tab > 0) this.stored.set(line.slice(0, tab), line.slice(tab + 1));
-      else if (line !== '') this.changed = true;
+      else if (line !== "") this.changed = true;
     }
   }
 
@@ -124,10 +139,10 @@ class Pack implements CacheStore {
     if (!this.changed && this.used.size === this.stored.size) return;
     const lines = [`${FORMAT} ${this.fingerprint}`];
     for (const [id, json] of this.used) lines.push(`${id}\t${json}`);
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       mkdirSync(dir, { recursive: true });
-      writeFileSync(temp, `${lines.join('\n')}\n`);
+      writeFileSync(temp, `${lines.join("\n")}\n`);
       renameSync(temp, this.file);
     } catch {
       rmSync(temp, { force: true });
@@ -136,7 +151,10 @@ class Pack implements CacheStore {
 }
 
 // crypto.hash (Node 20.12+) hashes in one call: a 10,000-step runbook looks up some 40,000 entries.
-const sha256 = (text: string): string => (typeof hash === 'function' ? hash('sha256', text, 'base64url') : createHash('sha256').update(text).digest('base64url'));
+const sha256 = (text: string): string =>
+  typeof hash === "function"
+    ? hash("sha256", text, "base64url")
+    : createHash("sha256").update(text).digest("base64url");
 
 function entryId(kind: CacheKind, key: string): string {
   return `${kind}:${sha256(key).slice(0, 27)}`;
@@ -161,9 +179,9 @@ function buildIdentity(): string {
 export function sqlParserIdentity(): string {
   try {
     const require = createRequire(import.meta.url);
-    return `libpg-query@${(JSON.parse(readFileSync(require.resolve('libpg-query/package.json'), 'utf8')) as { version?: string }).version ?? '?'}`;
+    return `libpg-query@${(JSON.parse(readFileSync(require.resolve("libpg-query/package.json"), "utf8")) as { version?: string }).version ?? "?"}`;
   } catch {
-    return 'libpg-query@?';
+    return "libpg-query@?";
   }
 }
 
@@ -172,8 +190,16 @@ export function sqlParserIdentity(): string {
  * and modification time, which change when it is upgraded. Undefined when
  * it is not there. Cheaper than asking it for `--version`.
  */
-export function programIdentity(program: string, searchPath: string | undefined): string | undefined {
-  const candidates = program.includes('/') ? [program] : (searchPath ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, program));
+export function programIdentity(
+  program: string,
+  searchPath: string | undefined,
+): string | undefined {
+  const candidates = program.includes("/")
+    ? [program]
+    : (searchPath ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
       const st = statSync(candidate);

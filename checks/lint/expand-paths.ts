@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
-import path from 'node:path';
-import { globSync, isDynamicPattern, type GlobOptions } from 'tinyglobby';
+import { statSync } from "node:fs";
+import path from "node:path";
+import { globSync, isDynamicPattern, type GlobOptions } from "tinyglobby";
 
 export interface ExpandedPaths {
   /** Absolute paths of the files to lint, each once, in the order given. */
@@ -17,7 +17,10 @@ export interface ExpandedPaths {
  * whose name starts with a dot, and do not follow links to folders (a link
  * loop cannot hang CI). An argument that matches nothing is a problem.
  */
-export function expandPaths(args: readonly string[], cwd: string): ExpandedPaths {
+export function expandPaths(
+  args: readonly string[],
+  cwd: string,
+): ExpandedPaths {
   const files: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -32,12 +35,17 @@ export function expandPaths(args: readonly string[], cwd: string): ExpandedPaths
     const stat = statOrUndefined(absolute);
     if (stat?.isDirectory()) {
       const found = markdownUnder(absolute);
-      if (found.length === 0) problems.push(`no Markdown files (*.md) in ${arg}`);
+      if (found.length === 0)
+        problems.push(`no Markdown files (*.md) in ${arg}`);
       found.forEach(add);
     } else if (stat) {
       add(absolute);
     } else if (isDynamicPattern(arg) || ESCAPED.test(arg)) {
-      const found = inOrder(globSync(toPosix(arg), { ...SEARCH, cwd }).filter((f) => MARKDOWN.test(f)));
+      const found = inOrder(
+        globSync(toPosix(arg), { ...SEARCH, cwd }).filter((f) =>
+          MARKDOWN.test(f),
+        ),
+      );
       if (found.length === 0) problems.push(`no Markdown files match ${arg}`);
       found.forEach(add);
     } else {
@@ -50,7 +58,9 @@ export function expandPaths(args: readonly string[], cwd: string): ExpandedPaths
 /** The path to show for `file`: relative to `cwd` when it is inside it, else as is. */
 export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? toPosix(rel) : file;
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)
+    ? toPosix(rel)
+    : file;
 }
 
 /**
@@ -58,31 +68,41 @@ export function displayPath(file: string, cwd: string): string {
  * `node_modules`, and links to folders are not followed (a link loop cannot
  * hang CI; a link to a file is taken).
  */
-const SEARCH = { absolute: true, dot: false, followSymbolicLinks: false, ignore: ['**/node_modules/**'], expandDirectories: false } satisfies GlobOptions;
+const SEARCH = {
+  absolute: true,
+  dot: false,
+  followSymbolicLinks: false,
+  ignore: ["**/node_modules/**"],
+  expandDirectories: false,
+} satisfies GlobOptions;
 const MARKDOWN = /\.md$/i;
 /** `\*.md`: a glob that escapes its special characters (a file literally named `*.md`) names no file as written. */
 const ESCAPED = /\\[*?[\]{}()!]/;
 
 function markdownUnder(dir: string): string[] {
-  return inOrder(globSync('**/*.md', { ...SEARCH, cwd: dir, caseSensitiveMatch: false }));
+  return inOrder(
+    globSync("**/*.md", { ...SEARCH, cwd: dir, caseSensitiveMatch: false }),
+  );
 }
 
 /** Folder by folder, names in code-point order: the order a reader of the tree expects (`sub/b.md` before `sub-x/a.md`). */
 function inOrder(files: string[]): string[] {
-  const key = (f: string): string[] => toPosix(f).split('/');
+  const key = (f: string): string[] => toPosix(f).split("/");
   return files.sort((a, b) => {
     const x = key(a);
     const y = key(b);
     for (let i = 0; i < Math.min(x.length, y.length); i++) {
-      const p = x[i] ?? '';
-      const q = y[i] ?? '';
+      const p = x[i] ?? "";
+      const q = y[i] ?? "";
       if (p !== q) return p < q ? -1 : 1;
     }
     return x.length - y.length;
   });
 }
 
-function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {
+function statOrUndefined(
+  file: string,
+): ReturnType<typeof statSync> | undefined {
   try {
     return statSync(file);
   } catch {
@@ -91,5 +111,5 @@ function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined 
 }
 
 function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return p.split(path.sep).join("/");
 }

@@ -1,16 +1,40 @@
-import { readFileSync } from 'node:fs';
-import { compareDiagnostics, diagnostic, isCodeAction, type Diagnostic, type Runbook, type Step } from '../../engine/model/index.js';
-import { parseRunbookFile, validateRunbook } from '../../engine/parse/index.js';
-import { loadSqlParser } from '../../engine/sql/index.js';
-import { isFalseAlarm, psqlLocalFalseAlarms } from './psql-locals.js';
-import { LINT_RULES } from './rules/index.js';
-import { scanShell, type ShellScan } from './shell-scan.js';
-import { collectSnippets, snippetIds } from './snippets.js';
-import { SourceText } from './source-text.js';
-import { programIdentity, sqlParserIdentity, type CacheKind, type CacheStore, type LintCache } from './cache.js';
-import { analyzeSql, restoreAnalysis, storedAnalysis, type SqlAnalysis } from './sql-analysis.js';
-import { bashSyntax, shellcheck, type ToolResults } from './tools/index.js';
-import type { KnownNames, LintContext, LintFix, Snippet, ToolFinding } from './types.js';
+import { readFileSync } from "node:fs";
+import {
+  compareDiagnostics,
+  diagnostic,
+  isCodeAction,
+  type Diagnostic,
+  type Runbook,
+  type Step,
+} from "../../engine/model/index.js";
+import { parseRunbookFile, validateRunbook } from "../../engine/parse/index.js";
+import { loadSqlParser } from "../../engine/sql/index.js";
+import { isFalseAlarm, psqlLocalFalseAlarms } from "./psql-locals.js";
+import { LINT_RULES } from "./rules/index.js";
+import { scanShell, type ShellScan } from "./shell-scan.js";
+import { collectSnippets, snippetIds } from "./snippets.js";
+import { SourceText } from "./source-text.js";
+import {
+  programIdentity,
+  sqlParserIdentity,
+  type CacheKind,
+  type CacheStore,
+  type LintCache,
+} from "./cache.js";
+import {
+  analyzeSql,
+  restoreAnalysis,
+  storedAnalysis,
+  type SqlAnalysis,
+} from "./sql-analysis.js";
+import { bashSyntax, shellcheck, type ToolResults } from "./tools/index.js";
+import type {
+  KnownNames,
+  LintContext,
+  LintFix,
+  Snippet,
+  ToolFinding,
+} from "./types.js";
 
 /** Options of {@link lintFiles}. */
 export interface LintOptions {
@@ -53,29 +77,53 @@ export interface LintResult {
  * them at once, and the WASM Postgres parser loaded only when there is SQL.
  * Returns the diagnostics in file order (as given), then line and column.
  */
-export async function lintFiles(files: readonly string[], options: LintOptions): Promise<Diagnostic[]> {
+export async function lintFiles(
+  files: readonly string[],
+  options: LintOptions,
+): Promise<Diagnostic[]> {
   return (await lintWithFixes(files, options)).diagnostics;
 }
 
 /** {@link lintFiles}, with the fixes the rules offer. */
-export async function lintWithFixes(files: readonly string[], options: LintOptions): Promise<LintResult> {
+export async function lintWithFixes(
+  files: readonly string[],
+  options: LintOptions,
+): Promise<LintResult> {
   const source = new SourceText();
   const ids = snippetIds();
-  const read = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const read = options.readFile ?? ((f: string) => readFileSync(f, "utf8"));
   const readFile = (file: string): string => {
     const text = read(file);
     source.add(file, text);
     return text;
   };
-  const units = files.map((file) => parseUnit(file, { ...options, readFile }, ids));
+  const units = files.map((file) =>
+    parseUnit(file, { ...options, readFile }, ids),
+  );
   const snippets = units.flatMap((u) => u.snippets);
-  const shell = snippets.filter((s) => s.language === 'shell');
+  const shell = snippets.filter((s) => s.language === "shell");
   const cached = cachedResults(units, options);
   // The tools run in their own processes while the rules that do not need them run here.
   const toolRuns = Promise.all([
-    cached.tool('bash', shell, (missing) => (missing.length > 0 ? bashSyntax(missing, { env: options.env, ...(options.bash ? { bash: options.bash } : {}) }) : noResults())),
+    cached.tool("bash", shell, (missing) =>
+      missing.length > 0
+        ? bashSyntax(missing, {
+            env: options.env,
+            ...(options.bash ? { bash: options.bash } : {}),
+          })
+        : noResults(),
+    ),
     options.shellcheck !== false
-      ? cached.tool('shellcheck', shell, (missing) => (missing.length > 0 ? shellcheck(missing, { env: options.env, ...(options.shellcheckProgram ? { shellcheck: options.shellcheckProgram } : {}) }) : noResults()))
+      ? cached.tool("shellcheck", shell, (missing) =>
+          missing.length > 0
+            ? shellcheck(missing, {
+                env: options.env,
+                ...(options.shellcheckProgram
+                  ? { shellcheck: options.shellcheckProgram }
+                  : {}),
+              })
+            : noResults(),
+        )
       : noResults(),
   ]);
   // The WASM parser is loaded only for SQL that the cache does not hold.
@@ -87,27 +135,64 @@ export async function lintWithFixes(files: readonly string[], options: LintOptio
   const fixes: LintFix[] = [];
   const later: LintContext[] = [];
   for (const unit of units) {
-    for (const f of [unit.file, ...(unit.runbook?.files ?? [])]) if (!order.has(f)) order.set(f, order.size);
+    for (const f of [unit.file, ...(unit.runbook?.files ?? [])])
+      if (!order.has(f)) order.set(f, order.size);
     if (!unit.runbook) {
       out.push(...unit.diagnostics);
       continue;
     }
-    const context = createContext(unit.runbook, unit.snippets, source, tools, fixes, cached.sql);
+    const context = createContext(
+      unit.runbook,
+      unit.snippets,
+      source,
+      tools,
+      fixes,
+      cached.sql,
+    );
     const alarms = psqlLocalFalseAlarms(context);
-    out.push(...collapseMissingDb(unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)), unit.runbook));
-    for (const rule of LINT_RULES) if (!rule.needsTools) out.push(...rule.check(context));
+    out.push(
+      ...collapseMissingDb(
+        unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)),
+        unit.runbook,
+      ),
+    );
+    for (const rule of LINT_RULES)
+      if (!rule.needsTools) out.push(...rule.check(context));
     later.push(context);
   }
   const [bash, check] = await toolRuns;
-  for (const [id, findings] of mergeFindings(bash.findings, check.findings)) tools.set(id, findings);
+  for (const [id, findings] of mergeFindings(bash.findings, check.findings))
+    tools.set(id, findings);
   for (const context of later) {
-    for (const rule of LINT_RULES) if (rule.needsTools) out.push(...rule.check(context));
-    const firstShell = context.snippets.find((s) => s.language === 'shell');
-    if (firstShell && bash.failure) out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', bash.failure));
-    if (firstShell && check.failure && check.failure !== 'missing') out.push(diagnostic(firstShell.locate(1, 1), 'warning', 'lint-tool', check.failure));
+    for (const rule of LINT_RULES)
+      if (rule.needsTools) out.push(...rule.check(context));
+    const firstShell = context.snippets.find((s) => s.language === "shell");
+    if (firstShell && bash.failure)
+      out.push(
+        diagnostic(
+          firstShell.locate(1, 1),
+          "warning",
+          "lint-tool",
+          bash.failure,
+        ),
+      );
+    if (firstShell && check.failure && check.failure !== "missing")
+      out.push(
+        diagnostic(
+          firstShell.locate(1, 1),
+          "warning",
+          "lint-tool",
+          check.failure,
+        ),
+      );
   }
   const rank = (file: string): number => order.get(file) ?? order.size;
-  return { diagnostics: dedupe(out).sort((a, b) => rank(a.file) - rank(b.file) || compareDiagnostics(a, b)), fixes };
+  return {
+    diagnostics: dedupe(out).sort(
+      (a, b) => rank(a.file) - rank(b.file) || compareDiagnostics(a, b),
+    ),
+    fixes,
+  };
 }
 
 /**
@@ -115,40 +200,85 @@ export async function lintWithFixes(files: readonly string[], options: LintOptio
  * same cause, and one declaration fixes them all (a runbook with one database
  * uses it as the default): one finding, at the first block, that says so.
  */
-function collapseMissingDb(diagnostics: readonly Diagnostic[], runbook: Runbook): Diagnostic[] {
+function collapseMissingDb(
+  diagnostics: readonly Diagnostic[],
+  runbook: Runbook,
+): Diagnostic[] {
   if (runbook.databases.length > 0) return [...diagnostics];
-  const missing = diagnostics.filter((d) => d.rule === 'missing-db');
+  const missing = diagnostics.filter((d) => d.rule === "missing-db");
   const first = missing[0];
   if (!first || missing.length === 1) return [...diagnostics];
-  const kinds = [...new Set(missing.map((d) => /\ba (\w+) block/.exec(d.message)?.[1] ?? 'sql'))].join(' and ');
-  const lines = missing.slice(0, 5).map((d) => d.line).join(', ') + (missing.length > 5 ? ', …' : '');
+  const kinds = [
+    ...new Set(
+      missing.map((d) => /\ba (\w+) block/.exec(d.message)?.[1] ?? "sql"),
+    ),
+  ].join(" and ");
+  const lines =
+    missing
+      .slice(0, 5)
+      .map((d) => d.line)
+      .join(", ") + (missing.length > 5 ? ", …" : "");
   const one: Diagnostic = {
     ...first,
     message: `${missing.length} ${kinds} blocks (lines ${lines}) need a database and this runbook declares none: declare one database under databases: in the front matter; a runbook with one database runs every SQL block on it, so no {db=…} is needed`,
   };
-  return diagnostics.filter((d) => d.rule !== 'missing-db' || d === first).map((d) => (d === first ? one : d));
+  return diagnostics
+    .filter((d) => d.rule !== "missing-db" || d === first)
+    .map((d) => (d === first ? one : d));
 }
 
-function parseUnit(file: string, options: LintOptions & { readFile: (file: string) => string }, ids: ReturnType<typeof snippetIds>): Unit {
+function parseUnit(
+  file: string,
+  options: LintOptions & { readFile: (file: string) => string },
+  ids: ReturnType<typeof snippetIds>,
+): Unit {
   const store = options.cache?.store(file);
   let parsed;
   try {
     parsed = parseRunbookFile(file, {
       readFile: options.readFile,
       ...(options.realpath ? { realpath: options.realpath } : {}),
-      ...(store ? { scanCache: { get: (key) => store.get('scan', key), set: (key, json) => store.set('scan', key, json) } } : {}),
+      ...(store
+        ? {
+            scanCache: {
+              get: (key) => store.get("scan", key),
+              set: (key, json) => store.set("scan", key, json),
+            },
+          }
+        : {}),
     });
   } catch (error) {
-    return { file, diagnostics: [diagnostic({ file, line: 1, column: 1 }, 'error', 'file', (error as Error).message)], snippets: [] };
+    return {
+      file,
+      diagnostics: [
+        diagnostic(
+          { file, line: 1, column: 1 },
+          "error",
+          "file",
+          (error as Error).message,
+        ),
+      ],
+      snippets: [],
+    };
   }
   const { runbook } = parsed;
-  return { file, runbook, diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)], snippets: collectSnippets(runbook, ids), ...(store ? { store } : {}) };
+  return {
+    file,
+    runbook,
+    diagnostics: [...parsed.diagnostics, ...validateRunbook(runbook)],
+    snippets: collectSnippets(runbook, ids),
+    ...(store ? { store } : {}),
+  };
 }
 
 /** What lint's cache holds for this run's snippets, and how to fill in the rest. */
 interface CachedResults {
   /** Runs `run` on the snippets whose findings of `tool` the cache does not hold, and gives every snippet's findings. */
-  tool(tool: 'bash' | 'shellcheck', snippets: readonly Snippet[], run: (missing: readonly Snippet[]) => Promise<ToolResults>): Promise<ToolResults>;
+  tool(
+    tool: "bash" | "shellcheck",
+    snippets: readonly Snippet[],
+    run: (missing: readonly Snippet[]) => Promise<ToolResults>,
+  ): Promise<ToolResults>;
   /** Whether some SQL snippet's analysis is not in the cache (the WASM parser is needed). */
   sqlMissing(snippets: readonly Snippet[]): boolean;
   /** A SQL snippet's analysis, from the cache or made (and kept) now. */
@@ -161,25 +291,41 @@ interface CachedResults {
  * the dialect and the snippet's text; a SQL analysis by libpg-query's version,
  * the language and the text. Without a cache everything is computed, as before.
  */
-function cachedResults(units: readonly Unit[], options: LintOptions): CachedResults {
+function cachedResults(
+  units: readonly Unit[],
+  options: LintOptions,
+): CachedResults {
   const storeOf = new Map<number, CacheStore>();
-  for (const unit of units) if (unit.store) for (const s of unit.snippets) storeOf.set(s.id, unit.store);
+  for (const unit of units)
+    if (unit.store)
+      for (const s of unit.snippets) storeOf.set(s.id, unit.store);
   const programs = {
-    bash: options.cache ? programIdentity(options.bash ?? 'bash', options.env['PATH']) : undefined,
-    shellcheck: options.cache ? programIdentity(options.shellcheckProgram ?? 'shellcheck', options.env['PATH']) : undefined,
+    bash: options.cache
+      ? programIdentity(options.bash ?? "bash", options.env["PATH"])
+      : undefined,
+    shellcheck: options.cache
+      ? programIdentity(
+          options.shellcheckProgram ?? "shellcheck",
+          options.env["PATH"],
+        )
+      : undefined,
   };
-  const sqlParser = options.cache ? sqlParserIdentity() : '';
-  const sqlKey = (s: Snippet): string => `${sqlParser}\0${s.language}\0${s.code}`;
+  const sqlParser = options.cache ? sqlParserIdentity() : "";
+  const sqlKey = (s: Snippet): string =>
+    `${sqlParser}\0${s.language}\0${s.code}`;
   const analyses = new Map<number, SqlAnalysis>();
   // Identical SQL (a repeated check) is analysed once per run: rules only read an analysis.
   const byText = new Map<string, SqlAnalysis>();
-  const lookup = (kind: CacheKind, s: Snippet, key: string): unknown => storeOf.get(s.id)?.get(kind, key);
+  const lookup = (kind: CacheKind, s: Snippet, key: string): unknown =>
+    storeOf.get(s.id)?.get(kind, key);
   return {
     async tool(tool, snippets, run) {
       const program = programs[tool];
       // Not installed (or no cache): the tool reports that itself, as without a cache.
-      if (program === undefined) return snippets.length > 0 ? run(snippets) : noResults();
-      const key = (s: Snippet): string => `${program}\0${tool === 'shellcheck' ? s.shell : ''}\0${s.code}`;
+      if (program === undefined)
+        return snippets.length > 0 ? run(snippets) : noResults();
+      const key = (s: Snippet): string =>
+        `${program}\0${tool === "shellcheck" ? s.shell : ""}\0${s.code}`;
       const findings = new Map<number, ToolFinding[]>();
       const missing: Snippet[] = [];
       for (const s of snippets) {
@@ -195,15 +341,20 @@ function cachedResults(units: readonly Unit[], options: LintOptions): CachedResu
         const found = result.findings.get(s.id);
         if (found) findings.set(s.id, found);
         // Findings of a run that failed may be missing some: never kept.
-        if (!result.failure) storeOf.get(s.id)?.set(tool, key(s), JSON.stringify(found ?? []));
+        if (!result.failure)
+          storeOf.get(s.id)?.set(tool, key(s), JSON.stringify(found ?? []));
       }
-      return result.failure === undefined ? { findings } : { findings, failure: result.failure };
+      return result.failure === undefined
+        ? { findings }
+        : { findings, failure: result.failure };
     },
     sqlMissing(snippets) {
       let missing = false;
       for (const s of snippets) {
-        if (s.language === 'shell') continue;
-        const hit = options.cache ? restoreAnalysis(lookup('sql', s, sqlKey(s))) : undefined;
+        if (s.language === "shell") continue;
+        const hit = options.cache
+          ? restoreAnalysis(lookup("sql", s, sqlKey(s)))
+          : undefined;
         if (hit) analyses.set(s.id, hit);
         else missing = true;
       }
@@ -214,23 +365,40 @@ function cachedResults(units: readonly Unit[], options: LintOptions): CachedResu
       if (!analysis) {
         const key = sqlKey(snippet);
         const made = byText.get(key);
-        analysis = made ?? analyzeSql(snippet.code, snippet.language === 'psql' ? 'psql' : 'sql');
+        analysis =
+          made ??
+          analyzeSql(
+            snippet.code,
+            snippet.language === "psql" ? "psql" : "sql",
+          );
         byText.set(key, analysis);
         analyses.set(snippet.id, analysis);
-        if (storeOf.has(snippet.id)) storeOf.get(snippet.id)?.set('sql', key, storedAnalysis(analysis));
+        if (storeOf.has(snippet.id))
+          storeOf.get(snippet.id)?.set("sql", key, storedAnalysis(analysis));
       }
       return analysis;
     },
   };
 }
 
-function isToolFinding(value: unknown, tool: 'bash' | 'shellcheck'): boolean {
-  if (typeof value !== 'object' || value === null) return false;
+function isToolFinding(value: unknown, tool: "bash" | "shellcheck"): boolean {
+  if (typeof value !== "object" || value === null) return false;
   const f = value as Record<string, unknown>;
-  return f['tool'] === tool && typeof f['line'] === 'number' && typeof f['message'] === 'string';
+  return (
+    f["tool"] === tool &&
+    typeof f["line"] === "number" &&
+    typeof f["message"] === "string"
+  );
 }
 
-function createContext(runbook: Runbook, snippets: readonly Snippet[], source: SourceText, tools: ReadonlyMap<number, readonly ToolFinding[]>, fixes: LintFix[], sql: (snippet: Snippet) => SqlAnalysis): LintContext {
+function createContext(
+  runbook: Runbook,
+  snippets: readonly Snippet[],
+  source: SourceText,
+  tools: ReadonlyMap<number, readonly ToolFinding[]>,
+  fixes: LintFix[],
+  sql: (snippet: Snippet) => SqlAnalysis,
+): LintContext {
   const shell = new Map<number, ShellScan>();
   return {
     runbook,
@@ -255,7 +423,12 @@ function knownNames(runbook: Runbook): KnownNames {
   const captures = new Map<string, Step>();
   for (const step of runbook.steps) {
     for (const action of step.actions) {
-      if (isCodeAction(action) && action.options.capture && !captures.has(action.options.capture)) captures.set(action.options.capture, step);
+      if (
+        isCodeAction(action) &&
+        action.options.capture &&
+        !captures.has(action.options.capture)
+      )
+        captures.set(action.options.capture, step);
     }
   }
   return {
@@ -270,9 +443,13 @@ async function noResults(): Promise<ToolResults> {
   return { findings: new Map() };
 }
 
-function mergeFindings(...maps: ReadonlyMap<number, readonly ToolFinding[]>[]): Map<number, ToolFinding[]> {
+function mergeFindings(
+  ...maps: ReadonlyMap<number, readonly ToolFinding[]>[]
+): Map<number, ToolFinding[]> {
   const out = new Map<number, ToolFinding[]>();
-  for (const map of maps) for (const [id, list] of map) out.set(id, [...(out.get(id) ?? []), ...list]);
+  for (const map of maps)
+    for (const [id, list] of map)
+      out.set(id, [...(out.get(id) ?? []), ...list]);
   return out;
 }
 

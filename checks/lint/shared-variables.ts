@@ -1,5 +1,5 @@
-import type { SourceLocation } from '../../engine/model/index.js';
-import type { LintContext, Snippet } from './types.js';
+import type { SourceLocation } from "../../engine/model/index.js";
+import type { LintContext, Snippet } from "./types.js";
 
 /** A variable a block sets that a later block uses: each block runs in a shell of its own, so the value is lost. */
 export interface UnsharedVariable {
@@ -23,10 +23,13 @@ const cache = new WeakMap<LintContext, UnsharedVariable[]>();
 export function unsharedVariables(ctx: LintContext): UnsharedVariable[] {
   const known = cache.get(ctx);
   if (known) return known;
-  const shells = ctx.snippets.filter((s) => s.language === 'shell' && s.origin.kind === 'action');
+  const shells = ctx.snippets.filter(
+    (s) => s.language === "shell" && s.origin.kind === "action",
+  );
   const usesOf = new Map<string, number[]>();
   shells.forEach((s, i) => {
-    for (const name of new Set(ctx.shell(s).variables.map((v) => v.name))) usesOf.set(name, [...(usesOf.get(name) ?? []), i]);
+    for (const name of new Set(ctx.shell(s).variables.map((v) => v.name)))
+      usesOf.set(name, [...(usesOf.get(name) ?? []), i]);
   });
   const out: UnsharedVariable[] = [];
   shells.forEach((s, i) => {
@@ -34,16 +37,38 @@ export function unsharedVariables(ctx: LintContext): UnsharedVariable[] {
     if (scan.dynamic) return;
     const seen = new Set<string>();
     for (const command of scan.commands) {
-      const exported = command.words.length >= 2 && command.words[0]?.text === 'export';
-      const words = command.words.length === 0 ? command.assignments : exported ? command.words.slice(1) : [];
+      const exported =
+        command.words.length >= 2 && command.words[0]?.text === "export";
+      const words =
+        command.words.length === 0
+          ? command.assignments
+          : exported
+            ? command.words.slice(1)
+            : [];
       for (const word of words) {
         const name = /^([A-Za-z_]\w*)=/.exec(word.text)?.[1];
-        if (!name || seen.has(name) || ctx.known.params.has(name) || ctx.known.captures.has(name)) continue;
+        if (
+          !name ||
+          seen.has(name) ||
+          ctx.known.params.has(name) ||
+          ctx.known.captures.has(name)
+        )
+          continue;
         seen.add(name);
-        const later = (usesOf.get(name) ?? []).find((j) => j > i && !(shells[j] && ctx.shell(shells[j]).assigned.has(name)));
+        const later = (usesOf.get(name) ?? []).find(
+          (j) =>
+            j > i && !(shells[j] && ctx.shell(shells[j]).assigned.has(name)),
+        );
         const user = later === undefined ? undefined : shells[later];
-        const use = user && ctx.shell(user).variables.find((v) => v.name === name);
-        if (user && use) out.push({ snippet: s, name, at: s.locate(word.line, word.column), use: user.locate(use.line, use.column) });
+        const use =
+          user && ctx.shell(user).variables.find((v) => v.name === name);
+        if (user && use)
+          out.push({
+            snippet: s,
+            name,
+            at: s.locate(word.line, word.column),
+            use: user.locate(use.line, use.column),
+          });
       }
     }
   });

@@ -1,12 +1,15 @@
-import type { ShellCommand } from './shell-scan.js';
-import { ASSIGNMENT, NAME, commandWords } from './shell-words.js';
+import type { ShellCommand } from "./shell-scan.js";
+import { ASSIGNMENT, NAME, commandWords } from "./shell-words.js";
 
 /**
  * The names a command assigns (`x=1`, `export/local/declare/readonly x`,
  * `read x`, `for x in`, `printf -v x`), and whether it may assign any name
  * (`source`, `.`, `eval`).
  */
-export function assignmentsOf(command: ShellCommand): { names: string[]; dynamic: boolean } {
+export function assignmentsOf(command: ShellCommand): {
+  names: string[];
+  dynamic: boolean;
+} {
   const names: string[] = [];
   let dynamic = false;
   for (const a of command.assignments) {
@@ -14,47 +17,48 @@ export function assignmentsOf(command: ShellCommand): { names: string[]; dynamic
     if (name) names.push(name);
   }
   const words = commandWords(command).map((w) => w.text);
-  const [name = '', ...args] = words;
-  const plain = args.filter((a) => !a.startsWith('-'));
+  const [name = "", ...args] = words;
+  const plain = args.filter((a) => !a.startsWith("-"));
   const add = (word: string | undefined): void => {
     const m = word === undefined ? null : NAME.exec(word);
     if (m) names.push(m[0]);
   };
   switch (name) {
-    case 'export':
-    case 'local':
-    case 'declare':
-    case 'typeset':
-    case 'readonly':
-    case 'let':
+    case "export":
+    case "local":
+    case "declare":
+    case "typeset":
+    case "readonly":
+    case "let":
       for (const a of plain) add(a);
       break;
-    case 'read':
-    case 'mapfile':
-    case 'readarray': {
+    case "read":
+    case "mapfile":
+    case "readarray": {
       // Options that take a value; `read -a NAME` assigns NAME.
-      const valued = name === 'read' ? /^-[^-]*[pdntuiN]$/ : /^-[^-]*[dnOsuCc]$/;
+      const valued =
+        name === "read" ? /^-[^-]*[pdntuiN]$/ : /^-[^-]*[dnOsuCc]$/;
       for (let k = 0; k < args.length; k++) {
-        const a = args[k] ?? '';
-        if (name === 'read' && /^-[^-]*a$/.test(a)) add(args[++k]);
+        const a = args[k] ?? "";
+        if (name === "read" && /^-[^-]*a$/.test(a)) add(args[++k]);
         else if (valued.test(a)) k++;
-        else if (!a.startsWith('-')) add(a);
+        else if (!a.startsWith("-")) add(a);
       }
       break;
     }
-    case 'for':
-    case 'select':
+    case "for":
+    case "select":
       add(args[0]);
       break;
-    case 'getopts':
+    case "getopts":
       add(args[1]);
       break;
-    case 'printf':
-      if (args[0] === '-v') add(args[1]);
+    case "printf":
+      if (args[0] === "-v") add(args[1]);
       break;
-    case 'source':
-    case '.':
-    case 'eval':
+    case "source":
+    case ".":
+    case "eval":
       dynamic = true;
       break;
   }

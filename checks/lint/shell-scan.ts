@@ -1,6 +1,6 @@
-import { Scanner } from './shell-scanner.js';
+import { Scanner } from "./shell-scanner.js";
 
-export { commandWords } from './shell-words.js';
+export { commandWords } from "./shell-words.js";
 
 /**
  * A small, forgiving reader of shell text: the simple commands (their words,
@@ -71,5 +71,3 @@ export function scanShell(code: string): ShellScan {
   scanner.list(0, code.length);
   return scanner.result();
 }
-
-

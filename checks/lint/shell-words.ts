@@ -1,4 +1,4 @@
-import type { ShellCommand, ShellWord } from './shell-scan.js';
+import type { ShellCommand, ShellWord } from "./shell-scan.js";
 
 /** A shell variable name. */
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -6,12 +6,28 @@ export const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 export const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/;
 
 /** Reserved words that may come before a command's name. */
-export const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'fi', 'done', 'esac', 'time', 'coproc']);
+export const KEYWORDS = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "do",
+  "while",
+  "until",
+  "!",
+  "{",
+  "}",
+  "fi",
+  "done",
+  "esac",
+  "time",
+  "coproc",
+]);
 
 /** The words of a command from its name on: leading reserved words (`then`, `do`, `!`) dropped. */
 export function commandWords(command: ShellCommand): readonly ShellWord[] {
   let i = 0;
-  while (i < command.words.length && KEYWORDS.has(command.words[i]?.text ?? '')) i++;
+  while (i < command.words.length && KEYWORDS.has(command.words[i]?.text ?? ""))
+    i++;
   return command.words.slice(i);
 }
-

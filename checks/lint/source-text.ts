@@ -1,6 +1,6 @@
-import path from 'node:path';
-import type { SourceLocation } from '../../engine/model/index.js';
-import { normalizeSource } from '../../engine/parse/index.js';
+import path from "node:path";
+import type { SourceLocation } from "../../engine/model/index.js";
+import { normalizeSource } from "../../engine/parse/index.js";
 
 /**
  * The Markdown text of every file lint read, so that a rule can point at
@@ -21,7 +21,7 @@ export class SourceText {
     const key = path.resolve(file);
     let lines = this.lineCache.get(key);
     if (!lines) {
-      lines = this.texts.get(key)?.split('\n') ?? [];
+      lines = this.texts.get(key)?.split("\n") ?? [];
       this.lineCache.set(key, lines);
     }
     return lines;
@@ -29,7 +29,7 @@ export class SourceText {
 
   /** Line `line` (1-based) of `file`, or '' . */
   line(file: string, line: number): string {
-    return this.lines(file)[line - 1] ?? '';
+    return this.lines(file)[line - 1] ?? "";
   }
 
   /**
@@ -37,13 +37,17 @@ export class SourceText {
    * occurs, or `from` itself when it does not: a rule always gets a location.
    */
   find(from: SourceLocation, needle: string, maxLines = 1): SourceLocation {
-    if (needle === '') return from;
+    if (needle === "") return from;
     const lines = this.lines(from.file);
     for (let i = 0; i < maxLines; i++) {
       const text = lines[from.line - 1 + i];
       if (text === undefined) break;
-      const found = text.indexOf(needle, i === 0 ? Math.max(from.column - 1, 0) : 0);
-      if (found >= 0) return { file: from.file, line: from.line + i, column: found + 1 };
+      const found = text.indexOf(
+        needle,
+        i === 0 ? Math.max(from.column - 1, 0) : 0,
+      );
+      if (found >= 0)
+        return { file: from.file, line: from.line + i, column: found + 1 };
     }
     return from;
   }

@@ -1,4 +1,8 @@
-import { parseSql, sqlLocator, type SqlPosition } from '../../engine/sql/index.js';
+import {
+  parseSql,
+  sqlLocator,
+  type SqlPosition,
+} from "../../engine/sql/index.js";
 
 /** A statement of a SQL text, with its parse tree and its place in the snippet. */
 export interface AnalyzedStatement {
@@ -11,7 +15,7 @@ export interface AnalyzedStatement {
 
 /** A problem in a SQL snippet, in the snippet's lines and columns. */
 export interface SqlProblem {
-  readonly rule: 'sql-syntax' | 'psql-meta-command';
+  readonly rule: "sql-syntax" | "psql-meta-command";
   readonly line: number;
   readonly column: number;
   readonly message: string;
@@ -43,22 +47,39 @@ export interface SqlAnalysis {
 /** An analysis as JSON text, for lint's cache (everything but `locate`, which is made again from the texts). */
 export function storedAnalysis(analysis: SqlAnalysis): string {
   const { statements, problems, metaCommands, text, parsedText } = analysis;
-  return JSON.stringify({ statements, problems, metaCommands, text, ...(parsedText !== undefined ? { parsedText } : {}) });
+  return JSON.stringify({
+    statements,
+    problems,
+    metaCommands,
+    text,
+    ...(parsedText !== undefined ? { parsedText } : {}),
+  });
 }
 
 /** A stored analysis, or undefined when `value` is not one. */
 export function restoreAnalysis(value: unknown): SqlAnalysis | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== "object" || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (!Array.isArray(v['statements']) || !Array.isArray(v['problems']) || !Array.isArray(v['metaCommands']) || typeof v['text'] !== 'string') return undefined;
-  const parsedText = v['parsedText'];
-  if (parsedText !== undefined && typeof parsedText !== 'string') return undefined;
-  return withLocate(value as Omit<SqlAnalysis, 'locate'>);
+  if (
+    !Array.isArray(v["statements"]) ||
+    !Array.isArray(v["problems"]) ||
+    !Array.isArray(v["metaCommands"]) ||
+    typeof v["text"] !== "string"
+  )
+    return undefined;
+  const parsedText = v["parsedText"];
+  if (parsedText !== undefined && typeof parsedText !== "string")
+    return undefined;
+  return withLocate(value as Omit<SqlAnalysis, "locate">);
 }
 
-function withLocate(data: Omit<SqlAnalysis, 'locate'>): SqlAnalysis {
+function withLocate(data: Omit<SqlAnalysis, "locate">): SqlAnalysis {
   const { parsedText, text } = data;
-  return { ...data, locate: parsedText === undefined ? () => undefined : sqlLocator(text, parsedText) };
+  return {
+    ...data,
+    locate:
+      parsedText === undefined ? () => undefined : sqlLocator(text, parsedText),
+  };
 }
 
 /** psql commands that send the query buffer, like a `;` would. */
@@ -74,36 +95,67 @@ const META_AT = /^\\([^\s\\]*)/;
  * `COPY … FROM stdin` are skipped; in `sql` text each meta-command is a
  * problem of its own, since node-postgres would send it to the server.
  */
-export function analyzeSql(code: string, language: 'sql' | 'psql'): SqlAnalysis {
-  let text = language === 'psql' ? blankCopyData(code) : code;
+export function analyzeSql(
+  code: string,
+  language: "sql" | "psql",
+): SqlAnalysis {
+  let text = language === "psql" ? blankCopyData(code) : code;
   const problems: SqlProblem[] = [];
   const metaCommands: MetaCommand[] = [];
   // Each round removes one meta-command; a guard keeps a pathological text finite.
   for (let round = 0; round <= text.length; round++) {
     const result = parseSql(text);
-    if (!('error' in result)) {
-      const statements = result.statements.map((s) => ({ text: s.text, line: s.line, column: s.column, tree: s.tree }));
-      return withLocate({ statements, problems, metaCommands, text, parsedText: result.parsedText });
+    if (!("error" in result)) {
+      const statements = result.statements.map((s) => ({
+        text: s.text,
+        line: s.line,
+        column: s.column,
+        tree: s.tree,
+      }));
+      return withLocate({
+        statements,
+        problems,
+        metaCommands,
+        text,
+        parsedText: result.parsedText,
+      });
     }
     const { error } = result;
-    const meta = text.charCodeAt(error.offset) === 0x5c ? META_AT.exec(text.slice(error.offset)) : null;
-    if (!meta || !error.message.includes('meta-command')) {
-      problems.push({ rule: 'sql-syntax', line: error.line, column: error.column, message: error.message });
+    const meta =
+      text.charCodeAt(error.offset) === 0x5c
+        ? META_AT.exec(text.slice(error.offset))
+        : null;
+    if (!meta || !error.message.includes("meta-command")) {
+      problems.push({
+        rule: "sql-syntax",
+        line: error.line,
+        column: error.column,
+        message: error.message,
+      });
       break;
     }
-    const command = meta[1] ?? '';
-    const newline = text.indexOf('\n', error.offset);
+    const command = meta[1] ?? "";
+    const newline = text.indexOf("\n", error.offset);
     const end = newline < 0 ? text.length : newline;
-    metaCommands.push({ command, args: text.slice(error.offset + meta[0].length, end).trim(), line: error.line, column: error.column });
-    if (language === 'sql') {
+    metaCommands.push({
+      command,
+      args: text.slice(error.offset + meta[0].length, end).trim(),
+      line: error.line,
+      column: error.column,
+    });
+    if (language === "sql") {
       problems.push({
-        rule: 'psql-meta-command',
+        rule: "psql-meta-command",
         line: error.line,
         column: error.column,
         message: `\\${command} is a psql meta-command, not SQL: node-postgres would send it to the server`,
       });
     }
-    text = text.slice(0, error.offset) + (SENDS_QUERY.test(command) ? ';' : ' ') + ' '.repeat(end - error.offset - 1) + text.slice(end);
+    text =
+      text.slice(0, error.offset) +
+      (SENDS_QUERY.test(command) ? ";" : " ") +
+      " ".repeat(end - error.offset - 1) +
+      text.slice(end);
   }
   return withLocate({ statements: [], problems, metaCommands, text });
 }
@@ -111,16 +163,19 @@ export function analyzeSql(code: string, language: 'sql' | 'psql'): SqlAnalysis 
 /** Blanks the data lines psql reads after `COPY … FROM stdin` (up to `\.`): they are not SQL. */
 function blankCopyData(code: string): string {
   if (!/\bfrom\s+p?stdin\b/i.test(code)) return code;
-  const lines = code.split('\n');
+  const lines = code.split("\n");
   let inData = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+    const line = lines[i] ?? "";
     if (inData) {
-      if (line.trim() === '\\.') inData = false;
-      lines[i] = ' '.repeat(line.length);
-    } else if (/\bfrom\s+p?stdin\b/i.test(line) && (/^\s*\\copy\b/i.test(line) || /;\s*$/.test(line))) {
+      if (line.trim() === "\\.") inData = false;
+      lines[i] = " ".repeat(line.length);
+    } else if (
+      /\bfrom\s+p?stdin\b/i.test(line) &&
+      (/^\s*\\copy\b/i.test(line) || /;\s*$/.test(line))
+    ) {
       inData = true;
     }
   }
-  return lines.join('\n');
+  return lines.join("\n");
 }

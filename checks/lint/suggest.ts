@@ -1,2 +1,2 @@
 // The parser reports unknown attributes with the same suggestions lint gives for directives.
-export { suggest } from '../../engine/parse/index.js';
+export { suggest } from "../../engine/parse/index.js";

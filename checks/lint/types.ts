@@ -1,17 +1,24 @@
-import type { Check, CodeAction, Diagnostic, Runbook, SourceLocation, Step } from '../../engine/model/index.js';
-import type { Placeholder } from './placeholders.js';
-import type { Session } from './session.js';
-import type { ShellScan } from './shell-scan.js';
-import type { SourceText } from './source-text.js';
-import type { SqlAnalysis } from './sql-analysis.js';
+import type {
+  Check,
+  CodeAction,
+  Diagnostic,
+  Runbook,
+  SourceLocation,
+  Step,
+} from "../../engine/model/index.js";
+import type { Placeholder } from "./placeholders.js";
+import type { Session } from "./session.js";
+import type { ShellScan } from "./shell-scan.js";
+import type { SourceText } from "./source-text.js";
+import type { SqlAnalysis } from "./sql-analysis.js";
 
 /** How a piece of runbook code is read: shell (sh, bash, console), SQL (node-postgres) or psql. */
-export type SnippetLanguage = 'shell' | 'sql' | 'psql';
+export type SnippetLanguage = "shell" | "sql" | "psql";
 
 /** Where a snippet comes from: an action's code block or a check's code. */
 export type SnippetOrigin =
-  | { readonly kind: 'action'; readonly action: CodeAction }
-  | { readonly kind: 'check'; readonly check: Check };
+  | { readonly kind: "action"; readonly action: CodeAction }
+  | { readonly kind: "check"; readonly check: Check };
 
 /**
  * One piece of executable code of a runbook, with the way back from a
@@ -24,7 +31,7 @@ export interface Snippet {
   readonly id: number;
   readonly language: SnippetLanguage;
   /** The shell that runs a shell snippet (`sh -e` or `bash -euo pipefail`). */
-  readonly shell: 'sh' | 'bash';
+  readonly shell: "sh" | "bash";
   /**
    * The code the tools and rules read: for a pasted session only its
    * commands (prompts removed, output lines empty), and placeholders masked
@@ -46,17 +53,17 @@ export interface Snippet {
 /** A finding of an external tool on one snippet, in the snippet's own lines and columns. */
 export type ToolFinding =
   | {
-      readonly tool: 'bash';
+      readonly tool: "bash";
       readonly line: number;
-      readonly severity: 'error' | 'warning';
+      readonly severity: "error" | "warning";
       readonly message: string;
     }
   | {
-      readonly tool: 'shellcheck';
+      readonly tool: "shellcheck";
       readonly line: number;
       readonly column: number;
       readonly code: number;
-      readonly level: 'error' | 'warning' | 'info' | 'style';
+      readonly level: "error" | "warning" | "info" | "style";
       readonly message: string;
     };
 

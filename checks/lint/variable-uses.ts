@@ -1,12 +1,16 @@
-import { isCodeAction, type SourceLocation, type Step } from '../../engine/model/index.js';
-import type { LintContext } from './types.js';
+import {
+  isCodeAction,
+  type SourceLocation,
+  type Step,
+} from "../../engine/model/index.js";
+import type { LintContext } from "./types.js";
 
 /** One use of a runbook variable by an action (a write) or a check (a verification). */
 export interface VariableUse {
   readonly name: string;
   readonly at: SourceLocation;
   readonly step: Step;
-  readonly by: 'action' | 'check';
+  readonly by: "action" | "check";
 }
 
 /**
@@ -32,14 +36,23 @@ function collect(ctx: LintContext): VariableUse[] {
   for (const step of ctx.runbook.steps) {
     for (const action of step.actions) {
       if (!isCodeAction(action)) continue;
-      for (const ref of action.refs) out.push({ name: ref.name, at: ref.at, step, by: 'action' });
+      for (const ref of action.refs)
+        out.push({ name: ref.name, at: ref.at, step, by: "action" });
     }
-    for (const check of step.checks) for (const ref of check.refs) out.push({ name: ref.name, at: ref.at, step, by: 'check' });
+    for (const check of step.checks)
+      for (const ref of check.refs)
+        out.push({ name: ref.name, at: ref.at, step, by: "check" });
   }
   for (const snippet of ctx.snippets) {
-    if (snippet.language !== 'shell') continue;
-    const by = snippet.origin.kind === 'check' ? 'check' : 'action';
-    for (const use of ctx.shell(snippet).variables) out.push({ name: use.name, at: snippet.locate(use.line, use.column), step: snippet.step, by });
+    if (snippet.language !== "shell") continue;
+    const by = snippet.origin.kind === "check" ? "check" : "action";
+    for (const use of ctx.shell(snippet).variables)
+      out.push({
+        name: use.name,
+        at: snippet.locate(use.line, use.column),
+        step: snippet.step,
+        by,
+      });
   }
   return out;
 }

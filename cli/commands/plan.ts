@@ -1,9 +1,9 @@
-import { planRunbook } from '../../engine/plan.js';
-import { resolveParams } from '../../engine/params/index.js';
-import { renderPlanText } from '../../renderers/plan-text.js';
-import type { Io } from '../io.js';
-import { loadRunbook } from '../load.js';
-import { parseSets, selectionOf, type SelectionFlags } from '../flags.js';
+import { planRunbook } from "../../engine/plan.js";
+import { resolveParams } from "../../engine/params/index.js";
+import { renderPlanText } from "../../renderers/plan-text.js";
+import type { Io } from "../io.js";
+import { loadRunbook } from "../load.js";
+import { parseSets, selectionOf, type SelectionFlags } from "../flags.js";
 
 export interface PlanFlags extends SelectionFlags {
   readonly json?: boolean;
@@ -11,11 +11,21 @@ export interface PlanFlags extends SelectionFlags {
   readonly rehearsal?: boolean;
 }
 
-export async function planCommand(file: string, flags: PlanFlags, io: Io): Promise<number> {
+export async function planCommand(
+  file: string,
+  flags: PlanFlags,
+  io: Io,
+): Promise<number> {
   const runbook = await loadRunbook(file, io, { validate: false });
-  const mode = flags.rehearsal ? 'rehearsal' : 'live';
-  const resolved = resolveParams(runbook, { set: parseSets(flags.set), env: io.env, mode });
-  const secrets = new Set(runbook.params.filter((p) => p.secret).map((p) => p.name));
+  const mode = flags.rehearsal ? "rehearsal" : "live";
+  const resolved = resolveParams(runbook, {
+    set: parseSets(flags.set),
+    env: io.env,
+    mode,
+  });
+  const secrets = new Set(
+    runbook.params.filter((p) => p.secret).map((p) => p.name),
+  );
   const plan = planRunbook(runbook, {
     mode,
     ...selectionOf(flags),
@@ -23,9 +33,15 @@ export async function planCommand(file: string, flags: PlanFlags, io: Io): Promi
     lookup: (name) => resolved.values.get(name)?.value ?? io.env[name],
     params: runbook.params.map((p) => {
       const r = resolved.values.get(p.name);
-      return { name: p.name, secret: p.secret, ...(r ? { value: p.secret ? '***' : r.value, source: r.source } : {}) };
+      return {
+        name: p.name,
+        secret: p.secret,
+        ...(r ? { value: p.secret ? "***" : r.value, source: r.source } : {}),
+      };
     }),
   });
-  io.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
+  io.stdout.write(
+    flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan),
+  );
   return 0;
 }

@@ -1,9 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { expandPaths, lintFiles } from '../../checks/lint/index.js';
-import { formatDiagnostic, usageError, type Diagnostic, type Runbook, plural } from '../../engine/model/index.js';
-import { parseRunbookFile } from '../../engine/parse/index.js';
-import { writeLine, type Io } from '../io.js';
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expandPaths, lintFiles } from "../../checks/lint/index.js";
+import {
+  formatDiagnostic,
+  usageError,
+  type Diagnostic,
+  type Runbook,
+  plural,
+} from "../../engine/model/index.js";
+import { parseRunbookFile } from "../../engine/parse/index.js";
+import { writeLine, type Io } from "../io.js";
 
 export interface RenderFlags {
   readonly out?: string;
@@ -25,56 +31,119 @@ interface Parsed {
  * runbook plus an index. Pages are written even for a runbook with errors
  * (they show the errors); the exit status is then 2, as for any invalid runbook.
  */
-export async function renderCommand(targets: string[], flags: RenderFlags, io: Io): Promise<number> {
-  const format = flags.format ?? 'html';
-  if (format !== 'html' && format !== 'md') throw usageError(`--format must be html or md, not "${format}"`);
-  if (!flags.out) throw usageError('--out DIR is required: the folder to write the pages to');
+export async function renderCommand(
+  targets: string[],
+  flags: RenderFlags,
+  io: Io,
+): Promise<number> {
+  const format = flags.format ?? "html";
+  if (format !== "html" && format !== "md")
+    throw usageError(`--format must be html or md, not "${format}"`);
+  if (!flags.out)
+    throw usageError("--out DIR is required: the folder to write the pages to");
   const started = performance.now();
   const outDir = path.resolve(io.cwd, flags.out);
   const files = findRunbooks(targets, io.cwd);
 
-  const ext = format === 'html' ? '.html' : '.md';
+  const ext = format === "html" ? ".html" : ".md";
   const names = outputNames(files, ext);
   const parsed: Parsed[] = files.map((file) => {
-    const output = path.join(outDir, names.get(file) ?? `${path.basename(file, '.md')}${ext}`);
-    if (output === file) throw usageError(`--out ${flags.out} would overwrite ${path.relative(io.cwd, file)}: choose another folder`);
+    const output = path.join(
+      outDir,
+      names.get(file) ?? `${path.basename(file, ".md")}${ext}`,
+    );
+    if (output === file)
+      throw usageError(
+        `--out ${flags.out} would overwrite ${path.relative(io.cwd, file)}: choose another folder`,
+      );
     let result;
     try {
       result = parseRunbookFile(file);
     } catch (error) {
       throw usageError((error as Error).message);
     }
-    return { file, shown: display(file, io.cwd), runbook: result.runbook, diagnostics: result.diagnostics, output };
+    return {
+      file,
+      shown: display(file, io.cwd),
+      runbook: result.runbook,
+      diagnostics: result.diagnostics,
+      output,
+    };
   });
 
   // The page shows what `runbook lint` finds (issue 14), not only the parser's problems; shellcheck
   // is left out (the page says so): on a folder of runbooks it would double the time render takes.
   const linted = await lintFiles(files, { env: io.env, shellcheck: false });
   const findings = (p: Parsed): Diagnostic[] => {
-    const own = new Set(p.runbook.files.length > 0 ? p.runbook.files : [p.file]);
+    const own = new Set(
+      p.runbook.files.length > 0 ? p.runbook.files : [p.file],
+    );
     return linted.filter((d) => own.has(d.file));
   };
 
   mkdirSync(outDir, { recursive: true });
   let invalid = 0;
   for (const p of parsed) {
-    for (const d of p.diagnostics) if (d.severity === 'error') writeLine(io.stderr, formatDiagnostic({ ...d, file: display(d.file, io.cwd) }));
-    if (p.diagnostics.some((d) => d.severity === 'error')) invalid++;
+    for (const d of p.diagnostics)
+      if (d.severity === "error")
+        writeLine(
+          io.stderr,
+          formatDiagnostic({ ...d, file: display(d.file, io.cwd) }),
+        );
+    if (p.diagnostics.some((d) => d.severity === "error")) invalid++;
   }
-  if (format === 'html') {
-    const { renderIndexPage, renderRunbookPage } = await import('../../renderers/html/index.js');
-    for (const p of parsed) writeFileSync(p.output, renderRunbookPage({ runbook: p.runbook, diagnostics: findings(p), sourcePath: p.shown, indexHref: 'index.html' }));
+  if (format === "html") {
+    const { renderIndexPage, renderRunbookPage } =
+      await import("../../renderers/html/index.js");
+    for (const p of parsed)
+      writeFileSync(
+        p.output,
+        renderRunbookPage({
+          runbook: p.runbook,
+          diagnostics: findings(p),
+          sourcePath: p.shown,
+          indexHref: "index.html",
+        }),
+      );
     writeFileSync(
-      path.join(outDir, 'index.html'),
-      renderIndexPage({ entries: parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown, errors: p.diagnostics.filter((d) => d.severity === 'error').length })) }),
+      path.join(outDir, "index.html"),
+      renderIndexPage({
+        entries: parsed.map((p) => ({
+          runbook: p.runbook,
+          href: path.basename(p.output),
+          sourcePath: p.shown,
+          errors: p.diagnostics.filter((d) => d.severity === "error").length,
+        })),
+      }),
     );
   } else {
-    const { renderMarkdownIndex, renderRunbookMarkdown } = await import('../../renderers/markdown/index.js');
-    for (const p of parsed) writeFileSync(p.output, renderRunbookMarkdown({ runbook: p.runbook, diagnostics: findings(p), sourcePath: p.shown }));
-    writeFileSync(path.join(outDir, 'index.md'), renderMarkdownIndex(parsed.map((p) => ({ runbook: p.runbook, href: path.basename(p.output), sourcePath: p.shown }))));
+    const { renderMarkdownIndex, renderRunbookMarkdown } =
+      await import("../../renderers/markdown/index.js");
+    for (const p of parsed)
+      writeFileSync(
+        p.output,
+        renderRunbookMarkdown({
+          runbook: p.runbook,
+          diagnostics: findings(p),
+          sourcePath: p.shown,
+        }),
+      );
+    writeFileSync(
+      path.join(outDir, "index.md"),
+      renderMarkdownIndex(
+        parsed.map((p) => ({
+          runbook: p.runbook,
+          href: path.basename(p.output),
+          sourcePath: p.shown,
+        })),
+      ),
+    );
   }
   const ms = Math.round(performance.now() - started);
-  writeLine(io.stdout, `rendered ${plural(parsed.length, 'runbook')} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ''}`);
+  writeLine(
+    io.stdout,
+    `rendered ${plural(parsed.length, "runbook")} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ""}`,
+  );
   return invalid > 0 ? 2 : 0;
 }
 
@@ -83,25 +152,42 @@ export async function renderCommand(targets: string[], flags: RenderFlags, io: I
  * included (a service's README is often its runbook): the one finder that
  * lint uses too, so the two commands always see the same runbooks.
  */
-export function findRunbooks(targets: readonly string[], cwd: string): string[] {
+export function findRunbooks(
+  targets: readonly string[],
+  cwd: string,
+): string[] {
   const { files, problems } = expandPaths(targets, cwd);
-  if (problems.length > 0) throw usageError(problems.join('; '));
+  if (problems.length > 0) throw usageError(problems.join("; "));
   return files;
 }
 
 /** `name.html` from the file name; files that share a name are told apart by their folders. */
-function outputNames(files: readonly string[], ext: string): Map<string, string> {
-  const base = (f: string): string => path.basename(f).replace(/\.md$/i, '');
+function outputNames(
+  files: readonly string[],
+  ext: string,
+): Map<string, string> {
+  const base = (f: string): string => path.basename(f).replace(/\.md$/i, "");
   const groups = new Map<string, string[]>();
-  for (const f of files) groups.set(base(f), [...(groups.get(base(f)) ?? []), f]);
+  for (const f of files)
+    groups.set(base(f), [...(groups.get(base(f)) ?? []), f]);
   const names = new Map<string, string>();
   for (const [name, group] of groups) {
     const root = commonDir(group);
     for (const f of group) {
-      const unique = group.length > 1 ? path.relative(root, f).replace(/\.md$/i, '').split(path.sep).join('--') : name;
-      const safe = unique.replace(/[^\w.-]/g, '_');
+      const unique =
+        group.length > 1
+          ? path
+              .relative(root, f)
+              .replace(/\.md$/i, "")
+              .split(path.sep)
+              .join("--")
+          : name;
+      const safe = unique.replace(/[^\w.-]/g, "_");
       // `index` is the index page's name: a runbook called index.md gets another.
-      names.set(f, `${safe.toLowerCase() === 'index' ? `${safe}-runbook` : safe}${ext}`);
+      names.set(
+        f,
+        `${safe.toLowerCase() === "index" ? `${safe}-runbook` : safe}${ext}`,
+      );
     }
   }
   return names;
@@ -117,5 +203,9 @@ function commonDir(files: readonly string[]): string {
 
 function display(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+  return rel === ""
+    ? "."
+    : rel.startsWith("..") || path.isAbsolute(rel)
+      ? file
+      : rel;
 }

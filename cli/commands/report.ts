@@ -1,10 +1,15 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { JournalError, type JournalEntry, type JournalRead, type StateStore } from '../../engine/journal/index.js';
-import { usageError, type Runbook } from '../../engine/model/index.js';
-import { parseRunbookFile } from '../../engine/parse/index.js';
-import { writeLine, type Io } from '../io.js';
-import { openState, stateFlags } from '../state.js';
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  JournalError,
+  type JournalEntry,
+  type JournalRead,
+  type StateStore,
+} from "../../engine/journal/index.js";
+import { usageError, type Runbook } from "../../engine/model/index.js";
+import { parseRunbookFile } from "../../engine/parse/index.js";
+import { writeLine, type Io } from "../io.js";
+import { openState, stateFlags } from "../state.js";
 
 export interface ReportFlags {
   readonly out?: string;
@@ -14,35 +19,54 @@ export interface ReportFlags {
 }
 
 /** SPEC 3: `runbook report [RUN-ID] --out FILE.html`, a run's transcript from its journal (default: the latest run). */
-export async function reportCommand(given: string | undefined, flags: ReportFlags, io: Io): Promise<number> {
-  if (!flags.out) throw usageError('--out FILE.html is required');
-  const store = await openState(stateFlags(flags), io, 'read');
+export async function reportCommand(
+  given: string | undefined,
+  flags: ReportFlags,
+  io: Io,
+): Promise<number> {
+  if (!flags.out) throw usageError("--out FILE.html is required");
+  const store = await openState(stateFlags(flags), io, "read");
   try {
     const runId = given ?? (await store.listRuns())[0]?.runId;
-    if (runId === undefined) throw usageError(`no runs in ${store.where} to report (pass ${store.kind === 'files' ? '--state-dir' : '--state'}?)`);
+    if (runId === undefined)
+      throw usageError(
+        `no runs in ${store.where} to report (pass ${store.kind === "files" ? "--state-dir" : "--state"}?)`,
+      );
     return await reportFrom(store, runId, flags.out, io);
   } finally {
     await store.close();
   }
 }
 
-async function reportFrom(store: StateStore, runId: string, outFlag: string, io: Io): Promise<number> {
+async function reportFrom(
+  store: StateStore,
+  runId: string,
+  outFlag: string,
+  io: Io,
+): Promise<number> {
   let journal: JournalRead;
   try {
     journal = await store.readJournal(runId);
   } catch (error) {
     if (!(error instanceof JournalError)) throw error;
     if (!/^no run /.test(error.message)) throw usageError(error.message);
-    const runs = (await store.listRuns().catch(() => [])).slice(0, 5).map((r) => r.runId);
-    throw usageError(`no run ${runId} in ${store.where}${runs.length > 0 ? ` (latest: ${runs.join(', ')})` : ` (no runs there; pass ${store.kind === 'files' ? '--state-dir' : '--state'}?)`}`);
+    const runs = (await store.listRuns().catch(() => []))
+      .slice(0, 5)
+      .map((r) => r.runId);
+    throw usageError(
+      `no run ${runId} in ${store.where}${runs.length > 0 ? ` (latest: ${runs.join(", ")})` : ` (no runs there; pass ${store.kind === "files" ? "--state-dir" : "--state"}?)`}`,
+    );
   }
   const { runbook, note } = currentRunbook(journal.run.file);
-  const logs = new Map<string, { text: string; omittedBytes: number; path: string }>();
+  const logs = new Map<
+    string,
+    { text: string; omittedBytes: number; path: string }
+  >();
   for (const id of stepIds(journal.entries)) {
     const log = await store.readLog(runId, id);
     if (log) logs.set(id, log);
   }
-  const { renderReportPage } = await import('../../renderers/html/index.js');
+  const { renderReportPage } = await import("../../renderers/html/index.js");
   const html = renderReportPage({
     runId,
     entries: journal.entries,
@@ -50,30 +74,41 @@ async function reportFrom(store: StateStore, runId: string, outFlag: string, io:
     logs,
     ...(runbook ? { runbook } : {}),
     ...(note ? { runbookNote: note } : {}),
-    journalPath: store.kind === 'files' ? path.join(store.where, 'runs', runId, 'journal.jsonl') : `run ${runId} in ${store.where}`,
+    journalPath:
+      store.kind === "files"
+        ? path.join(store.where, "runs", runId, "journal.jsonl")
+        : `run ${runId} in ${store.where}`,
   });
   const out = path.resolve(io.cwd, outFlag);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, html);
-  writeLine(io.stdout, `wrote the report of run ${runId} to ${path.relative(io.cwd, out) || out}`);
+  writeLine(
+    io.stdout,
+    `wrote the report of run ${runId} to ${path.relative(io.cwd, out) || out}`,
+  );
   return 0;
 }
 
 function stepIds(entries: readonly JournalEntry[]): Set<string> {
   const ids = new Set<string>();
   for (const e of entries) {
-    if (e.type === 'run') for (const s of e.steps) ids.add(s.id);
-    else if ('step' in e) ids.add(e.step);
+    if (e.type === "run") for (const s of e.steps) ids.add(s.id);
+    else if ("step" in e) ids.add(e.step);
   }
   return ids;
 }
 
 /** The runbook as it is now: the report shows what each unchanged step's checks expected. */
 function currentRunbook(file: string): { runbook?: Runbook; note?: string } {
-  if (!existsSync(file)) return { note: `The runbook ${file} is gone: expectations are shown as recorded.` };
+  if (!existsSync(file))
+    return {
+      note: `The runbook ${file} is gone: expectations are shown as recorded.`,
+    };
   try {
     return { runbook: parseRunbookFile(file).runbook };
   } catch (error) {
-    return { note: `The runbook could not be read (${(error as Error).message}): expectations are shown as recorded.` };
+    return {
+      note: `The runbook could not be read (${(error as Error).message}): expectations are shown as recorded.`,
+    };
   }
 }

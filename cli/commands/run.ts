@@ -1,8 +1,8 @@
-import type { Io } from '../io.js';
-import { loadRunbook, rereader } from '../load.js';
-import { runSession } from '../run-session.js';
-import { stateFlags } from '../state.js';
-import { selectionOf, type SelectionFlags } from '../flags.js';
+import type { Io } from "../io.js";
+import { loadRunbook, rereader } from "../load.js";
+import { runSession } from "../run-session.js";
+import { stateFlags } from "../state.js";
+import { selectionOf, type SelectionFlags } from "../flags.js";
 
 export interface RunFlags extends SelectionFlags {
   readonly yes?: boolean;
@@ -14,14 +14,22 @@ export interface RunFlags extends SelectionFlags {
   readonly reporter?: string;
 }
 
-export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const loadOptions = { validate: true, sandbox: flags.sandbox === true, mode: flags.sandbox ? 'rehearsal' : 'live' } as const;
+export async function runCommand(
+  file: string,
+  flags: RunFlags,
+  io: Io,
+): Promise<number> {
+  const loadOptions = {
+    validate: true,
+    sandbox: flags.sandbox === true,
+    mode: flags.sandbox ? "rehearsal" : "live",
+  } as const;
   const runbook = await loadRunbook(file, io, loadOptions);
   return runSession(
     {
       runbook,
-      mode: flags.sandbox ? 'rehearsal' : 'live',
-      yes: flags.yesAll ? 'all' : flags.yes ? 'steps' : 'none',
+      mode: flags.sandbox ? "rehearsal" : "live",
+      yes: flags.yesAll ? "all" : flags.yes ? "steps" : "none",
       sandbox: flags.sandbox === true,
       keep: false,
       allowPrompts: true,

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from "pg";
 
 export interface ResolvedDatabase {
   readonly name: string;
@@ -51,8 +51,13 @@ export class Connections {
 
   private async connect(db: string): Promise<pg.Client> {
     const { url } = this.database(db);
-    const client = new pg.Client({ connectionString: url, types: TEXT_TYPES, connectionTimeoutMillis: 10_000, application_name: 'runbook' });
-    client.on('error', () => this.drop(db));
+    const client = new pg.Client({
+      connectionString: url,
+      types: TEXT_TYPES,
+      connectionTimeoutMillis: 10_000,
+      application_name: "runbook",
+    });
+    client.on("error", () => this.drop(db));
     await client.connect();
     return client;
   }
@@ -60,12 +65,16 @@ export class Connections {
   /** Asks the server to cancel what `db`'s connection is running (Ctrl-C, timeout). */
   async cancel(db: string): Promise<void> {
     const client = await this.clients.get(db)?.catch(() => undefined);
-    const pid = (client as unknown as { processID?: number } | undefined)?.processID;
+    const pid = (client as unknown as { processID?: number } | undefined)
+      ?.processID;
     if (!client || pid === undefined) return;
-    const canceller = new pg.Client({ connectionString: this.database(db).url, connectionTimeoutMillis: 5000 });
+    const canceller = new pg.Client({
+      connectionString: this.database(db).url,
+      connectionTimeoutMillis: 5000,
+    });
     try {
       await canceller.connect();
-      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+      await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
     } catch {
       // Best effort: the statement may have ended already.
     } finally {
@@ -76,7 +85,9 @@ export class Connections {
   async closeAll(): Promise<void> {
     const all = [...this.clients.values()];
     this.clients.clear();
-    await Promise.all(all.map((c) => c.then((client) => client.end()).catch(() => undefined)));
+    await Promise.all(
+      all.map((c) => c.then((client) => client.end()).catch(() => undefined)),
+    );
   }
 }
 

@@ -1,10 +1,10 @@
-import type { Step } from '../model/runbook.js';
-import type { Connections } from './connections.js';
+import type { Step } from "../model/runbook.js";
+import type { Connections } from "./connections.js";
 
 /** What an action needs from the run; the run loop builds one per action. */
 export interface ActionContext {
   readonly step: Step;
-  readonly mode: 'live' | 'rehearsal';
+  readonly mode: "live" | "rehearsal";
   /** Where `runbook` was started: the default working directory. */
   readonly cwd: string;
   /** Environment for child processes: the caller's, plus params, captures, sentinels and RUNBOOK_*. */
@@ -19,7 +19,7 @@ export interface ActionContext {
   readonly host: (name: string) => string;
   readonly connections: Connections;
   /** Output of the action, as it arrives; process output is masked already, in-process text must pass through `redact`. */
-  readonly output: (stream: 'stdout' | 'stderr' | 'info', text: string) => void;
+  readonly output: (stream: "stdout" | "stderr" | "info", text: string) => void;
   /** Set while the output sink is saturated: a producer should stop reading until it resolves. */
   readonly backpressure?: () => Promise<void> | undefined;
   /** Masks every secret in text the engine produced itself (result sets, diffs, messages). */
@@ -41,6 +41,8 @@ export interface ActionResult {
 }
 
 /** `${name}` lookup over the run's variables, then the environment. */
-export function lookupVar(ctx: Pick<ActionContext, 'vars' | 'env'>): (name: string) => string | undefined {
+export function lookupVar(
+  ctx: Pick<ActionContext, "vars" | "env">,
+): (name: string) => string | undefined {
   return (name) => ctx.vars.get(name) ?? ctx.env[name];
 }

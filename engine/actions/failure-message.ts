@@ -1,4 +1,4 @@
-import { formatDuration } from '../parse/durations.js';
+import { formatDuration } from "../parse/durations.js";
 
 /** The one place that says why a process-backed action failed (execa's lib/return/message.js). */
 export function failureMessage(r: {
@@ -12,15 +12,19 @@ export function failureMessage(r: {
   /** Processes that were still there after SIGKILL. */
   readonly left?: readonly string[] | undefined;
 }): string {
-  const left = r.left?.length ? `; still running after SIGKILL (uninterruptible?): ${r.left.join(', ')}` : '';
+  const left = r.left?.length
+    ? `; still running after SIGKILL (uninterruptible?): ${r.left.join(", ")}`
+    : "";
   return reason(r) + left;
 }
 
 function reason(r: Parameters<typeof failureMessage>[0]): string {
   if (r.spawnError) return `could not start: ${r.spawnError}`;
-  if (r.timedOut) return `timed out after ${formatDuration(r.timeoutMs ?? 0)}: the step's process group was stopped`;
-  if (r.interrupted) return 'interrupted: the step\'s process group was stopped';
+  if (r.timedOut)
+    return `timed out after ${formatDuration(r.timeoutMs ?? 0)}: the step's process group was stopped`;
+  if (r.interrupted) return "interrupted: the step's process group was stopped";
   if (r.signal) return `killed by ${r.signal}`;
-  if (r.exitCode === 255 && r.expectedExit !== 255) return `exit status 255 (for an on= block this is often ssh failing to connect)`;
-  return `exit status ${r.exitCode ?? '?'}${r.expectedExit === 0 ? '' : `, expected ${r.expectedExit}`}`;
+  if (r.exitCode === 255 && r.expectedExit !== 255)
+    return `exit status 255 (for an on= block this is often ssh failing to connect)`;
+  return `exit status ${r.exitCode ?? "?"}${r.expectedExit === 0 ? "" : `, expected ${r.expectedExit}`}`;
 }

@@ -1,5 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ancestry, carries, listProcesses, processInfo, type ProcessInfo } from './process-table.js';
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  ancestry,
+  carries,
+  listProcesses,
+  processInfo,
+  type ProcessInfo,
+} from "./process-table.js";
 
 export interface StopGroupOptions {
   /**
@@ -35,13 +41,16 @@ const POLL_MS = 20;
  * session of their own (`setsid`, `pg_ctl start`) have left the step: a
  * rehearsal's teardown finds those by RUNBOOK_RUN_ID.
  */
-export async function stopProcessGroup(o: StopGroupOptions): Promise<StopGroupResult> {
+export async function stopProcessGroup(
+  o: StopGroupOptions,
+): Promise<StopGroupResult> {
   if (!hasProc()) return stopGroupBlind(o);
   const never = ancestry(process.pid);
   const known = new Set<number>([o.pgid]);
   const members = (): ProcessInfo[] => {
     const procs = listProcesses().filter((p) => !never.has(p.pid));
-    if (!o.descendantsOnly) return procs.filter((p) => p.pgid === o.pgid || p.sid === o.pgid);
+    if (!o.descendantsOnly)
+      return procs.filter((p) => p.pgid === o.pgid || p.sid === o.pgid);
     // Descendants: a child reparented to init after its parent died is still remembered by pid.
     let grew = true;
     while (grew) {
@@ -68,9 +77,9 @@ export async function stopProcessGroup(o: StopGroupOptions): Promise<StopGroupRe
     }
   };
   if (members().length === 0) return { left: [] };
-  signalAll('SIGTERM');
+  signalAll("SIGTERM");
   if ((await waitGone(o.graceMs ?? 2000)).length === 0) return { left: [] };
-  signalAll('SIGKILL');
+  signalAll("SIGKILL");
   return { left: await waitGone(o.killWaitMs ?? 5000) };
 }
 
@@ -82,16 +91,32 @@ async function stopGroupBlind(o: StopGroupOptions): Promise<StopGroupResult> {
       process.kill(target, 0);
       return true;
     } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
+      return (error as NodeJS.ErrnoException).code === "EPERM";
     }
   };
-  for (const [signal, waitMs] of [['SIGTERM', o.graceMs ?? 2000], ['SIGKILL', o.killWaitMs ?? 5000]] as const) {
+  for (const [signal, waitMs] of [
+    ["SIGTERM", o.graceMs ?? 2000],
+    ["SIGKILL", o.killWaitMs ?? 5000],
+  ] as const) {
     if (!alive()) return { left: [] };
     send(target, signal);
     const until = Date.now() + waitMs;
     while (alive() && Date.now() < until) await sleep(POLL_MS);
   }
-  return { left: alive() ? [{ pid: o.pgid, ppid: 0, pgid: o.pgid, sid: o.pgid, state: '?', comm: `process group ${o.pgid}` }] : [] };
+  return {
+    left: alive()
+      ? [
+          {
+            pid: o.pgid,
+            ppid: 0,
+            pgid: o.pgid,
+            sid: o.pgid,
+            state: "?",
+            comm: `process group ${o.pgid}`,
+          },
+        ]
+      : [],
+  };
 }
 
 let procChecked: boolean | undefined;
@@ -107,19 +132,25 @@ function hasProc(): boolean {
  * an unrelated process does not count. A process whose environment cannot be
  * read (another user's) counts: better a question than a second copy.
  */
-export function liveGroupMembers(pgid: number, marker: Readonly<Record<string, string>>): ProcessInfo[] {
-  return listProcesses().filter((p) => (p.pgid === pgid || p.sid === pgid) && carries(p.pid, marker) !== false);
+export function liveGroupMembers(
+  pgid: number,
+  marker: Readonly<Record<string, string>>,
+): ProcessInfo[] {
+  return listProcesses().filter(
+    (p) =>
+      (p.pgid === pgid || p.sid === pgid) && carries(p.pid, marker) !== false,
+  );
 }
 
 /** Whether a process still exists (and is not a zombie). */
 export function isRunning(pid: number): boolean {
   const info = processInfo(pid);
-  if (info) return info.state !== 'Z' && info.state !== 'X';
+  if (info) return info.state !== "Z" && info.state !== "X";
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

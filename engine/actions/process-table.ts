@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** One live process as /proc shows it. */
 export interface ProcessInfo {
@@ -21,7 +21,7 @@ export interface ProcessInfo {
 export function listProcesses(): ProcessInfo[] {
   let names: string[];
   try {
-    names = readdirSync('/proc');
+    names = readdirSync("/proc");
   } catch {
     return [];
   }
@@ -29,7 +29,7 @@ export function listProcesses(): ProcessInfo[] {
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     const info = processInfo(Number(name));
-    if (info && info.state !== 'Z' && info.state !== 'X') out.push(info);
+    if (info && info.state !== "Z" && info.state !== "X") out.push(info);
   }
   return out;
 }
@@ -38,16 +38,25 @@ export function listProcesses(): ProcessInfo[] {
 export function processInfo(pid: number): ProcessInfo | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return undefined;
   }
   // "pid (comm) state ppid pgrp session …"; comm may itself hold spaces and parentheses.
-  const open = stat.indexOf('(');
-  const close = stat.lastIndexOf(')');
+  const open = stat.indexOf("(");
+  const close = stat.lastIndexOf(")");
   if (open < 0 || close < open) return undefined;
-  const [state = '?', ppid = '0', pgid = '0', sid = '0'] = stat.slice(close + 2).split(' ');
-  return { pid, ppid: Number(ppid), pgid: Number(pgid), sid: Number(sid), state, comm: stat.slice(open + 1, close) };
+  const [state = "?", ppid = "0", pgid = "0", sid = "0"] = stat
+    .slice(close + 2)
+    .split(" ");
+  return {
+    pid,
+    ppid: Number(ppid),
+    pgid: Number(pgid),
+    sid: Number(sid),
+    state,
+    comm: stat.slice(open + 1, close),
+  };
 }
 
 /**
@@ -57,20 +66,23 @@ export function processInfo(pid: number): ProcessInfo | undefined {
 export function processEnviron(pid: number): Map<string, string> | undefined {
   let raw: string;
   try {
-    raw = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    raw = readFileSync(`/proc/${pid}/environ`, "latin1");
   } catch {
     return undefined;
   }
   const env = new Map<string, string>();
-  for (const entry of raw.split('\0')) {
-    const eq = entry.indexOf('=');
+  for (const entry of raw.split("\0")) {
+    const eq = entry.indexOf("=");
     if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
   return env;
 }
 
 /** Whether the process's environment holds every `name=value` of `marker`; undefined when it cannot be read. */
-export function carries(pid: number, marker: Readonly<Record<string, string>>): boolean | undefined {
+export function carries(
+  pid: number,
+  marker: Readonly<Record<string, string>>,
+): boolean | undefined {
   const env = processEnviron(pid);
   if (!env) return undefined;
   return Object.entries(marker).every(([k, v]) => env.get(k) === v);
@@ -86,13 +98,18 @@ export function processCwd(pid: number): string | undefined {
 }
 
 /** `sleep (pid 1234)`, for messages. */
-export function describeProcess(p: Pick<ProcessInfo, 'pid' | 'comm'>): string {
+export function describeProcess(p: Pick<ProcessInfo, "pid" | "comm">): string {
   return `${p.comm} (pid ${p.pid})`;
 }
 
 /** `pid` and every process above it: never signal these. */
 export function ancestry(pid: number): Set<number> {
   const out = new Set<number>();
-  for (let p: number | undefined = pid; p !== undefined && p > 0 && !out.has(p); p = processInfo(p)?.ppid) out.add(p);
+  for (
+    let p: number | undefined = pid;
+    p !== undefined && p > 0 && !out.has(p);
+    p = processInfo(p)?.ppid
+  )
+    out.add(p);
   return out;
 }

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { createOutputRedactor, type OutputPiece } from '../secrets/index.js';
-import { programProblem } from './program-path.js';
-import { stopProcessGroup, type StopGroupResult } from './process-group.js';
-import { describeProcess } from './process-table.js';
+import { spawn, type ChildProcess } from "node:child_process";
+import { statSync } from "node:fs";
+import { createOutputRedactor, type OutputPiece } from "../secrets/index.js";
+import { programProblem } from "./program-path.js";
+import { stopProcessGroup, type StopGroupResult } from "./process-group.js";
+import { describeProcess } from "./process-table.js";
 
 export interface ProcessOptions {
   readonly command: string;
@@ -15,13 +15,16 @@ export interface ProcessOptions {
    * process ends or is stopped: an `on=` wrapper reads the end of its stdin as
    * "stop"), or no stdin (`/dev/null`), or the terminal (`inherit`, for `interactive`).
    */
-  readonly stdin: { readonly text: string; readonly keepOpen?: boolean } | 'ignore' | 'inherit';
+  readonly stdin:
+    | { readonly text: string; readonly keepOpen?: boolean }
+    | "ignore"
+    | "inherit";
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   /** Values masked in everything the process prints. */
   readonly secrets: readonly string[];
   /** Masked, UTF-8-decoded output as it arrives (not line-aligned). */
-  readonly onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
+  readonly onOutput: (stream: "stdout" | "stderr", text: string) => void;
   /** Polled after each chunk: while it returns a promise, reading pauses (the output sink is saturated). */
   readonly backpressure?: (() => Promise<void> | undefined) | undefined;
   /** Grace between SIGTERM and SIGKILL when a process group is stopped. @default 2000 */
@@ -85,54 +88,100 @@ const DRAIN_MS = 150;
  */
 export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
-  const interactive = options.stdin === 'inherit';
+  const interactive = options.stdin === "inherit";
   return new Promise((resolve) => {
     // spawn() says ENOENT for a missing working directory as for a missing program: tell them apart first.
     const badCwd = workingDirectoryProblem(options.cwd);
     if (badCwd) {
-      resolve({ timedOut: false, interrupted: false, spawnError: badCwd, durationMs: performance.now() - started, stdout: '' });
+      resolve({
+        timedOut: false,
+        interrupted: false,
+        spawnError: badCwd,
+        durationMs: performance.now() - started,
+        stdout: "",
+      });
       return;
     }
     // One pipe for stdout and stderr when nothing needs stdout alone: the output's true order (see separateStderr).
-    const joined = !interactive && !options.separateStderr && (options.keepStdout ?? 0) === 0;
+    const joined =
+      !interactive &&
+      !options.separateStderr &&
+      (options.keepStdout ?? 0) === 0;
     // The wrapper always starts: a missing program must still be told as such, not as exit status 127.
-    const noProgram = joined ? programProblem(options.command, options.env, options.cwd) : undefined;
+    const noProgram = joined
+      ? programProblem(options.command, options.env, options.cwd)
+      : undefined;
     if (noProgram) {
-      resolve({ timedOut: false, interrupted: false, spawnError: noProgram, durationMs: performance.now() - started, stdout: '' });
+      resolve({
+        timedOut: false,
+        interrupted: false,
+        spawnError: noProgram,
+        durationMs: performance.now() - started,
+        stdout: "",
+      });
       return;
     }
     let child: ChildProcess;
     try {
       // `exec` replaces the wrapper: the program keeps its pid, and leads its process group.
-      child = spawn(joined ? '/bin/sh' : options.command, joined ? ['-c', 'exec "$@" 2>&1', 'runbook', options.command, ...options.args] : options.args, {
-        cwd: options.cwd,
-        env: options.env,
-        // A group of its own, so a timeout reaches every descendant; an
-        // interactive process stays in the terminal's foreground group.
-        detached: !interactive,
-        stdio: interactive ? 'inherit' : [typeof options.stdin === 'object' ? 'pipe' : 'ignore', 'pipe', joined ? 'ignore' : 'pipe'],
-      });
+      child = spawn(
+        joined ? "/bin/sh" : options.command,
+        joined
+          ? [
+              "-c",
+              'exec "$@" 2>&1',
+              "runbook",
+              options.command,
+              ...options.args,
+            ]
+          : options.args,
+        {
+          cwd: options.cwd,
+          env: options.env,
+          // A group of its own, so a timeout reaches every descendant; an
+          // interactive process stays in the terminal's foreground group.
+          detached: !interactive,
+          stdio: interactive
+            ? "inherit"
+            : [
+                typeof options.stdin === "object" ? "pipe" : "ignore",
+                "pipe",
+                joined ? "ignore" : "pipe",
+              ],
+        },
+      );
     } catch (error) {
-      resolve({ timedOut: false, interrupted: false, spawnError: spawnProblem(error as NodeJS.ErrnoException, options), durationMs: performance.now() - started, stdout: '' });
+      resolve({
+        timedOut: false,
+        interrupted: false,
+        spawnError: spawnProblem(error as NodeJS.ErrnoException, options),
+        durationMs: performance.now() - started,
+        stdout: "",
+      });
       return;
     }
     let timedOut = false;
     let interrupted = false;
     let settled = false;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let exit:
+      { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let stopping: Promise<StopGroupResult> | undefined;
     let journalProblem: string | undefined;
     const streams = [child.stdout, child.stderr].filter((s) => s !== null);
     let open = streams.length;
     const keep = options.keepStdout ?? 0;
     const rawDecoder = keep > 0 ? new TextDecoder() : undefined;
-    let stdout = '';
+    let stdout = "";
 
     const stopGroup = (): void => {
       if (child.pid === undefined || stopping) return;
       // An on= wrapper stops the remote side when its stdin ends, before ssh itself is stopped.
       child.stdin?.end();
-      stopping = stopProcessGroup({ pgid: child.pid, graceMs: options.killGraceMs ?? 2000, descendantsOnly: interactive });
+      stopping = stopProcessGroup({
+        pgid: child.pid,
+        graceMs: options.killGraceMs ?? 2000,
+        descendantsOnly: interactive,
+      });
     };
     if (child.pid !== undefined && options.onSpawn) {
       try {
@@ -142,49 +191,81 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         stopGroup();
       }
     }
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      stopGroup();
-    }, options.timeoutMs);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stopGroup();
+          }, options.timeoutMs);
     const onAbort = (): void => {
       interrupted = true;
       stopGroup();
     };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
     const finish = (spawnError?: string): void => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      options.signal?.removeEventListener("abort", onAbort);
       // A script that did not end as it should leaves nothing running behind it.
-      if (options.expectedExit !== undefined && exit && exit.code !== options.expectedExit) stopGroup();
+      if (
+        options.expectedExit !== undefined &&
+        exit &&
+        exit.code !== options.expectedExit
+      )
+        stopGroup();
       for (const s of streams) s.destroy();
       child.stdin?.destroy();
-      if (rawDecoder && stdout.length < keep) stdout = (stdout + rawDecoder.decode()).slice(0, keep);
-      const result: { -readonly [K in keyof ProcessResult]: ProcessResult[K] } = { timedOut, interrupted, durationMs: performance.now() - started, stdout };
-      if (exit?.code !== null && exit?.code !== undefined) result.exitCode = exit.code;
+      if (rawDecoder && stdout.length < keep)
+        stdout = (stdout + rawDecoder.decode()).slice(0, keep);
+      const result: { -readonly [K in keyof ProcessResult]: ProcessResult[K] } =
+        {
+          timedOut,
+          interrupted,
+          durationMs: performance.now() - started,
+          stdout,
+        };
+      if (exit?.code !== null && exit?.code !== undefined)
+        result.exitCode = exit.code;
       if (exit?.signal) result.signal = exit.signal;
       const problem = spawnError ?? journalProblem;
       if (problem) result.spawnError = problem;
       // Settles only once the group is gone: the engine never goes on beside a step that still runs.
-      void (stopping ?? Promise.resolve<StopGroupResult>({ left: [] })).then(({ left }) => {
-        if (left.length > 0) result.left = left.map(describeProcess);
-        result.durationMs = performance.now() - started;
-        resolve(result);
-      });
+      void (stopping ?? Promise.resolve<StopGroupResult>({ left: [] })).then(
+        ({ left }) => {
+          if (left.length > 0) result.left = left.map(describeProcess);
+          result.durationMs = performance.now() - started;
+          resolve(result);
+        },
+      );
     };
 
     // One redactor for both streams: a secret printed half on stdout and half on stderr is still one secret.
-    const redacting = createOutputRedactor({ secrets: options.secrets, streams: child.stdout && child.stderr ? ['stdout', 'stderr'] : child.stdout ? ['stdout'] : child.stderr ? ['stderr'] : [] });
+    const redacting = createOutputRedactor({
+      secrets: options.secrets,
+      streams:
+        child.stdout && child.stderr
+          ? ["stdout", "stderr"]
+          : child.stdout
+            ? ["stdout"]
+            : child.stderr
+              ? ["stderr"]
+              : [],
+    });
     const show = (pieces: readonly OutputPiece[]): void => {
       for (const piece of pieces) options.onOutput(piece.stream, piece.text);
     };
-    const pipe = (stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): void => {
+    const pipe = (
+      stream: NodeJS.ReadableStream | null,
+      name: "stdout" | "stderr",
+    ): void => {
       if (!stream) return;
-      stream.on('data', (chunk: Buffer) => {
-        if (name === 'stdout' && rawDecoder && stdout.length < keep) stdout += rawDecoder.decode(chunk, { stream: true });
+      stream.on("data", (chunk: Buffer) => {
+        if (name === "stdout" && rawDecoder && stdout.length < keep)
+          stdout += rawDecoder.decode(chunk, { stream: true });
         show(redacting.push(name, chunk));
         const wait = options.backpressure?.();
         if (wait) {
@@ -197,22 +278,22 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         open--;
         if (open === 0 && exit) finish();
       };
-      stream.once('close', end);
+      stream.once("close", end);
     };
-    pipe(child.stdout, 'stdout');
-    pipe(child.stderr, 'stderr');
+    pipe(child.stdout, "stdout");
+    pipe(child.stderr, "stderr");
 
-    child.once('error', (error) => {
+    child.once("error", (error) => {
       exit = exit ?? { code: null, signal: null };
       finish(spawnProblem(error as NodeJS.ErrnoException, options));
     });
-    child.once('exit', (code, signal) => {
+    child.once("exit", (code, signal) => {
       exit = { code, signal };
       if (open === 0) finish();
       else setTimeout(() => finish(), DRAIN_MS).unref();
     });
-    if (typeof options.stdin === 'object' && child.stdin) {
-      child.stdin.on('error', () => {
+    if (typeof options.stdin === "object" && child.stdin) {
+      child.stdin.on("error", () => {
         // The process exited without reading all of its input: its exit status says what happened.
       });
       if (options.stdin.keepOpen) child.stdin.write(options.stdin.text);
@@ -222,12 +303,18 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
 }
 
 /** Why a process could not start, in the operator's words: which directory or program, and what is wrong with it. */
-function spawnProblem(error: NodeJS.ErrnoException, options: Pick<ProcessOptions, 'command' | 'cwd'>): string {
+function spawnProblem(
+  error: NodeJS.ErrnoException,
+  options: Pick<ProcessOptions, "command" | "cwd">,
+): string {
   const program = options.command;
   switch (error.code) {
-    case 'ENOENT':
-      return workingDirectoryProblem(options.cwd) ?? `no such program: ${program}${program.includes('/') ? '' : ' (not found on PATH)'}`;
-    case 'EACCES':
+    case "ENOENT":
+      return (
+        workingDirectoryProblem(options.cwd) ??
+        `no such program: ${program}${program.includes("/") ? "" : " (not found on PATH)"}`
+      );
+    case "EACCES":
       return `permission denied: cannot run ${program}`;
     default:
       return `cannot run ${program}: ${error.message}`;
@@ -237,12 +324,15 @@ function spawnProblem(error: NodeJS.ErrnoException, options: Pick<ProcessOptions
 /** Undefined when `cwd` is a directory a process can start in. */
 export function workingDirectoryProblem(cwd: string): string | undefined {
   try {
-    if (!statSync(cwd).isDirectory()) return `the working directory ${cwd} is not a directory`;
+    if (!statSync(cwd).isDirectory())
+      return `the working directory ${cwd} is not a directory`;
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `no such working directory: ${cwd}`;
-    if (code === 'EACCES') return `permission denied: cannot enter the working directory ${cwd}`;
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return `no such working directory: ${cwd}`;
+    if (code === "EACCES")
+      return `permission denied: cannot enter the working directory ${cwd}`;
     return `working directory ${cwd}: ${(error as Error).message}`;
   }
 }

@@ -1,19 +1,24 @@
-import type { PsqlAction } from '../model/action.js';
-import type { ActionContext, ActionResult } from './context.js';
-import { databaseEnv } from './database-env.js';
-import { failureMessage } from './failure-message.js';
-import { runProcess } from './process.js';
-import { userProblem, withUser } from './user.js';
+import type { PsqlAction } from "../model/action.js";
+import type { ActionContext, ActionResult } from "./context.js";
+import { databaseEnv } from "./database-env.js";
+import { failureMessage } from "./failure-message.js";
+import { runProcess } from "./process.js";
+import { userProblem, withUser } from "./user.js";
 
 /**
  * `\set name 'value'` for psql: inside single quotes psql reads `''` as a
  * quote and C-style backslash escapes, so every value stays data.
  */
 export function psqlSetLines(vars: ReadonlyMap<string, string>): string {
-  let out = '';
+  let out = "";
   for (const [name, value] of vars) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
-    const quoted = value.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+    const quoted = value
+      .replace(/\\/g, "\\\\")
+      .replace(/'/g, "''")
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t");
     out += `\\set ${name} '${quoted}'\n`;
   }
   return out;
@@ -24,13 +29,24 @@ export function psqlSetLines(vars: ReadonlyMap<string, string>): string {
  * connection in PG* variables and the run's variables as `\set` lines on
  * stdin: never in argv, never in a file.
  */
-export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext): Promise<ActionResult> {
-  const noUser = action.options.user ? await userProblem(action.options.user, ctx.isRoot) : undefined;
-  if (noUser) return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
+export async function runPsql(
+  action: PsqlAction,
+  db: string,
+  ctx: ActionContext,
+): Promise<ActionResult> {
+  const noUser = action.options.user
+    ? await userProblem(action.options.user, ctx.isRoot)
+    : undefined;
+  if (noUser)
+    return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
   const database = ctx.connections.database(db);
   const env = { ...ctx.env, ...databaseEnv(database.url) };
-  const argv = withUser(['psql', '-X', '-w', '-v', 'ON_ERROR_STOP=1', '--pset=pager=off'], action.options.user, ctx.isRoot);
-  const [command = 'psql', ...args] = argv;
+  const argv = withUser(
+    ["psql", "-X", "-w", "-v", "ON_ERROR_STOP=1", "--pset=pager=off"],
+    action.options.user,
+    ctx.isRoot,
+  );
+  const [command = "psql", ...args] = argv;
   const result = await runProcess({
     command,
     args,
@@ -40,17 +56,31 @@ export async function runPsql(action: PsqlAction, db: string, ctx: ActionContext
     secrets: ctx.secrets,
     signal: ctx.signal,
     backpressure: ctx.backpressure,
-    ...(action.options.timeoutMs !== undefined ? { timeoutMs: action.options.timeoutMs } : {}),
+    ...(action.options.timeoutMs !== undefined
+      ? { timeoutMs: action.options.timeoutMs }
+      : {}),
     keepStdout: action.options.capture ? 1 << 20 : 0,
     expectedExit: action.options.exit,
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
     onOutput: (stream, text) => ctx.output(stream, text),
   });
-  const ok = result.exitCode === action.options.exit && !result.timedOut && !result.interrupted && !result.spawnError;
-  const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = { ok, durationMs: result.durationMs };
+  const ok =
+    result.exitCode === action.options.exit &&
+    !result.timedOut &&
+    !result.interrupted &&
+    !result.spawnError;
+  const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = {
+    ok,
+    durationMs: result.durationMs,
+  };
   if (result.exitCode !== undefined) out.exitCode = result.exitCode;
   if (result.interrupted) out.interrupted = true;
-  if (!ok) out.message = failureMessage({ ...result, expectedExit: action.options.exit, timeoutMs: action.options.timeoutMs });
+  if (!ok)
+    out.message = failureMessage({
+      ...result,
+      expectedExit: action.options.exit,
+      timeoutMs: action.options.timeoutMs,
+    });
   if (ok && action.options.capture) out.captured = result.stdout.trim();
   return out;
 }

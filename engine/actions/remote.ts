@@ -1,25 +1,39 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from "node:crypto";
 
 /** Quotes a word for a POSIX shell: 'it'\''s'. */
 export function shQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)
+    ? word
+    : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `export NAME='value'` lines that give a remote script the variables a local one gets from its environment. */
-export function exportLines(vars: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
+export function exportLines(
+  vars: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+): string {
   const entries = vars instanceof Map ? [...vars] : Object.entries(vars);
   return entries
     .filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     .map(([name, value]) => `export ${name}=${shQuote(value)}\n`)
-    .join('');
+    .join("");
 }
 
 /**
  * The ssh command line for `on=HOST`: the system OpenSSH client (so the
  * operator's ~/.ssh/config applies), never asking for a password (BatchMode).
  */
-export function sshArgs(target: string, remoteCommand: string, options: readonly string[] = ['-T', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=15']): string[] {
-  return [...options, '--', target, remoteCommand];
+export function sshArgs(
+  target: string,
+  remoteCommand: string,
+  options: readonly string[] = [
+    "-T",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=15",
+  ],
+): string[] {
+  return [...options, "--", target, remoteCommand];
 }
 
 /**
@@ -48,7 +62,7 @@ export function sshArgs(target: string, remoteCommand: string, options: readonly
  * and exit status 1: runbook shows the reason as why the block could not start.
  */
 const SUPERVISOR = [
-  'w=$1; n=$2; u=$3; c=$4; b=$5; x=$6; shift 6',
+  "w=$1; n=$2; u=$3; c=$4; b=$5; x=$6; shift 6",
   'fail() { printf "%s %s\\n" "$n" "$*" >&2; exit 1; }',
   'if [ -n "$u" ] && [ "$(id -un)" != "$u" ]; then',
   '  id -u "$u" >/dev/null 2>&1 || fail "no such user on this host: $u";',
@@ -56,29 +70,35 @@ const SUPERVISOR = [
   '  command -v sudo >/dev/null 2>&1 || fail "cannot run as $u: $(id -un) is not root and this host has no sudo";',
   '  sudo -n -u "$u" -- true </dev/null >/dev/null 2>&1 || fail "cannot run as $u: sudo -n -u $u asks $(id -un) for a password (a sudoers rule with NOPASSWD is needed)";',
   '  exec sudo -n -u "$u" -- sh -c "eval \\"\\$1\\"" runbook-supervisor "$w" "$n" "" "$c" "$b" "$x" "$@";',
-  'fi',
+  "fi",
   'if [ -n "$c" ]; then [ -d "$c" ] || fail "no such working directory: $c"; cd "$c" 2>/dev/null || fail "cannot enter the working directory $c as $(id -un)"; fi',
-  'exec 3<&0',
+  "exec 3<&0",
   's=$(head -c "$b")',
   'case $s in *"$n") s=${s%"$n"} ;; *) fail "the script did not arrive whole" ;; esac',
-  'if command -v setsid >/dev/null 2>&1; then g=setsid; else g=; fi',
-  'job=',
-  'stop() { kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; }',
+  "if command -v setsid >/dev/null 2>&1; then g=setsid; else g=; fi",
+  "job=",
+  "stop() { kill -TERM -$job 2>/dev/null || kill -TERM $job 2>/dev/null; i=0; while [ $i -lt 20 ] && { kill -0 -$job || kill -0 $job; } 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; kill -KILL -$job 2>/dev/null || kill -KILL $job 2>/dev/null; }",
   "trap 'stop; exit 143' USR1 TERM HUP",
   'printf "%s\\n" "$s" | $g "$@" 3<&- &',
-  'job=$!; s=',
-  '(while IFS= read -r _; do :; done <&3; kill -USR1 $$) >/dev/null 2>&1 &',
-  'watch=$!',
-  'wait $job; st=$?',
-  'kill $watch 2>/dev/null',
+  "job=$!; s=",
+  "(while IFS= read -r _; do :; done <&3; kill -USR1 $$) >/dev/null 2>&1 &",
+  "watch=$!",
+  "wait $job; st=$?",
+  "kill $watch 2>/dev/null",
   'if [ -n "$x" ] && [ "$st" != "$x" ]; then stop; fi',
-  'exit $st',
-].join('\n');
+  "exit $st",
+].join("\n");
 
 /** The supervisor as one line: `;` where a newline was, none after `then`/`do`/`;`/`&`. */
-const SUPERVISOR_LINE = SUPERVISOR.split('\n')
+const SUPERVISOR_LINE = SUPERVISOR.split("\n")
   .map((l) => l.trim())
-  .reduce((line, part) => (line === '' ? part : `${line}${/(then|do|;|&)$/.test(line) ? ' ' : '; '}${part}`), '');
+  .reduce(
+    (line, part) =>
+      line === ""
+        ? part
+        : `${line}${/(then|do|;|&)$/.test(line) ? " " : "; "}${part}`,
+    "",
+  );
 
 export interface SupervisedScript {
   /** The shell's argv, reading the script on stdin (`bash -euo pipefail -s`). */
@@ -108,9 +128,21 @@ export interface Supervised {
  * gets nothing, as on this machine, instead of eating the rest of the script.
  */
 export function supervised(o: SupervisedScript): Supervised {
-  const nonce = `runbook-${randomBytes(9).toString('hex')}`;
-  const text = `{\n${exportLines(o.vars)}${o.script}${o.script.endsWith('\n') ? '' : '\n'}} </dev/null\n${nonce}`;
-  const argv = ['sh', '-c', 'eval "$1"', 'runbook-supervisor', SUPERVISOR_LINE, nonce, o.user ?? '', o.cwd ?? '', String(Buffer.byteLength(text)), o.expectedExit === undefined ? '' : String(o.expectedExit), ...o.shell];
+  const nonce = `runbook-${randomBytes(9).toString("hex")}`;
+  const text = `{\n${exportLines(o.vars)}${o.script}${o.script.endsWith("\n") ? "" : "\n"}} </dev/null\n${nonce}`;
+  const argv = [
+    "sh",
+    "-c",
+    'eval "$1"',
+    "runbook-supervisor",
+    SUPERVISOR_LINE,
+    nonce,
+    o.user ?? "",
+    o.cwd ?? "",
+    String(Buffer.byteLength(text)),
+    o.expectedExit === undefined ? "" : String(o.expectedExit),
+    ...o.shell,
+  ];
   return { argv, stdin: text, setup: new SetupProblem(nonce) };
 }
 
@@ -132,7 +164,11 @@ export interface RemoteInvocation {
 /** How runbook runs a script on a host: ssh with the supervisor as the remote command and the script on stdin. */
 export function remoteInvocation(o: RemoteScript): RemoteInvocation {
   const s = supervised(o);
-  return { args: sshArgs(o.target, s.argv.map(shQuote).join(' '), o.sshOptions), stdin: s.stdin, setup: s.setup };
+  return {
+    args: sshArgs(o.target, s.argv.map(shQuote).join(" "), o.sshOptions),
+    stdin: s.stdin,
+    setup: s.setup,
+  };
 }
 
 /**
@@ -151,17 +187,21 @@ export class SetupProblem {
   /** The part of `text` to show now. */
   filter(stream: string, text: string): string {
     if (this.decided.has(stream)) return text;
-    const buffer = (this.held.get(stream) ?? '') + text;
+    const buffer = (this.held.get(stream) ?? "") + text;
     const mark = `${this.nonce} `;
-    if (!(buffer.length < mark.length ? mark.startsWith(buffer) : buffer.startsWith(mark))) {
+    if (
+      !(buffer.length < mark.length
+        ? mark.startsWith(buffer)
+        : buffer.startsWith(mark))
+    ) {
       this.decided.add(stream);
       this.held.delete(stream);
       return buffer;
     }
-    const end = buffer.indexOf('\n');
+    const end = buffer.indexOf("\n");
     if (end < 0) {
       this.held.set(stream, buffer);
-      return '';
+      return "";
     }
     this.reason = buffer.slice(mark.length, end);
     this.decided.add(stream);
@@ -171,7 +211,7 @@ export class SetupProblem {
 
   /** What is still held back when the stream ends. */
   flush(stream: string): string {
-    const rest = this.held.get(stream) ?? '';
+    const rest = this.held.get(stream) ?? "";
     this.held.delete(stream);
     return rest;
   }

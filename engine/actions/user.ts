@@ -1,14 +1,20 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { supervised, type SetupProblem } from './remote.js';
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { supervised, type SetupProblem } from "./remote.js";
 
 /**
  * `user=NAME`: `runuser -u NAME --` when running as root, else
  * `sudo -n -u NAME --preserve-env --` (never prompting for a password).
  */
-export function withUser(argv: readonly string[], user: string | undefined, isRoot: boolean): string[] {
+export function withUser(
+  argv: readonly string[],
+  user: string | undefined,
+  isRoot: boolean,
+): string[] {
   if (!user) return [...argv];
-  return isRoot ? ['runuser', '-u', user, '--', ...argv] : ['sudo', '-n', '--preserve-env', '-u', user, '--', ...argv];
+  return isRoot
+    ? ["runuser", "-u", user, "--", ...argv]
+    : ["sudo", "-n", "--preserve-env", "-u", user, "--", ...argv];
 }
 
 /**
@@ -18,9 +24,24 @@ export function withUser(argv: readonly string[], user: string | undefined, isRo
  * processes: on a timeout or an interrupt, the end of stdin (or the SIGTERM
  * sudo relays) makes the supervisor stop the script's whole group itself.
  */
-export function sudoSupervised(o: { user: string; shell: readonly string[]; script: string; expectedExit?: number | undefined }): { command: string; args: string[]; stdin: string; setup: SetupProblem } {
-  const s = supervised({ shell: o.shell, script: o.script, vars: {}, expectedExit: o.expectedExit });
-  return { command: 'sudo', args: ['-n', '--preserve-env', '-u', o.user, '--', ...s.argv], stdin: s.stdin, setup: s.setup };
+export function sudoSupervised(o: {
+  user: string;
+  shell: readonly string[];
+  script: string;
+  expectedExit?: number | undefined;
+}): { command: string; args: string[]; stdin: string; setup: SetupProblem } {
+  const s = supervised({
+    shell: o.shell,
+    script: o.script,
+    vars: {},
+    expectedExit: o.expectedExit,
+  });
+  return {
+    command: "sudo",
+    args: ["-n", "--preserve-env", "-u", o.user, "--", ...s.argv],
+    stdin: s.stdin,
+    setup: s.setup,
+  };
 }
 
 /** A block's `cwd=`, relative to where runbook was started. */
@@ -38,9 +59,12 @@ export function resolveCwd(cwd: string | undefined, base: string): string {
  * "exit status 1" that looks like the script's own failure. When that
  * cannot be told (no getent), runuser or sudo will say.
  */
-export async function userProblem(user: string, isRoot: boolean): Promise<string | undefined> {
+export async function userProblem(
+  user: string,
+  isRoot: boolean,
+): Promise<string | undefined> {
   const noAccount = await new Promise<string | undefined>((resolve) => {
-    execFile('getent', ['passwd', '--', user], { timeout: 10_000 }, (error) => {
+    execFile("getent", ["passwd", "--", user], { timeout: 10_000 }, (error) => {
       // getent exits 2 when the key is not found; another failure (no getent) leaves it to runuser or sudo.
       const code: unknown = error?.code;
       resolve(code === 2 ? `no such user: ${user}` : undefined);
@@ -53,13 +77,28 @@ export async function userProblem(user: string, isRoot: boolean): Promise<string
 /** Why `sudo -n --preserve-env -u USER -- true` fails, or undefined when it runs. */
 function sudoProblem(user: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = execFile('sudo', ['-n', '--preserve-env', '-u', user, '--', 'true'], { timeout: 15_000 }, (error, _stdout, stderr) => {
-      if (!error) return resolve(undefined);
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`cannot run as ${user}: runbook is not root and this machine has no sudo`);
-      const said = stderr.split('\n').map((l) => l.replace(/^sudo:\s*/, '').trim()).filter((l) => l !== '').at(-1) ?? `exit status ${String(error.code ?? error.signal)}`;
-      const fix = /password|not allowed to run|may not run/i.test(said) ? 'runbook never asks for a password: a sudoers rule with NOPASSWD for this user is needed, or run runbook as root' : 'user= runs sudo -n --preserve-env -u USER when runbook is not root';
-      resolve(`cannot run as ${user}: sudo -n says "${said}"; ${fix}`);
-    });
+    const child = execFile(
+      "sudo",
+      ["-n", "--preserve-env", "-u", user, "--", "true"],
+      { timeout: 15_000 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve(undefined);
+        if ((error as NodeJS.ErrnoException).code === "ENOENT")
+          return resolve(
+            `cannot run as ${user}: runbook is not root and this machine has no sudo`,
+          );
+        const said =
+          stderr
+            .split("\n")
+            .map((l) => l.replace(/^sudo:\s*/, "").trim())
+            .filter((l) => l !== "")
+            .at(-1) ?? `exit status ${String(error.code ?? error.signal)}`;
+        const fix = /password|not allowed to run|may not run/i.test(said)
+          ? "runbook never asks for a password: a sudoers rule with NOPASSWD for this user is needed, or run runbook as root"
+          : "user= runs sudo -n --preserve-env -u USER when runbook is not root";
+        resolve(`cannot run as ${user}: sudo -n says "${said}"; ${fix}`);
+      },
+    );
     child.stdin?.end();
   });
 }

@@ -1,4 +1,9 @@
-import type { ActionSummary, GateAnswer, GateKind, RunStatus } from '../run/events.js';
+import type {
+  ActionSummary,
+  GateAnswer,
+  GateKind,
+  RunStatus,
+} from "../run/events.js";
 
 /** The journal's line format. `v` is bumped when a reader would misread an older file. */
 export const JOURNAL_VERSION = 1;
@@ -24,7 +29,7 @@ export interface RunParamEntry {
  */
 export type JournalEntry =
   | {
-      readonly type: 'run';
+      readonly type: "run";
       readonly v: number;
       readonly at: string;
       readonly runId: string;
@@ -36,39 +41,69 @@ export type JournalEntry =
       readonly repoPath?: string;
       readonly cwd: string;
       readonly title: string;
-      readonly mode: 'live' | 'rehearsal';
+      readonly mode: "live" | "rehearsal";
       readonly user: string;
       readonly host: string;
       readonly pid: number;
-      readonly selection: { readonly from?: string; readonly to?: string; readonly only?: readonly string[] };
-      readonly yes: 'none' | 'steps' | 'all';
+      readonly selection: {
+        readonly from?: string;
+        readonly to?: string;
+        readonly only?: readonly string[];
+      };
+      readonly yes: "none" | "steps" | "all";
       readonly params: readonly RunParamEntry[];
       readonly sentinels: Readonly<Record<string, string>>;
-      readonly steps: readonly { readonly id: string; readonly title: string; readonly hash: string }[];
+      readonly steps: readonly {
+        readonly id: string;
+        readonly title: string;
+        readonly hash: string;
+      }[];
     }
   | {
-      readonly type: 'resume';
+      readonly type: "resume";
       readonly at: string;
       readonly user: string;
       readonly host: string;
       readonly pid: number;
       /** Completed steps whose text changed since the run started. */
       readonly changed: readonly string[];
-      readonly yes?: 'none' | 'steps' | 'all';
+      readonly yes?: "none" | "steps" | "all";
       /** What `--rerun-unknown` / `--assume-done` said about a step in an unknown state. */
-      readonly unknown?: 'rerun' | 'done';
+      readonly unknown?: "rerun" | "done";
     }
   /** `changed`: the runbook was edited during the run and this step's text is not the one the run started with (hashes). */
-  | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly attempt: number; readonly changed?: { readonly from: string; readonly to: string } }
+  | {
+      readonly type: "step-start";
+      readonly at: string;
+      readonly step: string;
+      readonly attempt: number;
+      readonly changed?: { readonly from: string; readonly to: string };
+    }
   /**
    * A process of the step started, in a process group (and session) of its
    * own whose id is `pgid`, on the host of the run or resume entry before it:
    * `resume` looks for it before it lets anyone re-run the step (SPEC 2).
    */
-  | { readonly type: 'group'; readonly at: string; readonly step: string; readonly pgid: number }
-  | { readonly type: 'action'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
   | {
-      readonly type: 'capture';
+      readonly type: "group";
+      readonly at: string;
+      readonly step: string;
+      readonly pgid: number;
+    }
+  | {
+      readonly type: "action";
+      readonly at: string;
+      readonly step: string;
+      readonly index: number;
+      readonly kind: string;
+      readonly ok: boolean;
+      readonly exitCode?: number;
+      readonly durationMs: number;
+      readonly message?: string;
+      readonly skipped?: string;
+    }
+  | {
+      readonly type: "capture";
       readonly at: string;
       readonly step: string;
       readonly name: string;
@@ -80,11 +115,11 @@ export type JournalEntry =
       readonly shown?: string;
     }
   | {
-      readonly type: 'check';
+      readonly type: "check";
       readonly at: string;
       readonly step: string;
       readonly index: number;
-      readonly kind?: 'sql' | 'sh';
+      readonly kind?: "sql" | "sh";
       /** The check's line in the runbook. */
       readonly line?: number;
       readonly ok: boolean;
@@ -92,16 +127,29 @@ export type JournalEntry =
       readonly expected?: string;
       readonly actual?: string;
       /** For a table expectation: the expected and actual rows (masked). */
-      readonly table?: { readonly columns: readonly string[]; readonly expected: readonly (readonly string[])[]; readonly actual: readonly (readonly string[])[] };
+      readonly table?: {
+        readonly columns: readonly string[];
+        readonly expected: readonly (readonly string[])[];
+        readonly actual: readonly (readonly string[])[];
+      };
       readonly attempts: number;
       readonly durationMs: number;
     }
-  | { readonly type: 'gate'; readonly at: string; readonly step: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto'; readonly user: string }
   | {
-      readonly type: 'step-end';
+      readonly type: "gate";
       readonly at: string;
       readonly step: string;
-      readonly state: 'done' | 'failed' | 'skipped';
+      readonly kind: GateKind;
+      readonly prompt: string;
+      readonly answer: GateAnswer;
+      readonly by: "operator" | "auto";
+      readonly user: string;
+    }
+  | {
+      readonly type: "step-end";
+      readonly at: string;
+      readonly step: string;
+      readonly state: "done" | "failed" | "skipped";
       readonly durationMs: number;
       readonly message?: string;
       /** Marked done by the operator after an unknown outcome (`--assume-done`). */
@@ -114,6 +162,13 @@ export type JournalEntry =
       /** How each action of this attempt went (failures also have their own `action` entry). */
       readonly actions?: readonly ActionSummary[];
     }
-  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly message: string; readonly durationMs?: number };
+  | {
+      readonly type: "run-end";
+      readonly at: string;
+      readonly status: RunStatus;
+      readonly exitCode: number;
+      readonly message: string;
+      readonly durationMs?: number;
+    };
 
-export type RunEntry = Extract<JournalEntry, { type: 'run' }>;
+export type RunEntry = Extract<JournalEntry, { type: "run" }>;

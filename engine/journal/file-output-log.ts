@@ -1,9 +1,9 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import path from 'node:path';
-import { DrainWriter } from '../run/drain-writer.js';
-import { fsProblem } from './fs-problem.js';
-import { ensurePrivateDir } from './private-files.js';
-import type { OutputSink } from './state-store.js';
+import { createWriteStream, type WriteStream } from "node:fs";
+import path from "node:path";
+import { DrainWriter } from "../run/drain-writer.js";
+import { fsProblem } from "./fs-problem.js";
+import { ensurePrivateDir } from "./private-files.js";
+import type { OutputSink } from "./state-store.js";
 
 /** Buffered log output above which the step's process is paused until the disk catches up. */
 const HIGH_WATER = 4 << 20;
@@ -20,20 +20,27 @@ const HIGH_WATER = 4 << 20;
  */
 /** The file a step's output is kept in, in a run's folder. */
 export function logFile(runDir: string, stepId: string): string {
-  return path.join(runDir, 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
+  return path.join(
+    runDir,
+    "output",
+    `${stepId.replace(/[^\p{L}\p{N}._-]/gu, "_")}.log`,
+  );
 }
 
 export class OutputLog implements OutputSink {
   private stream: WriteStream | undefined;
   private writer: DrainWriter | undefined;
-  private pending = '';
+  private pending = "";
   private problem: string | undefined;
   readonly file: string;
   get location(): string {
     return this.file;
   }
 
-  constructor(private readonly runDir: string, stepId: string) {
+  constructor(
+    private readonly runDir: string,
+    stepId: string,
+  ) {
     this.file = logFile(runDir, stepId);
   }
 
@@ -56,12 +63,16 @@ export class OutputLog implements OutputSink {
         this.fail(error);
         return;
       }
-      const stream = createWriteStream(this.file, { flags: 'a', mode: 0o600, highWaterMark: HIGH_WATER });
-      stream.on('error', (error) => this.fail(error));
+      const stream = createWriteStream(this.file, {
+        flags: "a",
+        mode: 0o600,
+        highWaterMark: HIGH_WATER,
+      });
+      stream.on("error", (error) => this.fail(error));
       this.stream = stream;
       this.writer = new DrainWriter(stream);
       text = this.pending + text;
-      this.pending = '';
+      this.pending = "";
     }
     this.writer?.write(text);
   }
@@ -78,7 +89,7 @@ export class OutputLog implements OutputSink {
     this.writer = undefined;
     if (!stream || stream.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
-      stream.once('close', () => resolve());
+      stream.once("close", () => resolve());
       stream.end();
     });
   }

@@ -1,13 +1,31 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import path from 'node:path';
-import { logFile, OutputLog } from './file-output-log.js';
-import { JournalError, readJournal, type JournalRead } from './journal-reader.js';
-import { JournalWriter } from './journal-writer.js';
-import { acquireRunLock, runLockHolder, type RunLock } from './run-lock.js';
-import { runState } from './run-state.js';
-import { journalFile, listRuns, runDir } from './runs.js';
-import type { FollowBatch, FollowCursor, LockRequest, LogText, RunSummary, StateStore } from './state-store.js';
-import { summaryOf } from './summary.js';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+} from "node:fs";
+import path from "node:path";
+import { logFile, OutputLog } from "./file-output-log.js";
+import {
+  JournalError,
+  readJournal,
+  type JournalRead,
+} from "./journal-reader.js";
+import { JournalWriter } from "./journal-writer.js";
+import { acquireRunLock, runLockHolder, type RunLock } from "./run-lock.js";
+import { runState } from "./run-state.js";
+import { journalFile, listRuns, runDir } from "./runs.js";
+import type {
+  FollowBatch,
+  FollowCursor,
+  LockRequest,
+  LogText,
+  RunSummary,
+  StateStore,
+} from "./state-store.js";
+import { summaryOf } from "./summary.js";
 
 export interface FileStoreOptions {
   /** Absolute. */
@@ -28,7 +46,7 @@ const LOG_LIMIT = { max: 512 * 1024, head: 128 * 1024 };
 
 /** Runs as files: `<state-dir>/runs/<run-id>/journal.jsonl` and `output/<step>.log` beside it (SPEC 2). */
 export class FileStateStore implements StateStore {
-  readonly kind = 'files';
+  readonly kind = "files";
   readonly where: string;
   readonly flag: string;
 
@@ -38,25 +56,50 @@ export class FileStateStore implements StateStore {
   }
 
   private lockDirs(): string[] {
-    return [path.join(this.options.stateDir, 'locks'), ...(this.options.machineLockDir ? [this.options.machineLockDir] : [])];
+    return [
+      path.join(this.options.stateDir, "locks"),
+      ...(this.options.machineLockDir ? [this.options.machineLockDir] : []),
+    ];
   }
 
   async acquireLock(r: LockRequest): Promise<RunLock> {
     const taken: RunLock[] = [];
     try {
       for (const dir of this.lockDirs()) {
-        taken.push(acquireRunLock({ dir, identity: r.identity, label: r.label, runId: r.runId, pid: r.pid, user: r.user, host: r.host, ...(r.now ? { now: r.now } : {}) }));
+        taken.push(
+          acquireRunLock({
+            dir,
+            identity: r.identity,
+            label: r.label,
+            runId: r.runId,
+            pid: r.pid,
+            user: r.user,
+            host: r.host,
+            ...(r.now ? { now: r.now } : {}),
+          }),
+        );
       }
     } catch (error) {
       for (const lock of taken.reverse()) lock.release();
       throw error;
     }
-    return { file: taken[0]?.file ?? '', release: () => taken.reverse().forEach((lock) => lock.release()) };
+    return {
+      file: taken[0]?.file ?? "",
+      release: () => taken.reverse().forEach((lock) => lock.release()),
+    };
   }
 
-  async lockHolder(identity: string, self: { readonly pid: number; readonly host: string }) {
+  async lockHolder(
+    identity: string,
+    self: { readonly pid: number; readonly host: string },
+  ) {
     for (const dir of this.lockDirs()) {
-      const holder = runLockHolder({ dir, identity, pid: self.pid, host: self.host });
+      const holder = runLockHolder({
+        dir,
+        identity,
+        pid: self.pid,
+        host: self.host,
+      });
       if (holder) return holder;
     }
     return undefined;
@@ -75,7 +118,11 @@ export class FileStateStore implements StateStore {
   }
 
   async readJournal(runId: string): Promise<JournalRead> {
-    if (!/^[\w.-]+$/.test(runId) || !existsSync(journalFile(this.options.stateDir, runId))) throw new JournalError(`no run ${runId} in ${this.where}`);
+    if (
+      !/^[\w.-]+$/.test(runId) ||
+      !existsSync(journalFile(this.options.stateDir, runId))
+    )
+      throw new JournalError(`no run ${runId} in ${this.where}`);
     return readJournal(journalFile(this.options.stateDir, runId));
   }
 
@@ -95,7 +142,9 @@ export class FileStateStore implements StateStore {
   async latestUnfinished() {
     for (const runId of listRuns(this.options.stateDir)) {
       try {
-        const state = runState(readJournal(journalFile(this.options.stateDir, runId)).entries);
+        const state = runState(
+          readJournal(journalFile(this.options.stateDir, runId)).entries,
+        );
         if (!state.finished) return { runId, state };
       } catch {
         continue;
@@ -104,19 +153,30 @@ export class FileStateStore implements StateStore {
     return undefined;
   }
 
-  async readLog(runId: string, stepId: string, limit = LOG_LIMIT): Promise<LogText | undefined> {
+  async readLog(
+    runId: string,
+    stepId: string,
+    limit = LOG_LIMIT,
+  ): Promise<LogText | undefined> {
     return readLogFile(this.logLocation(runId, stepId), limit);
   }
 
-  async poll(runId: string, cursor: FollowCursor | undefined): Promise<FollowBatch> {
+  async poll(
+    runId: string,
+    cursor: FollowCursor | undefined,
+  ): Promise<FollowBatch> {
     const journal = await this.readJournal(runId);
     const seen = cursor?.entries ?? 0;
-    const offsets: Record<string, number> = cursor ? (JSON.parse(cursor.output) as Record<string, number>) : {};
+    const offsets: Record<string, number> = cursor
+      ? (JSON.parse(cursor.output) as Record<string, number>)
+      : {};
     const output: { step: string; text: string }[] = [];
-    const dir = path.join(runDir(this.options.stateDir, runId), 'output');
+    const dir = path.join(runDir(this.options.stateDir, runId), "output");
     const names = existsSync(dir) ? readdirSync(dir) : [];
     // Output in the order the journal started the steps: a follower shows the step that runs last.
-    const steps = journal.entries.flatMap((e) => (e.type === 'step-start' ? [e.step] : []));
+    const steps = journal.entries.flatMap((e) =>
+      e.type === "step-start" ? [e.step] : [],
+    );
     for (const step of [...new Set(steps)]) {
       const name = path.basename(this.logLocation(runId, step));
       if (!names.includes(name)) continue;
@@ -126,16 +186,23 @@ export class FileStateStore implements StateStore {
       // Only whole characters: a UTF-8 sequence cut at the end waits for the next poll.
       const end = wholeUtf8(chunk);
       offsets[step] = from + end;
-      output.push({ step, text: chunk.subarray(0, end).toString('utf8') });
+      output.push({ step, text: chunk.subarray(0, end).toString("utf8") });
     }
-    return { entries: journal.entries.slice(seen), output, cursor: { entries: journal.entries.length, output: JSON.stringify(offsets) } };
+    return {
+      entries: journal.entries.slice(seen),
+      output,
+      cursor: {
+        entries: journal.entries.length,
+        output: JSON.stringify(offsets),
+      },
+    };
   }
 
   async close(): Promise<void> {}
 }
 
 function readFrom(file: string, offset: number): Buffer {
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
     if (size <= offset) return Buffer.alloc(0);
@@ -162,10 +229,13 @@ export function wholeUtf8(b: Buffer): number {
 }
 
 /** A log's text; a huge one as its head and tail, so a page stays readable. */
-function readLogFile(file: string, limit: { readonly max: number; readonly head: number }): LogText | undefined {
+function readLogFile(
+  file: string,
+  limit: { readonly max: number; readonly head: number },
+): LogText | undefined {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, "r");
   } catch {
     return undefined;
   }
@@ -174,7 +244,7 @@ function readLogFile(file: string, limit: { readonly max: number; readonly head:
     if (size <= limit.max) {
       const buffer = Buffer.alloc(size);
       readSync(fd, buffer, 0, size, 0);
-      return { text: buffer.toString('utf8'), omittedBytes: 0, path: file };
+      return { text: buffer.toString("utf8"), omittedBytes: 0, path: file };
     }
     const head = Buffer.alloc(limit.head);
     readSync(fd, head, 0, limit.head, 0);
@@ -182,7 +252,11 @@ function readLogFile(file: string, limit: { readonly max: number; readonly head:
     const tail = Buffer.alloc(tailSize);
     readSync(fd, tail, 0, tailSize, size - tailSize);
     const omitted = size - limit.max;
-    return { text: `${head.toString('utf8')}\n… ${omitted} bytes left out …\n${tail.toString('utf8')}`, omittedBytes: omitted, path: file };
+    return {
+      text: `${head.toString("utf8")}\n… ${omitted} bytes left out …\n${tail.toString("utf8")}`,
+      omittedBytes: omitted,
+      path: file,
+    };
   } finally {
     closeSync(fd);
   }

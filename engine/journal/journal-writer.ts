@@ -1,10 +1,20 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
-import path from 'node:path';
-import { RunbookError } from '../model/errors.js';
-import type { JournalEntry } from './entries.js';
-import { fsProblem } from './fs-problem.js';
-import { ensurePrivateDir, fsyncDir } from './private-files.js';
-import type { JournalSink } from './state-store.js';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from "node:fs";
+import path from "node:path";
+import { RunbookError } from "../model/errors.js";
+import type { JournalEntry } from "./entries.js";
+import { fsProblem } from "./fs-problem.js";
+import { ensurePrivateDir, fsyncDir } from "./private-files.js";
+import type { JournalSink } from "./state-store.js";
 
 /**
  * The journal could not be written (a full disk, a read-only or lost file
@@ -16,16 +26,30 @@ export class JournalWriteError extends RunbookError {
    * @param problem what went wrong, in the operator's words
    * @param resume the command that continues the run once it is fixed
    */
-  constructor(readonly where: string, problem: string, resume: string, cause: unknown) {
-    super('STOPPED', `the journal cannot be written (${problem}): the run stopped at once, and a step it was running is left unknown. Fix that, then: ${resume}`, { cause });
-    this.name = 'JournalWriteError';
+  constructor(
+    readonly where: string,
+    problem: string,
+    resume: string,
+    cause: unknown,
+  ) {
+    super(
+      "STOPPED",
+      `the journal cannot be written (${problem}): the run stopped at once, and a step it was running is left unknown. Fix that, then: ${resume}`,
+      { cause },
+    );
+    this.name = "JournalWriteError";
   }
 
   /** The file journal's error: `<file>: no space left on device (ENOSPC)`. */
   static forFile(file: string, cause: unknown): JournalWriteError {
     const runId = path.basename(path.dirname(file));
     const stateDir = path.dirname(path.dirname(path.dirname(file)));
-    return new JournalWriteError(file, fsProblem(cause, file), `runbook resume ${runId} --state-dir ${stateDir}`, cause);
+    return new JournalWriteError(
+      file,
+      fsProblem(cause, file),
+      `runbook resume ${runId} --state-dir ${stateDir}`,
+      cause,
+    );
   }
 }
 
@@ -52,11 +76,11 @@ export class JournalWriter implements JournalSink {
    * @throws {JournalWriteError} when it cannot.
    */
   static open(runDir: string): JournalWriter {
-    const file = path.join(runDir, 'journal.jsonl');
+    const file = path.join(runDir, "journal.jsonl");
     try {
       ensurePrivateDir(runDir);
       dropTornTail(file);
-      const fd = openSync(file, 'a', 0o600);
+      const fd = openSync(file, "a", 0o600);
       fsyncDir(runDir);
       return new JournalWriter(file, fd);
     } catch (error) {
@@ -66,11 +90,13 @@ export class JournalWriter implements JournalSink {
 
   append(entry: JournalEntry): void {
     if (this.broken) throw this.broken;
-    if (this.fd === undefined) throw new Error(`journal ${this.file} is closed`);
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    if (this.fd === undefined)
+      throw new Error(`journal ${this.file} is closed`);
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
     try {
       let written = 0;
-      while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+      while (written < line.length)
+        written += writeSync(this.fd, line, written, line.length - written);
       fsyncSync(this.fd);
       this.size += line.length;
     } catch (error) {

@@ -1,6 +1,6 @@
-import path from 'node:path';
-import { FileStateStore } from './file-store.js';
-import type { StateStore } from './state-store.js';
+import path from "node:path";
+import { FileStateStore } from "./file-store.js";
+import type { StateStore } from "./state-store.js";
 
 export interface StateSpec {
   /** `--state` / `--state-dir` as given, else RUNBOOK_STATE, else undefined (`.runbook`). */
@@ -19,12 +19,23 @@ export function isDatabaseUrl(state: string): boolean {
 
 /** Opens the state a command names. PostgreSQL support is loaded only when it is used. */
 export async function openStateStore(spec: StateSpec): Promise<StateStore> {
-  const given = spec.state ?? '.runbook';
+  const given = spec.state ?? ".runbook";
   if (isDatabaseUrl(given)) {
-    const { PostgresStateStore, maskedUrl } = await import('./postgres/pg-store.js');
-    return new PostgresStateStore({ url: given, flag: spec.fromEnv ? '' : `--state ${maskedUrl(given)}` });
+    const { PostgresStateStore, maskedUrl } =
+      await import("./postgres/pg-store.js");
+    return new PostgresStateStore({
+      url: given,
+      flag: spec.fromEnv ? "" : `--state ${maskedUrl(given)}`,
+    });
   }
   const stateDir = path.resolve(spec.cwd, given);
-  const flag = spec.fromEnv || stateDir === path.resolve(spec.cwd, '.runbook') ? '' : `--state-dir ${given}`;
-  return new FileStateStore({ stateDir, flag, ...(spec.machineLockDir ? { machineLockDir: spec.machineLockDir } : {}) });
+  const flag =
+    spec.fromEnv || stateDir === path.resolve(spec.cwd, ".runbook")
+      ? ""
+      : `--state-dir ${given}`;
+  return new FileStateStore({
+    stateDir,
+    flag,
+    ...(spec.machineLockDir ? { machineLockDir: spec.machineLockDir } : {}),
+  });
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from "node:fs";
 
 /** Creates `dir` (and parents) readable by the owner only; tightens an existing one. */
 export function ensurePrivateDir(dir: string): void {
@@ -10,7 +10,7 @@ export function ensurePrivateDir(dir: string): void {
 export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(dir, 'r');
+    fd = openSync(dir, "r");
     fsyncSync(fd);
   } catch {
     // Some file systems refuse fsync on directories; the file's own fsync still holds.

@@ -1,17 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { readJournal } from './journal-reader.js';
-import { runState, type RunState } from './run-state.js';
+import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { readJournal } from "./journal-reader.js";
+import { runState, type RunState } from "./run-state.js";
 
 /** A sortable, readable run id: UTC time and 4 random hex digits. */
 export function newRunId(now: Date): string {
-  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${t}-${randomBytes(2).toString('hex')}`;
+  const t = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace("T", "-")
+    .slice(0, 15);
+  return `${t}-${randomBytes(2).toString("hex")}`;
 }
 
 export function runsDir(stateDir: string): string {
-  return path.join(stateDir, 'runs');
+  return path.join(stateDir, "runs");
 }
 
 export function runDir(stateDir: string, runId: string): string {
@@ -19,7 +23,7 @@ export function runDir(stateDir: string, runId: string): string {
 }
 
 export function journalFile(stateDir: string, runId: string): string {
-  return path.join(runDir(stateDir, runId), 'journal.jsonl');
+  return path.join(runDir(stateDir, runId), "journal.jsonl");
 }
 
 /** Run ids in the state dir, newest first. */
@@ -36,7 +40,9 @@ export function listRuns(stateDir: string): string[] {
 }
 
 /** The newest run that did not finish, with its state. */
-export function latestUnfinishedRun(stateDir: string): { runId: string; state: RunState } | undefined {
+export function latestUnfinishedRun(
+  stateDir: string,
+): { runId: string; state: RunState } | undefined {
   for (const runId of listRuns(stateDir)) {
     try {
       const state = runState(readJournal(journalFile(stateDir, runId)).entries);

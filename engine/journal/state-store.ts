@@ -1,8 +1,8 @@
-import type { RunStatus } from '../run/events.js';
-import type { JournalEntry } from './entries.js';
-import type { JournalRead } from './journal-reader.js';
-import type { LockHolder, RunLock } from './run-lock.js';
-import type { RunState } from './run-state.js';
+import type { RunStatus } from "../run/events.js";
+import type { JournalEntry } from "./entries.js";
+import type { JournalRead } from "./journal-reader.js";
+import type { LockHolder, RunLock } from "./run-lock.js";
+import type { RunState } from "./run-state.js";
 
 /**
  * Where runs are kept: their journals, their steps' output and the run lock
@@ -14,7 +14,7 @@ import type { RunState } from './run-state.js';
  * (`JournalSink.append`: fsync'ed, or committed); everything else is async.
  */
 export interface StateStore {
-  readonly kind: 'files' | 'postgres';
+  readonly kind: "files" | "postgres";
   /** Where it is, for messages: a folder, or the database URL with its password masked. */
   readonly where: string;
   /** The command-line words that name this store again (`--state-dir X`, `--state postgres://…`), empty for the default. */
@@ -25,7 +25,10 @@ export interface StateStore {
    */
   acquireLock(request: LockRequest): Promise<RunLock>;
   /** The live holder of an identity's lock other than `pid` on this host, if any: a command can refuse before it starts anything. */
-  lockHolder(identity: string, self: { readonly pid: number; readonly host: string }): Promise<LockHolder | undefined>;
+  lockHolder(
+    identity: string,
+    self: { readonly pid: number; readonly host: string },
+  ): Promise<LockHolder | undefined>;
   /**
    * Opens a run's journal for appending.
    * @throws {JournalWriteError} when it cannot be.
@@ -42,7 +45,11 @@ export interface StateStore {
   /** The newest run that did not finish, with its state. */
   latestUnfinished(): Promise<{ runId: string; state: RunState } | undefined>;
   /** A step's output log: whole up to `limit` bytes, else its head and tail. */
-  readLog(runId: string, stepId: string, limit?: { readonly max: number; readonly head: number }): Promise<LogText | undefined>;
+  readLog(
+    runId: string,
+    stepId: string,
+    limit?: { readonly max: number; readonly head: number },
+  ): Promise<LogText | undefined>;
   /** What was added to a run since `cursor` (for `follow`). */
   poll(runId: string, cursor: FollowCursor | undefined): Promise<FollowBatch>;
   close(): Promise<void>;
@@ -99,12 +106,12 @@ export interface RunSummary {
   readonly user: string;
   readonly host: string;
   readonly cwd: string;
-  readonly mode: 'live' | 'rehearsal';
+  readonly mode: "live" | "rehearsal";
   readonly startedAt: string;
   /** When the last event was written. */
   readonly updatedAt: string;
   /** The last run-end's status; `unfinished` when the run has none yet (running, or its runbook died). */
-  readonly outcome: RunStatus | 'unfinished';
+  readonly outcome: RunStatus | "unfinished";
 }
 
 export interface FollowCursor {

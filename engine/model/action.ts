@@ -1,5 +1,5 @@
-import type { SourceLocation } from './location.js';
-import type { VarRef } from './runbook.js';
+import type { SourceLocation } from "./location.js";
+import type { VarRef } from "./runbook.js";
 
 /** Attributes every executable code block understands (SPEC 1.3). */
 export interface ExecOptions {
@@ -20,7 +20,7 @@ export interface ExecOptions {
   /** Ask before this block even under `--yes`. */
   readonly confirm: boolean;
   readonly interactive: boolean;
-  readonly only?: 'live' | 'rehearsal';
+  readonly only?: "live" | "rehearsal";
 }
 
 /** A fenced code block's identity: where it is and what it says. */
@@ -38,9 +38,9 @@ export interface CodeBlock {
 }
 
 export interface ShellAction extends CodeBlock {
-  readonly kind: 'sh';
+  readonly kind: "sh";
   /** `sh` runs as `/bin/sh -e`; `bash` as `bash -euo pipefail`. */
-  readonly shell: 'sh' | 'bash';
+  readonly shell: "sh" | "bash";
   readonly options: ExecOptions;
 }
 
@@ -52,25 +52,25 @@ export interface ConsoleCommand {
 }
 
 export interface ConsoleAction extends CodeBlock {
-  readonly kind: 'console';
+  readonly kind: "console";
   readonly commands: readonly ConsoleCommand[];
   readonly options: ExecOptions;
 }
 
 export interface SqlAction extends CodeBlock {
-  readonly kind: 'sql';
+  readonly kind: "sql";
   readonly options: ExecOptions;
 }
 
 export interface PsqlAction extends CodeBlock {
-  readonly kind: 'psql';
+  readonly kind: "psql";
   readonly options: ExecOptions;
 }
 
-export type FileMode = 'replace' | 'append' | 'block';
+export type FileMode = "replace" | "append" | "block";
 
 export interface FileAction extends CodeBlock {
-  readonly kind: 'file';
+  readonly kind: "file";
   /** Target path; may contain `${name}`. */
   readonly path: string;
   readonly mode: FileMode;
@@ -81,7 +81,7 @@ export interface FileAction extends CodeBlock {
 
 /** `:::manual` or `::manual[text]`: the operator does something by hand. */
 export interface ManualAction {
-  readonly kind: 'manual';
+  readonly kind: "manual";
   readonly at: SourceLocation;
   /** What to do, as Markdown. */
   readonly text: string;
@@ -89,7 +89,7 @@ export interface ManualAction {
 
 /** `::confirm{prompt=…}` (yes/no) or `::confirm{type=…}` (typed). */
 export interface ConfirmAction {
-  readonly kind: 'confirm';
+  readonly kind: "confirm";
   readonly at: SourceLocation;
   readonly prompt: string;
   /** The text the operator must type to go on. */
@@ -97,10 +97,11 @@ export interface ConfirmAction {
   readonly refs: readonly VarRef[];
 }
 
-export type CodeAction = ShellAction | ConsoleAction | SqlAction | PsqlAction | FileAction;
+export type CodeAction =
+  ShellAction | ConsoleAction | SqlAction | PsqlAction | FileAction;
 export type Action = CodeAction | ManualAction | ConfirmAction;
-export type ActionKind = Action['kind'];
+export type ActionKind = Action["kind"];
 
 export function isCodeAction(action: Action): action is CodeAction {
-  return action.kind !== 'manual' && action.kind !== 'confirm';
+  return action.kind !== "manual" && action.kind !== "confirm";
 }

@@ -1,7 +1,7 @@
-import type { SourceLocation } from './location.js';
-import type { VarRef } from './runbook.js';
+import type { SourceLocation } from "./location.js";
+import type { VarRef } from "./runbook.js";
 
-export type RowsOp = '=' | '>' | '>=' | '<' | '<=' | '!=';
+export type RowsOp = "=" | ">" | ">=" | "<" | "<=" | "!=";
 
 /** A GFM table in a `:::check` body: the result set must equal it. */
 export interface TableExpectation {
@@ -36,21 +36,21 @@ interface CheckBase {
   /** Limit for one evaluation (statement_timeout for SQL). @default 30s */
   readonly timeoutMs?: number;
   /** Evaluate only in a live run, or only in a rehearsal. */
-  readonly only?: 'live' | 'rehearsal';
+  readonly only?: "live" | "rehearsal";
   /** `leaf` for `::check{sql=…}`, `container` for `:::check` with a block inside. */
-  readonly form: 'leaf' | 'container';
+  readonly form: "leaf" | "container";
   readonly attributes: Readonly<Record<string, string>>;
   readonly refs: readonly VarRef[];
 }
 
 export interface SqlCheck extends CheckBase {
-  readonly kind: 'sql';
+  readonly kind: "sql";
   readonly db?: string;
 }
 
 export interface ShellCheck extends CheckBase {
-  readonly kind: 'sh';
-  readonly shell: 'sh' | 'bash';
+  readonly kind: "sh";
+  readonly shell: "sh" | "bash";
   /** Expected exit status. @default 0 */
   readonly exit: number;
   readonly db?: string;

@@ -1,6 +1,6 @@
-import { formatLocation, type SourceLocation } from './location.js';
+import { formatLocation, type SourceLocation } from "./location.js";
 
-export type Severity = 'error' | 'warning' | 'info';
+export type Severity = "error" | "warning" | "info";
 
 /**
  * A problem found in a runbook, as data. The parser, lint and the CLI share
@@ -18,8 +18,20 @@ export interface Diagnostic {
 }
 
 /** Builds a diagnostic at a source location. */
-export function diagnostic(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
-  return { file: at.file, line: at.line, column: at.column, severity, rule, message: oneLine(message) };
+export function diagnostic(
+  at: SourceLocation,
+  severity: Severity,
+  rule: string,
+  message: string,
+): Diagnostic {
+  return {
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    severity,
+    rule,
+    message: oneLine(message),
+  };
 }
 
 /** `file:line:column: severity: message [rule]`. */
@@ -28,14 +40,19 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
+  return diagnostics.some((d) => d.severity === "error");
 }
 
 /** Orders diagnostics by file, line, column, then rule, for stable output. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.rule.localeCompare(b.rule)
+  );
 }
 
 function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
+  return message.replace(/\s*\n\s*/g, " ").trim();
 }

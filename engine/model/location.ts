@@ -1,4 +1,4 @@
-import { location } from 'vfile-location';
+import { location } from "vfile-location";
 
 /** A place in a source file: 1-based line and column, like editors and compilers print them. */
 export interface SourceLocation {
@@ -16,7 +16,11 @@ export function formatLocation(at: SourceLocation): string {
 }
 
 /** The location `lines` lines below `at` (column 1 unless given). */
-export function shiftLocation(at: SourceLocation, lines: number, column = 1): SourceLocation {
+export function shiftLocation(
+  at: SourceLocation,
+  lines: number,
+  column = 1,
+): SourceLocation {
   return { file: at.file, line: at.line + lines, column };
 }
 
@@ -25,9 +29,19 @@ export function shiftLocation(at: SourceLocation, lines: number, column = 1): So
  * `at` in its file. `\n`, `\r\n` and a lone `\r` each end a line, as in
  * CommonMark; an offset past the end is the end.
  */
-export function locateOffset(text: string, offset: number, at: SourceLocation = { file: '', line: 1, column: 1 }): SourceLocation {
-  const point = location(text).toPoint(Math.min(Math.max(offset, 0), text.length));
+export function locateOffset(
+  text: string,
+  offset: number,
+  at: SourceLocation = { file: "", line: 1, column: 1 },
+): SourceLocation {
+  const point = location(text).toPoint(
+    Math.min(Math.max(offset, 0), text.length),
+  );
   const line = point?.line ?? 1;
   const column = point?.column ?? 1;
-  return { file: at.file, line: at.line + line - 1, column: line === 1 ? at.column + column - 1 : column };
+  return {
+    file: at.file,
+    line: at.line + line - 1,
+    column: line === 1 ? at.column + column - 1 : column,
+  };
 }

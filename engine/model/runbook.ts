@@ -1,10 +1,11 @@
-import type { Root } from 'mdast';
-import type { Action } from './action.js';
-import type { Check } from './check.js';
-import type { SourceLocation } from './location.js';
+import type { Root } from "mdast";
+import type { Action } from "./action.js";
+import type { Check } from "./check.js";
+import type { SourceLocation } from "./location.js";
 
 /** How a variable is referenced; decides how its value is quoted. */
-export type VarSyntax = 'brace' | 'psql-literal' | 'psql-identifier' | 'psql-raw';
+export type VarSyntax =
+  "brace" | "psql-literal" | "psql-identifier" | "psql-raw";
 
 /** One use of a variable (`${name}` in an attribute, `:'name'` in SQL). */
 export interface VarRef {
@@ -138,7 +139,7 @@ export interface Runbook {
 /** A directive met in the document, ours or not. */
 export interface DirectiveUse {
   readonly name: string;
-  readonly type: 'leafDirective' | 'containerDirective' | 'textDirective';
+  readonly type: "leafDirective" | "containerDirective" | "textDirective";
   readonly at: SourceLocation;
   readonly attributes: Readonly<Record<string, string>>;
   /** false when the directive is not one runbook knows (lint reports it). */

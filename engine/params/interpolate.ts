@@ -1,7 +1,7 @@
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import { braceRefNames, interpolate } from '../parse/refs.js';
-import { isSecretName } from '../parse/secret-names.js';
-import { checkPattern, type ResolvedParam } from './resolve.js';
+import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
+import { braceRefNames, interpolate } from "../parse/refs.js";
+import { isSecretName } from "../parse/secret-names.js";
+import { checkPattern, type ResolvedParam } from "./resolve.js";
 
 export interface InterpolateParamsOptions {
   /**
@@ -17,8 +17,8 @@ export interface InterpolatedParams {
 }
 
 /** A value the runbook wrote (a `default:` or `rehearsal:`), as opposed to one the operator gave. */
-export function isTemplateSource(p: Pick<ResolvedParam, 'source'>): boolean {
-  return p.source === 'default' || p.source === 'rehearsal';
+export function isTemplateSource(p: Pick<ResolvedParam, "source">): boolean {
+  return p.source === "default" || p.source === "rehearsal";
 }
 
 /**
@@ -28,45 +28,77 @@ export function isTemplateSource(p: Pick<ResolvedParam, 'source'>): boolean {
  * stay as they are. The pattern is checked on the final value. A value built
  * from a secret is a secret too.
  */
-export function interpolateParams(params: ReadonlyMap<string, ResolvedParam>, options: InterpolateParamsOptions): InterpolatedParams {
+export function interpolateParams(
+  params: ReadonlyMap<string, ResolvedParam>,
+  options: InterpolateParamsOptions,
+): InterpolatedParams {
   const values = new Map(params);
   const diagnostics: Diagnostic[] = [];
-  const state = new Map<string, 'resolving' | 'done'>();
+  const state = new Map<string, "resolving" | "done">();
 
-  const resolve = (name: string, chain: readonly string[]): ResolvedParam | undefined => {
+  const resolve = (
+    name: string,
+    chain: readonly string[],
+  ): ResolvedParam | undefined => {
     const p = values.get(name);
-    if (!p || state.get(name) === 'done' || !isTemplateSource(p)) return p;
-    if (state.get(name) === 'resolving') {
+    if (!p || state.get(name) === "done" || !isTemplateSource(p)) return p;
+    if (state.get(name) === "resolving") {
       const cycle = [...chain.slice(chain.indexOf(name)), name];
-      diagnostics.push(diagnostic(p.param.at, 'error', 'param-cycle', `params refer to each other in a circle: ${cycle.join(' → ')}`));
+      diagnostics.push(
+        diagnostic(
+          p.param.at,
+          "error",
+          "param-cycle",
+          `params refer to each other in a circle: ${cycle.join(" → ")}`,
+        ),
+      );
       return undefined;
     }
-    state.set(name, 'resolving');
+    state.set(name, "resolving");
     let secret = p.param.secret;
     const missing: string[] = [];
     const r = interpolate(p.value, (ref) => {
-      const other = values.has(ref) ? resolve(ref, [...chain, name]) : undefined;
+      const other = values.has(ref)
+        ? resolve(ref, [...chain, name])
+        : undefined;
       if (other) {
         secret ||= other.param.secret;
         return other.value;
       }
-      if (values.has(ref)) return ''; // a cycle or a failed param: reported there
+      if (values.has(ref)) return ""; // a cycle or a failed param: reported there
       const value = options.lookup(ref);
       if (value === undefined) missing.push(ref);
       else secret ||= isSecretName(ref);
       return value;
     });
-    state.set(name, 'done');
+    state.set(name, "done");
     if (missing.length > 0) {
-      const what = p.source === 'rehearsal' ? 'rehearsal value' : 'default';
-      const shown = p.param.secret ? '' : ` "${p.value}"`;
-      diagnostics.push(diagnostic(p.param.at, 'error', 'undefined-variable', `param "${name}": its ${what}${shown} names ${missing.map((m) => `\${${m}}`).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not defined (not a param, sentinel or environment variable; captured variables are not known before the run starts)`));
+      const what = p.source === "rehearsal" ? "rehearsal value" : "default";
+      const shown = p.param.secret ? "" : ` "${p.value}"`;
+      diagnostics.push(
+        diagnostic(
+          p.param.at,
+          "error",
+          "undefined-variable",
+          `param "${name}": its ${what}${shown} names ${missing.map((m) => `\${${m}}`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not defined (not a param, sentinel or environment variable; captured variables are not known before the run starts)`,
+        ),
+      );
       values.delete(name);
       return undefined;
     }
-    const resolved: ResolvedParam = { ...p, value: r.text, param: secret === p.param.secret ? p.param : { ...p.param, secret } };
-    const problem = braceRefNames(p.value).length > 0 ? checkPattern(resolved.param, resolved.value) : undefined;
-    if (problem) diagnostics.push(diagnostic(p.param.at, 'error', 'param-pattern', problem));
+    const resolved: ResolvedParam = {
+      ...p,
+      value: r.text,
+      param: secret === p.param.secret ? p.param : { ...p.param, secret },
+    };
+    const problem =
+      braceRefNames(p.value).length > 0
+        ? checkPattern(resolved.param, resolved.value)
+        : undefined;
+    if (problem)
+      diagnostics.push(
+        diagnostic(p.param.at, "error", "param-pattern", problem),
+      );
     values.set(name, resolved);
     return resolved;
   };

@@ -1,4 +1,4 @@
-import { interpolate } from '../parse/refs.js';
+import { interpolate } from "../parse/refs.js";
 
 /**
  * Hides the password of a connection URL (`postgres://u:***@h/db`) and any
@@ -6,12 +6,18 @@ import { interpolate } from '../parse/refs.js';
  */
 export function maskUrl(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]*)@/i, (_m, head: string, pw: string) => (pw ? `${head}***@` : `${head}@`))
-    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
+    .replace(
+      /^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]*)@/i,
+      (_m, head: string, pw: string) => (pw ? `${head}***@` : `${head}@`),
+    )
+    .replace(/([?&]password=)[^&#\s]*/gi, "$1***");
 }
 
 /** Interpolates `${name}` with `lookup`; names it cannot resolve are listed in `missing`. */
-export function resolveTemplate(text: string, lookup: (name: string) => string | undefined): { text: string; missing: string[] } {
+export function resolveTemplate(
+  text: string,
+  lookup: (name: string) => string | undefined,
+): { text: string; missing: string[] } {
   return interpolate(text, lookup);
 }
 
@@ -26,16 +32,22 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
  * port, path, query) values are put in as they are, and a `${name}` that is
  * the whole URL (`${OLD_DATABASE_URL}`) is taken as an already valid URL.
  */
-export function resolveUrl(template: string, lookup: (name: string) => string | undefined): { text: string; missing: string[] } {
+export function resolveUrl(
+  template: string,
+  lookup: (name: string) => string | undefined,
+): { text: string; missing: string[] } {
   const m = USERINFO.exec(template);
-  if (!m || !m[2]?.includes('${')) return interpolate(template, lookup);
-  const [whole, scheme = '', userinfo = ''] = m;
+  if (!m || !m[2]?.includes("${")) return interpolate(template, lookup);
+  const [whole, scheme = "", userinfo = ""] = m;
   const encoded = interpolate(userinfo, (name) => {
     const value = lookup(name);
     return value === undefined ? undefined : encodeUserinfo(value);
   });
   const rest = interpolate(template.slice(whole.length), lookup);
-  return { text: `${scheme}${encoded.text}@${rest.text}`, missing: [...encoded.missing, ...rest.missing] };
+  return {
+    text: `${scheme}${encoded.text}@${rest.text}`,
+    missing: [...encoded.missing, ...rest.missing],
+  };
 }
 
 /** Percent-encodes a user name or password for a URL's userinfo: everything but unreserved characters and a few harmless sub-delims. */

@@ -1,13 +1,13 @@
-import type {} from 'mdast-util-directive';
-import type { Definition, Html, Nodes, Root, RootContent, Text } from 'mdast';
-import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
-import { gfmFootnote } from 'micromark-extension-gfm-footnote';
-import remarkDirective from 'remark-directive';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkParse from 'remark-parse';
-import { unified, type Processor } from 'unified';
-import { newlineCount } from './lines.js';
-import type { Chunk } from './source.js';
+import type {} from "mdast-util-directive";
+import type { Definition, Html, Nodes, Root, RootContent, Text } from "mdast";
+import { gfmFootnoteFromMarkdown } from "mdast-util-gfm-footnote";
+import { gfmFootnote } from "micromark-extension-gfm-footnote";
+import remarkDirective from "remark-directive";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkParse from "remark-parse";
+import { unified, type Processor } from "unified";
+import { newlineCount } from "./lines.js";
+import type { Chunk } from "./source.js";
 
 /**
  * GFM footnote definitions are containers (GitHub shows a fenced block
@@ -20,9 +20,18 @@ function remarkFootnotes(this: Processor): void {
   (data.fromMarkdownExtensions ??= []).push(gfmFootnoteFromMarkdown());
 }
 
-const processor = unified().use(remarkParse).use(remarkFootnotes).use(remarkDirective).freeze();
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkFootnotes)
+  .use(remarkDirective)
+  .freeze();
 /** Front matter only exists at the top of a file: only that chunk is parsed with the extension. */
-const frontMatterProcessor = unified().use(remarkParse).use(remarkFootnotes).use(remarkDirective).use(remarkFrontmatter, ['yaml']).freeze();
+const frontMatterProcessor = unified()
+  .use(remarkParse)
+  .use(remarkFootnotes)
+  .use(remarkDirective)
+  .use(remarkFrontmatter, ["yaml"])
+  .freeze();
 
 /**
  * Parses one chunk and moves every position back to where it is in the whole
@@ -31,12 +40,17 @@ const frontMatterProcessor = unified().use(remarkParse).use(remarkFootnotes).use
  * reference definitions of other chunks) is parsed first and its nodes dropped.
  */
 export function parseChunk(chunk: Chunk): Root {
-  const prefix = chunk.prefix ?? '';
+  const prefix = chunk.prefix ?? "";
   const text = prefix + chunk.text;
-  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(text);
+  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(
+    text,
+  );
   // Text directives come from `:` in prose: most chunks have none, and need no walk for them.
-  if (text.includes(':')) restoreTextDirectives(tree, text);
-  if (prefix) tree.children = tree.children.filter((c) => (c.position?.start.offset ?? 0) >= prefix.length);
+  if (text.includes(":")) restoreTextDirectives(tree, text);
+  if (prefix)
+    tree.children = tree.children.filter(
+      (c) => (c.position?.start.offset ?? 0) >= prefix.length,
+    );
   const lines = chunk.lineOffset - (prefix ? newlineCount(prefix) : 0);
   const chars = chunk.charOffset - prefix.length;
   if (lines !== 0 || chars !== 0) shiftPositions(tree, lines, chars);
@@ -48,18 +62,26 @@ export function parseChunk(chunk: Chunk): Root {
  * `host:5432` in prose are never ours). `as: 'raw'` makes them `html` nodes,
  * so that a Markdown serializer writes them back byte for byte.
  */
-export function restoreTextDirectives(node: Nodes, source: string, as: 'text' | 'raw' = 'text'): void {
-  if (!('children' in node)) return;
+export function restoreTextDirectives(
+  node: Nodes,
+  source: string,
+  as: "text" | "raw" = "text",
+): void {
+  if (!("children" in node)) return;
   const children = node.children as Nodes[];
   let changed = false;
   for (let i = 0; i < children.length; i++) {
     const child = children[i];
     if (!child) continue;
-    if (child.type === 'textDirective') {
+    if (child.type === "textDirective") {
       const start = child.position?.start.offset;
       const end = child.position?.end.offset;
-      const value = start !== undefined && end !== undefined ? source.slice(start, end) : `:${child.name}`;
-      const text: Text | Html = as === 'raw' ? { type: 'html', value } : { type: 'text', value };
+      const value =
+        start !== undefined && end !== undefined
+          ? source.slice(start, end)
+          : `:${child.name}`;
+      const text: Text | Html =
+        as === "raw" ? { type: "html", value } : { type: "text", value };
       if (child.position) text.position = child.position;
       children[i] = text;
       changed = true;
@@ -75,9 +97,10 @@ function mergeTexts(children: Nodes[]): void {
   for (let i = children.length - 1; i > 0; i--) {
     const a = children[i - 1];
     const b = children[i];
-    if (a?.type === 'text' && b?.type === 'text') {
+    if (a?.type === "text" && b?.type === "text") {
       a.value += b.value;
-      if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+      if (a.position && b.position)
+        a.position = { start: a.position.start, end: b.position.end };
       children.splice(i, 1);
     }
   }
@@ -92,7 +115,9 @@ function shiftPositions(node: Nodes, lines: number, chars: number): void {
     if (p.start.offset !== undefined) p.start.offset += chars;
     if (p.end.offset !== undefined) p.end.offset += chars;
   }
-  if ('children' in node) for (const child of node.children as Nodes[]) shiftPositions(child, lines, chars);
+  if ("children" in node)
+    for (const child of node.children as Nodes[])
+      shiftPositions(child, lines, chars);
 }
 
 /** Inline Markdown (a table cell) as a tree. */
@@ -101,13 +126,14 @@ export function parseInline(text: string): Root {
 }
 
 /** Every ASCII punctuation character backslash-escaped, so the text reads back as itself. */
-const escapePunctuation = (text: string): string => text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+const escapePunctuation = (text: string): string =>
+  text.replace(/[!-/:-@[-`{-~]/g, "\\$&");
 
 /** A link reference definition as Markdown that parses back to the same label, URL and title. */
 export function definitionMarkdown(node: Definition): string {
   const label = node.label ?? node.identifier;
-  const title = node.title == null ? '' : ` "${escapePunctuation(node.title)}"`;
-  return `[${label}]: <${escapePunctuation(node.url).replace(/\n/g, '%0A')}>${title}`;
+  const title = node.title == null ? "" : ` "${escapePunctuation(node.title)}"`;
+  return `[${label}]: <${escapePunctuation(node.url).replace(/\n/g, "%0A")}>${title}`;
 }
 
 export type { Root, RootContent };

@@ -1,9 +1,9 @@
-import type { ExecOptions } from '../model/action.js';
-import type { RowsOp } from '../model/check.js';
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { SourceLocation } from '../model/location.js';
-import { parseDuration, readDuration } from './durations.js';
-import { braceRefNames, interpolate } from './refs.js';
+import type { ExecOptions } from "../model/action.js";
+import type { RowsOp } from "../model/check.js";
+import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
+import type { SourceLocation } from "../model/location.js";
+import { parseDuration, readDuration } from "./durations.js";
+import { braceRefNames, interpolate } from "./refs.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -15,7 +15,7 @@ export interface AttributeReaderOptions {
    * value is final and read as it is.
    * @default 'defer'
    */
-  readonly templates?: 'defer' | 'read';
+  readonly templates?: "defer" | "read";
 }
 
 /** Collects problems with attribute values at one location. */
@@ -27,7 +27,7 @@ export class AttributeReader {
     private readonly at: SourceLocation,
     options: AttributeReaderOptions = {},
   ) {
-    this.deferTemplates = (options.templates ?? 'defer') === 'defer';
+    this.deferTemplates = (options.templates ?? "defer") === "defer";
   }
 
   has(key: string): boolean {
@@ -41,15 +41,21 @@ export class AttributeReader {
   /** The value, unless it is filled in at run time (then undefined: nothing to check yet). */
   private typed(key: string): string | undefined {
     const value = this.string(key);
-    return value !== undefined && this.deferTemplates && braceRefNames(value).length > 0 ? undefined : value;
+    return value !== undefined &&
+      this.deferTemplates &&
+      braceRefNames(value).length > 0
+      ? undefined
+      : value;
   }
 
   flag(key: string): boolean {
     const value = this.typed(key);
     if (value === undefined) return false;
-    if (value === '' || value === 'true') return true;
-    if (value === 'false') return false;
-    this.error(`${key} is a flag: write ${key} or ${key}=false, not ${key}="${value}"`);
+    if (value === "" || value === "true") return true;
+    if (value === "false") return false;
+    this.error(
+      `${key} is a flag: write ${key} or ${key}=false, not ${key}="${value}"`,
+    );
     return false;
   }
 
@@ -58,7 +64,13 @@ export class AttributeReader {
     if (value === undefined) {
       // Filled in at run time: its shape can still be wrong (`timeout="soon${t}"`).
       const template = this.string(key);
-      if (template !== undefined && parseDuration(interpolate(template, () => '1').text) === undefined) this.error(`${key}="${template}" is not a duration: write 500ms, 30s, 10m or 1h`);
+      if (
+        template !== undefined &&
+        parseDuration(interpolate(template, () => "1").text) === undefined
+      )
+        this.error(
+          `${key}="${template}" is not a duration: write 500ms, 30s, 10m or 1h`,
+        );
       return undefined;
     }
     // Also bounded: a timer cannot wait longer than 24 days (SPEC 1.3).
@@ -67,12 +79,17 @@ export class AttributeReader {
     return read.ok ? read.ms : undefined;
   }
 
-  integer(key: string, { min, max }: { min: number; max: number }): number | undefined {
+  integer(
+    key: string,
+    { min, max }: { min: number; max: number },
+  ): number | undefined {
     const value = this.typed(key);
     if (value === undefined) return undefined;
     const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
-      this.error(`${key}="${value}" must be a whole number from ${min} to ${max}`);
+      this.error(
+        `${key}="${value}" must be a whole number from ${min} to ${max}`,
+      );
       return undefined;
     }
     return n;
@@ -82,7 +99,9 @@ export class AttributeReader {
     const value = this.string(key);
     if (value === undefined) return undefined;
     if (!IDENTIFIER.test(value)) {
-      this.error(`${key}="${value}" must be a variable name (letters, digits and _, not starting with a digit)`);
+      this.error(
+        `${key}="${value}" must be a variable name (letters, digits and _, not starting with a digit)`,
+      );
       return undefined;
     }
     return value;
@@ -92,7 +111,7 @@ export class AttributeReader {
     const value = this.typed(key);
     if (value === undefined) return undefined;
     if (!(values as readonly string[]).includes(value)) {
-      this.error(`${key}="${value}" must be one of ${values.join(', ')}`);
+      this.error(`${key}="${value}" must be one of ${values.join(", ")}`);
       return undefined;
     }
     return value as T;
@@ -103,10 +122,12 @@ export class AttributeReader {
     const value = this.typed(key);
     if (value === undefined) return undefined;
     try {
-      new RegExp(value, 'u');
+      new RegExp(value, "u");
       return value;
     } catch (error) {
-      this.error(`${key}="${value}" is not a valid regular expression: ${(error as Error).message}`);
+      this.error(
+        `${key}="${value}" is not a valid regular expression: ${(error as Error).message}`,
+      );
       return undefined;
     }
   }
@@ -117,39 +138,44 @@ export class AttributeReader {
     if (value === undefined) return undefined;
     const m = /^\s*(==|=|>=|>|<=|<|!=)?\s*(\d+)\s*$/.exec(value);
     if (!m) {
-      this.error(`${key}="${value}" must be a count, optionally with a comparison: ${key}=3, ${key}=">0", ${key}="<=10"`);
+      this.error(
+        `${key}="${value}" must be a count, optionally with a comparison: ${key}=3, ${key}=">0", ${key}="<=10"`,
+      );
       return undefined;
     }
-    return { op: (m[1] === '==' ? '=' : (m[1] ?? '=')) as RowsOp, count: Number(m[2]) };
+    return {
+      op: (m[1] === "==" ? "=" : (m[1] ?? "=")) as RowsOp,
+      count: Number(m[2]),
+    };
   }
 
   error(message: string): void {
-    this.diagnostics.push(diagnostic(this.at, 'error', 'attribute', message));
+    this.diagnostics.push(diagnostic(this.at, "error", "attribute", message));
   }
 }
 
 /** Reads SPEC 1.3's execution attributes. */
 export function readExecOptions(r: AttributeReader): ExecOptions {
   const options: { -readonly [K in keyof ExecOptions]: ExecOptions[K] } = {
-    exit: r.integer('exit', { min: 0, max: 255 }) ?? 0,
-    retry: r.integer('retry', { min: 0, max: 1000 }) ?? 0,
-    retryDelayMs: r.duration('retry-delay') ?? 1000,
-    confirm: r.flag('confirm'),
-    interactive: r.flag('interactive'),
+    exit: r.integer("exit", { min: 0, max: 255 }) ?? 0,
+    retry: r.integer("retry", { min: 0, max: 1000 }) ?? 0,
+    retryDelayMs: r.duration("retry-delay") ?? 1000,
+    confirm: r.flag("confirm"),
+    interactive: r.flag("interactive"),
   };
-  const db = r.string('db');
+  const db = r.string("db");
   if (db !== undefined) options.db = db;
-  const on = r.string('on');
+  const on = r.string("on");
   if (on !== undefined) options.on = on;
-  const user = r.string('user');
+  const user = r.string("user");
   if (user !== undefined) options.user = user;
-  const cwd = r.string('cwd');
+  const cwd = r.string("cwd");
   if (cwd !== undefined) options.cwd = cwd;
-  const timeout = r.duration('timeout');
+  const timeout = r.duration("timeout");
   if (timeout !== undefined) options.timeoutMs = timeout;
-  const capture = r.identifier('capture');
+  const capture = r.identifier("capture");
   if (capture !== undefined) options.capture = capture;
-  const only = r.oneOf('only', ['live', 'rehearsal'] as const);
+  const only = r.oneOf("only", ["live", "rehearsal"] as const);
   if (only !== undefined) options.only = only;
   return options;
 }

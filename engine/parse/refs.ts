@@ -1,5 +1,5 @@
-import { locateOffset, type SourceLocation } from '../model/location.js';
-import type { VarRef } from '../model/runbook.js';
+import { locateOffset, type SourceLocation } from "../model/location.js";
+import type { VarRef } from "../model/runbook.js";
 
 const BRACE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -15,7 +15,11 @@ export function braceRefNames(text: string): string[] {
  * `source` (the text that contains it, starting at `sourceAt`) so each use
  * points at its own line and column.
  */
-export function locateBraceRefs(text: string, source: string, sourceAt: SourceLocation): VarRef[] {
+export function locateBraceRefs(
+  text: string,
+  source: string,
+  sourceAt: SourceLocation,
+): VarRef[] {
   const refs: VarRef[] = [];
   let from = 0;
   for (const m of text.matchAll(BRACE_REF)) {
@@ -24,7 +28,7 @@ export function locateBraceRefs(text: string, source: string, sourceAt: SourceLo
     const found = source.indexOf(m[0], from);
     const at = found >= 0 ? locateOffset(source, found, sourceAt) : sourceAt;
     if (found >= 0) from = found + m[0].length;
-    refs.push({ name, syntax: 'brace', at });
+    refs.push({ name, syntax: "brace", at });
   }
   return refs;
 }
@@ -33,7 +37,10 @@ export function locateBraceRefs(text: string, source: string, sourceAt: SourceLo
  * Replaces `${name}` by its value where `lookup` knows it. Returns the text and
  * the names it could not resolve (left as written).
  */
-export function interpolate(text: string, lookup: (name: string) => string | undefined): { text: string; missing: string[] } {
+export function interpolate(
+  text: string,
+  lookup: (name: string) => string | undefined,
+): { text: string; missing: string[] } {
   const missing: string[] = [];
   const out = text.replace(BRACE_REF, (whole, name: string) => {
     const value = lookup(name);

@@ -1,5 +1,5 @@
-import type { ChunkScan } from './scan-chunk.js';
-import type { Chunk } from './source.js';
+import type { ChunkScan } from "./scan-chunk.js";
+import type { Chunk } from "./source.js";
 
 /**
  * Where chunk scans are kept between runs (lint's content-keyed cache,
@@ -23,7 +23,13 @@ export interface ScanStore {
  * (lines added or removed) does not make it stale.
  */
 export function scanKey(chunk: Chunk, file: string): string {
-  return JSON.stringify([file, chunk.frontMatter, chunk.prefix ?? '', chunk.next ?? null, chunk.text]);
+  return JSON.stringify([
+    file,
+    chunk.frontMatter,
+    chunk.prefix ?? "",
+    chunk.next ?? null,
+    chunk.text,
+  ]);
 }
 
 /** A scan as JSON text, with every line relative to its chunk's first line. */
@@ -38,19 +44,28 @@ export function storedScan(scan: ChunkScan, lineOffset: number): string {
 }
 
 /** A stored scan moved back to its chunk's place, or undefined when the value is not a stored scan. */
-export function restoreScan(value: unknown, lineOffset: number): ChunkScan | undefined {
+export function restoreScan(
+  value: unknown,
+  lineOffset: number,
+): ChunkScan | undefined {
   if (!isStoredScan(value)) return undefined;
   return shiftLines(value, lineOffset) as ChunkScan;
 }
 
 function isStoredScan(value: unknown): value is ChunkScan {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<Record<keyof ChunkScan, unknown>>;
   return (
-    typeof v.swallows === 'boolean' &&
+    typeof v.swallows === "boolean" &&
     Array.isArray(v.definitions) &&
     Array.isArray(v.pieces) &&
-    v.pieces.every((p: unknown) => typeof p === 'object' && p !== null && typeof (p as { startLine?: unknown }).startLine === 'number' && typeof (p as { scan?: unknown }).scan === 'object')
+    v.pieces.every(
+      (p: unknown) =>
+        typeof p === "object" &&
+        p !== null &&
+        typeof (p as { startLine?: unknown }).startLine === "number" &&
+        typeof (p as { scan?: unknown }).scan === "object",
+    )
   );
 }
 
@@ -67,21 +82,27 @@ function shiftLines(value: unknown, delta: number): unknown {
   const seen = new Set<object>();
   while (stack.length > 0) {
     const node = stack.pop();
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
+      for (const item of node)
+        if (typeof item === "object" && item !== null) stack.push(item);
       continue;
     }
     const o = node as Record<string, unknown>;
-    if (typeof o['line'] === 'number' && typeof o['file'] === 'string') o['line'] = (o['line'] as number) + delta;
-    if (typeof o['startLine'] === 'number' && typeof o['endLine'] === 'number' && Array.isArray(o['nodes'])) {
-      o['startLine'] = (o['startLine'] as number) + delta;
-      o['endLine'] = (o['endLine'] as number) + delta;
+    if (typeof o["line"] === "number" && typeof o["file"] === "string")
+      o["line"] = (o["line"] as number) + delta;
+    if (
+      typeof o["startLine"] === "number" &&
+      typeof o["endLine"] === "number" &&
+      Array.isArray(o["nodes"])
+    ) {
+      o["startLine"] = (o["startLine"] as number) + delta;
+      o["endLine"] = (o["endLine"] as number) + delta;
     }
     for (const key in o) {
       const child = o[key];
-      if (typeof child === 'object' && child !== null) stack.push(child);
+      if (typeof child === "object" && child !== null) stack.push(child);
     }
   }
   return value;

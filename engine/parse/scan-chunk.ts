@@ -1,10 +1,16 @@
-import type { Definition, Heading as MdHeading, Nodes, Root, RootContent } from 'mdast';
-import { toString } from 'mdast-util-to-string';
-import type { Heading } from '../model/runbook.js';
-import { lineCountOf } from './lines.js';
-import { definitionMarkdown, parseChunk } from './markdown.js';
-import { scanSection, type SectionScan } from './section-scan.js';
-import type { Chunk } from './source.js';
+import type {
+  Definition,
+  Heading as MdHeading,
+  Nodes,
+  Root,
+  RootContent,
+} from "mdast";
+import { toString } from "mdast-util-to-string";
+import type { Heading } from "../model/runbook.js";
+import { lineCountOf } from "./lines.js";
+import { definitionMarkdown, parseChunk } from "./markdown.js";
+import { scanSection, type SectionScan } from "./section-scan.js";
+import type { Chunk } from "./source.js";
 
 /** One section of a chunk: from a root-level heading (or the chunk's start) to the next. */
 export interface PieceScan {
@@ -29,7 +35,10 @@ export interface ChunkScan {
    */
   readonly swallows: boolean;
   /** Link reference definitions the chunk holds, as Markdown, and their labels (normalised). */
-  readonly definitions: readonly { readonly label: string; readonly markdown: string }[];
+  readonly definitions: readonly {
+    readonly label: string;
+    readonly markdown: string;
+  }[];
 }
 
 /**
@@ -37,7 +46,12 @@ export interface ChunkScan {
  * and setext, as CommonMark reads them) and keeps what the model needs.
  * `next` is the document's line right after the chunk, if any.
  */
-export function scanChunk(chunk: Chunk, file: string, source: string, next?: string): ChunkScan {
+export function scanChunk(
+  chunk: Chunk,
+  file: string,
+  source: string,
+  next?: string,
+): ChunkScan {
   const tree = parseChunk(chunk);
   const endLine = chunk.lineOffset + lineCountOf(chunk.text);
   const pieces: PieceScan[] = [];
@@ -47,31 +61,49 @@ export function scanChunk(chunk: Chunk, file: string, source: string, next?: str
   let heading: MdHeading | undefined;
   const flush = (end: number, to: number): void => {
     if (heading === undefined && nodes.length === 0 && start === end) return;
-    const root: Root = { type: 'root', children: nodes };
-    pieces.push({ ...(heading ? { heading: readHeading(heading, file) } : {}), startLine: start, endLine: end, nodes: [from, to], empty: nodes.length === 0, scan: scanSection(root, file, source) });
+    const root: Root = { type: "root", children: nodes };
+    pieces.push({
+      ...(heading ? { heading: readHeading(heading, file) } : {}),
+      startLine: start,
+      endLine: end,
+      nodes: [from, to],
+      empty: nodes.length === 0,
+      scan: scanSection(root, file, source),
+    });
   };
   tree.children.forEach((node, index) => {
-    if (node.type === 'heading') {
+    if (node.type === "heading") {
       const line = (node.position?.start.line ?? 1) - 1;
       flush(Math.max(line, start), index);
       start = Math.max(line, start);
       from = index;
       heading = node;
       nodes = [node];
-    } else if (node.type === 'yaml') {
+    } else if (node.type === "yaml") {
       from = index + 1;
     } else {
       nodes.push(node);
     }
   });
   flush(endLine, tree.children.length);
-  return { pieces, swallows: next !== undefined && tailSwallows(tree, chunk, next), definitions: chunk.text.includes(']:') ? definitionsOf(tree) : [] };
+  return {
+    pieces,
+    swallows: next !== undefined && tailSwallows(tree, chunk, next),
+    definitions: chunk.text.includes("]:") ? definitionsOf(tree) : [],
+  };
 }
 
 /** Block types that a line holding an ATX heading with no indentation always closes or interrupts, and that end the same whatever comes next. */
-const CLOSED_BY_HEADING = new Set(['heading', 'paragraph', 'thematicBreak', 'definition', 'leafDirective', 'yaml']);
+const CLOSED_BY_HEADING = new Set([
+  "heading",
+  "paragraph",
+  "thematicBreak",
+  "definition",
+  "leafDirective",
+  "yaml",
+]);
 /** Containers whose last child can end differently at the end of the input than before a heading (a fence left open in a list item keeps its trailing blank lines). */
-const CONTAINERS = new Set(['list', 'blockquote', 'footnoteDefinition']);
+const CONTAINERS = new Set(["list", "blockquote", "footnoteDefinition"]);
 const OPENS_SOMETHING = /`{3}|~{3}|<|:{3}/;
 
 /**
@@ -85,35 +117,65 @@ function tailSwallows(tree: Root, chunk: Chunk, next: string): boolean {
   if (!last || CLOSED_BY_HEADING.has(last.type)) return false;
   const startLine = (last.position?.start.line ?? 1) - 1 - chunk.lineOffset;
   let at = 0;
-  for (let i = 0; i < startLine; i++) at = chunk.text.indexOf('\n', at) + 1;
+  for (let i = 0; i < startLine; i++) at = chunk.text.indexOf("\n", at) + 1;
   const tail = chunk.text.slice(at);
   const container = CONTAINERS.has(last.type);
   if (container && !OPENS_SOMETHING.test(tail)) return false;
-  if (last.type === 'code' && closedFence(tail)) return false;
-  const probe = parseChunk({ lineOffset: 0, charOffset: 0, text: `${tail}${tail.endsWith('\n') ? '' : '\n'}${next}\n`, frontMatter: false });
+  if (last.type === "code" && closedFence(tail)) return false;
+  const probe = parseChunk({
+    lineOffset: 0,
+    charOffset: 0,
+    text: `${tail}${tail.endsWith("\n") ? "" : "\n"}${next}\n`,
+    frontMatter: false,
+  });
   const end = probe.children.pop();
-  if (!(end?.type === 'heading' && end.position?.start.line === lineCountOf(tail) + 1)) return true;
+  if (!(
+    end?.type === "heading" &&
+    end.position?.start.line === lineCountOf(tail) + 1
+  ))
+    return true;
   // Only a container can end differently without taking the line in (a fence left open in a list item).
   if (!container) return false;
-  const alone = parseChunk({ lineOffset: 0, charOffset: 0, text: tail, frontMatter: false });
+  const alone = parseChunk({
+    lineOffset: 0,
+    charOffset: 0,
+    text: tail,
+    frontMatter: false,
+  });
   return withoutPositions(alone.children) !== withoutPositions(probe.children);
 }
 
 /** A root-level fenced block whose last line closes it (CommonMark 4.5: same character, at least as long, up to three spaces before, nothing after). */
 function closedFence(tail: string): boolean {
-  const lines = tail.replace(/\n+$/, '').split('\n');
-  const open = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0] ?? '')?.[1];
-  const close = lines.length > 1 ? /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines.at(-1) ?? '')?.[1] : undefined;
-  return open !== undefined && close !== undefined && close[0] === open[0] && close.length >= open.length;
+  const lines = tail.replace(/\n+$/, "").split("\n");
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0] ?? "")?.[1];
+  const close =
+    lines.length > 1
+      ? /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines.at(-1) ?? "")?.[1]
+      : undefined;
+  return (
+    open !== undefined &&
+    close !== undefined &&
+    close[0] === open[0] &&
+    close.length >= open.length
+  );
 }
 
-const withoutPositions = (nodes: readonly Nodes[]): string => JSON.stringify(nodes, (key, value: unknown) => (key === 'position' ? undefined : value));
+const withoutPositions = (nodes: readonly Nodes[]): string =>
+  JSON.stringify(nodes, (key, value: unknown) =>
+    key === "position" ? undefined : value,
+  );
 
 function definitionsOf(tree: Root): { label: string; markdown: string }[] {
   const found: { label: string; markdown: string }[] = [];
   const walk = (node: Nodes): void => {
-    if (node.type === 'definition') found.push({ label: (node.label ?? node.identifier).toLowerCase(), markdown: definitionMarkdown(node as Definition) });
-    else if ('children' in node) for (const child of node.children as Nodes[]) walk(child);
+    if (node.type === "definition")
+      found.push({
+        label: (node.label ?? node.identifier).toLowerCase(),
+        markdown: definitionMarkdown(node as Definition),
+      });
+    else if ("children" in node)
+      for (const child of node.children as Nodes[]) walk(child);
   };
   walk(tree);
   return found;
@@ -121,5 +183,9 @@ function definitionsOf(tree: Root): { label: string; markdown: string }[] {
 
 export function readHeading(node: MdHeading, file: string): Heading {
   const start = node.position?.start;
-  return { depth: node.depth, text: toString(node).trim(), at: { file, line: start?.line ?? 1, column: start?.column ?? 1 } };
+  return {
+    depth: node.depth,
+    text: toString(node).trim(),
+    at: { file, line: start?.line ?? 1, column: start?.column ?? 1 },
+  };
 }

@@ -35,7 +35,7 @@ export interface Chunk {
 /** Strips a BOM and turns CRLF and lone CR into LF; line and column numbers are unchanged by this. */
 export function normalizeSource(text: string): string {
   const noBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return noBom.includes('\r') ? noBom.replace(/\r\n?/g, '\n') : noBom;
+  return noBom.includes("\r") ? noBom.replace(/\r\n?/g, "\n") : noBom;
 }
 
 const CUT = /^#{1,6}(?:[ \t]|$)/;
@@ -46,7 +46,10 @@ const CONTAINER_CLOSE = /^ {0,3}(:{3,})[ \t]*$/;
 const BLANK = /^[ \t]*$/;
 /** HTML blocks 1–5 of CommonMark 4.6 and the text that ends each. */
 const HTML_ENDS: readonly [RegExp, RegExp][] = [
-  [/^ {0,3}<(?:script|pre|style|textarea)(?:[ \t>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
+  [
+    /^ {0,3}<(?:script|pre|style|textarea)(?:[ \t>]|$)/i,
+    /<\/(?:script|pre|style|textarea)>/i,
+  ],
   [/^ {0,3}<!--/, /-->/],
   [/^ {0,3}<\?/, /\?>/],
   [/^ {0,3}<![A-Za-z]/, />/],
@@ -58,14 +61,15 @@ const FRONT_MATTER_FENCE = /^---[ \t]*$/;
 
 /** Where the YAML front matter ends (the index of its closing `---` line), as remark-frontmatter reads it; -1 when there is none. */
 export function frontMatterEnd(lines: readonly string[]): number {
-  if (lines.length < 2 || !FRONT_MATTER_FENCE.test(lines[0] ?? '')) return -1;
-  for (let i = 1; i < lines.length; i++) if (FRONT_MATTER_FENCE.test(lines[i] ?? '')) return i;
+  if (lines.length < 2 || !FRONT_MATTER_FENCE.test(lines[0] ?? "")) return -1;
+  for (let i = 1; i < lines.length; i++)
+    if (FRONT_MATTER_FENCE.test(lines[i] ?? "")) return i;
   return -1;
 }
 
 /** Splits `text` (already normalised) into the front matter and chunks that each start at a heading. */
 export function cutSections(text: string): Chunk[] {
-  const lines = text.split('\n');
+  const lines = text.split("\n");
   const cuts: number[] = [0];
   const fmEnd = frontMatterEnd(lines);
   const first = fmEnd + 1;
@@ -76,10 +80,11 @@ export function cutSections(text: string): Chunk[] {
   let htmlUntilBlank = false;
   let containers = 0;
   for (let i = first; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+    const line = lines[i] ?? "";
     if (fence) {
       const m = FENCE_CLOSE.exec(line);
-      if (m?.[1] && m[1][0] === fence.char && m[1].length >= fence.length) fence = undefined;
+      if (m?.[1] && m[1][0] === fence.char && m[1].length >= fence.length)
+        fence = undefined;
       continue;
     }
     if (htmlEnd) {
@@ -95,13 +100,13 @@ export function cutSections(text: string): Chunk[] {
       continue;
     }
     const open = FENCE.exec(line);
-    if (open?.[1] && !(open[1][0] === '`' && (open[2] ?? '').includes('`'))) {
-      fence = { char: open[1][0] ?? '`', length: open[1].length };
+    if (open?.[1] && !(open[1][0] === "`" && (open[2] ?? "").includes("`"))) {
+      fence = { char: open[1][0] ?? "`", length: open[1].length };
       continue;
     }
     const html = HTML_ENDS.find(([start]) => start.test(line));
     if (html) {
-      const after = line.replace(html[0], '');
+      const after = line.replace(html[0], "");
       if (!html[1].test(after)) htmlEnd = html[1];
       continue;
     }
@@ -115,7 +120,12 @@ export function cutSections(text: string): Chunk[] {
   return chunksAt(text, lines, cuts, fmEnd);
 }
 
-function chunksAt(text: string, lines: readonly string[], cuts: readonly number[], fmEnd: number): Chunk[] {
+function chunksAt(
+  text: string,
+  lines: readonly string[],
+  cuts: readonly number[],
+  fmEnd: number,
+): Chunk[] {
   const starts: number[] = [];
   let offset = 0;
   for (const line of lines) {
@@ -127,15 +137,28 @@ function chunksAt(text: string, lines: readonly string[], cuts: readonly number[
     const startLine = cuts[c] ?? 0;
     const endLine = cuts[c + 1] ?? lines.length;
     const charStart = starts[startLine] ?? text.length;
-    const charEnd = endLine < lines.length ? (starts[endLine] ?? text.length) : text.length;
-    const chunk: Chunk = { lineOffset: startLine, charOffset: charStart, text: text.slice(charStart, charEnd), frontMatter: fmEnd > 0 && startLine === 0 };
-    chunks.push(endLine < lines.length ? { ...chunk, next: lines[endLine] ?? '' } : chunk);
+    const charEnd =
+      endLine < lines.length ? (starts[endLine] ?? text.length) : text.length;
+    const chunk: Chunk = {
+      lineOffset: startLine,
+      charOffset: charStart,
+      text: text.slice(charStart, charEnd),
+      frontMatter: fmEnd > 0 && startLine === 0,
+    };
+    chunks.push(
+      endLine < lines.length ? { ...chunk, next: lines[endLine] ?? "" } : chunk,
+    );
   }
   return chunks;
 }
 
 /** One chunk made of two neighbours (the first did not close before the second's first line). */
 export function joinChunks(a: Chunk, b: Chunk): Chunk {
-  const joined: Chunk = { lineOffset: a.lineOffset, charOffset: a.charOffset, text: a.text + b.text, frontMatter: a.frontMatter };
+  const joined: Chunk = {
+    lineOffset: a.lineOffset,
+    charOffset: a.charOffset,
+    text: a.text + b.text,
+    frontMatter: a.frontMatter,
+  };
   return b.next === undefined ? joined : { ...joined, next: b.next };
 }

@@ -1,9 +1,9 @@
-import { Connections, type ResolvedDatabase } from '../actions/connections.js';
-import type { Runbook } from '../model/index.js';
-import type { ResolvedParam } from '../params/index.js';
-import { isSecretName } from '../parse/index.js';
-import { createRedactor, type Redactor } from '../secrets/index.js';
-import type { Probe, ProbeState } from './types.js';
+import { Connections, type ResolvedDatabase } from "../actions/connections.js";
+import type { Runbook } from "../model/index.js";
+import type { ResolvedParam } from "../params/index.js";
+import { isSecretName } from "../parse/index.js";
+import { createRedactor, type Redactor } from "../secrets/index.js";
+import type { Probe, ProbeState } from "./types.js";
 
 /** Options of a preflight (see runPreflight). */
 export interface PreflightOptions {
@@ -25,7 +25,7 @@ export interface PreflightOptions {
 
 /** What preflight learnt of a database it reached. */
 export interface ReachedDatabase {
-  readonly state: 'reached';
+  readonly state: "reached";
   /** The connection is to database `postgres` of the same server: the runbook creates this one. */
   readonly standIn: boolean;
   /** The database's own URL (a secret: it may hold a password). */
@@ -43,7 +43,8 @@ export interface RoleInfo {
   readonly replication: boolean;
 }
 
-export type DatabaseState = ReachedDatabase | { readonly state: 'unreached'; readonly why: string };
+export type DatabaseState =
+  ReachedDatabase | { readonly state: "unreached"; readonly why: string };
 
 /** The programs found at one place. */
 export interface PlaceState {
@@ -75,13 +76,17 @@ export class PreflightContext {
   private readonly secretParams: ReadonlySet<string>;
 
   constructor(readonly options: PreflightOptions) {
-    this.secretParams = new Set(options.runbook.params.filter((p) => p.secret).map((p) => p.name));
+    this.secretParams = new Set(
+      options.runbook.params.filter((p) => p.secret).map((p) => p.name),
+    );
     this.connections = new Connections((db) => {
       const r = this.urls.get(db);
       if (!r) throw new Error(`database "${db}" is not resolved`);
       return r;
     });
-    this.runId = options.runId ?? `preflight-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}`;
+    this.runId =
+      options.runId ??
+      `preflight-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}`;
   }
 
   get runbook(): Runbook {
@@ -99,7 +104,7 @@ export class PreflightContext {
   }
 
   addSecret(value: string): void {
-    if (value === '' || this.secretValues.has(value)) return;
+    if (value === "" || this.secretValues.has(value)) return;
     this.secretValues.add(value);
     this.redactor = undefined;
   }
@@ -114,7 +119,8 @@ export class PreflightContext {
   }
 
   /** `${name}`: the preflight's variables, then the environment. */
-  lookup = (name: string): string | undefined => this.vars.get(name) ?? this.options.env[name];
+  lookup = (name: string): string | undefined =>
+    this.vars.get(name) ?? this.options.env[name];
 
   /** Where a database's connections go (its URL, or `postgres` of its server). */
   useDatabase(db: string, url: string, shown: string): void {
@@ -124,21 +130,29 @@ export class PreflightContext {
   /** The environment of a local probe: the caller's, the run's variables, RUNBOOK_*. */
   env(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.options.env)) if (v !== undefined) env[k] = v;
-    env['PGCONNECT_TIMEOUT'] ??= '10';
-    env['PSQL_HISTORY'] = '/dev/null';
+    for (const [k, v] of Object.entries(this.options.env))
+      if (v !== undefined) env[k] = v;
+    env["PGCONNECT_TIMEOUT"] ??= "10";
+    env["PSQL_HISTORY"] = "/dev/null";
     for (const [k, v] of this.vars) env[k] = v;
     Object.assign(env, this.runbookEnv());
     return Object.assign(env, extra);
   }
 
   /** The variables a remote probe gets (as a run's remote script does): the run's variables and RUNBOOK_*. */
-  remoteVars(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  remoteVars(
+    extra: Readonly<Record<string, string>> = {},
+  ): Record<string, string> {
     return { ...Object.fromEntries(this.vars), ...this.runbookEnv(), ...extra };
   }
 
   private runbookEnv(): Record<string, string> {
-    return { RUNBOOK_RUN_ID: this.runId, RUNBOOK_FILE: this.runbook.file, RUNBOOK_MODE: 'live', RUNBOOK_PREFLIGHT: '1' };
+    return {
+      RUNBOOK_RUN_ID: this.runId,
+      RUNBOOK_FILE: this.runbook.file,
+      RUNBOOK_MODE: "live",
+      RUNBOOK_PREFLIGHT: "1",
+    };
   }
 
   /** Records a probe, every text masked, and tells the caller. */
@@ -147,19 +161,26 @@ export class PreflightContext {
       ...probe,
       subject: this.redact(probe.subject),
       why: this.redact(oneLine(probe.why)),
-      ...(probe.fix !== undefined ? { fix: this.redact(oneLine(probe.fix)) } : {}),
+      ...(probe.fix !== undefined
+        ? { fix: this.redact(oneLine(probe.fix)) }
+        : {}),
     };
     this.probes.push(masked);
     this.options.onProbe?.(masked);
   }
 
   counts(): Record<ProbeState, number> {
-    const counts: Record<ProbeState, number> = { pass: 0, fail: 0, pending: 0, skip: 0 };
+    const counts: Record<ProbeState, number> = {
+      pass: 0,
+      fail: 0,
+      pending: 0,
+      skip: 0,
+    };
     for (const p of this.probes) counts[p.state]++;
     return counts;
   }
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text.replace(/\s*\n\s*/g, " ").trim();
 }

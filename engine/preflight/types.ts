@@ -1,14 +1,21 @@
-import type { SourceLocation } from '../model/index.js';
+import type { SourceLocation } from "../model/index.js";
 
 /**
  * How a probe ended: `pass` ✔, `fail` ✘ (the exit status is 1), `pending`
  * (a check the run waits for, `wait=`, that does not hold yet: not a
  * failure), `skip` (it can only be known during the run, and why).
  */
-export type ProbeState = 'pass' | 'fail' | 'pending' | 'skip';
+export type ProbeState = "pass" | "fail" | "pending" | "skip";
 
 /** What a probe looked at. */
-export type ProbeKind = 'params' | 'database' | 'host' | 'programs' | 'privileges' | 'block' | 'check';
+export type ProbeKind =
+  | "params"
+  | "database"
+  | "host"
+  | "programs"
+  | "privileges"
+  | "block"
+  | "check";
 
 /**
  * One line of `runbook preflight`: what was probed, whether it holds, why,
@@ -47,10 +54,10 @@ export interface Place {
 
 /** `this machine`, `this machine as postgres`, `host replica as postgres`. */
 export function placeName(place: Place): string {
-  const where = place.on !== undefined ? `host ${place.on}` : 'this machine';
+  const where = place.on !== undefined ? `host ${place.on}` : "this machine";
   return place.user !== undefined ? `${where} as ${place.user}` : where;
 }
 
 export function placeKey(place: Place): string {
-  return `${place.on ?? ''}\u0000${place.user ?? ''}`;
+  return `${place.on ?? ""}\u0000${place.user ?? ""}`;
 }

@@ -1,12 +1,12 @@
-import { judge, type Judgement, type Observation } from '../../checks/index.js';
-import type { ActionContext } from '../actions/context.js';
-import { databaseEnv } from '../actions/database-env.js';
-import { runScript } from '../actions/shell.js';
-import type { Check } from '../model/check.js';
-import { formatDuration } from '../parse/durations.js';
-import { loadSqlParser, runReadOnlyCheck } from '../sql/index.js';
-import type { CheckOutcome } from './events.js';
-import { abortableSleep } from './sleep.js';
+import { judge, type Judgement, type Observation } from "../../checks/index.js";
+import type { ActionContext } from "../actions/context.js";
+import { databaseEnv } from "../actions/database-env.js";
+import { runScript } from "../actions/shell.js";
+import type { Check } from "../model/check.js";
+import { formatDuration } from "../parse/durations.js";
+import { loadSqlParser, runReadOnlyCheck } from "../sql/index.js";
+import type { CheckOutcome } from "./events.js";
+import { abortableSleep } from "./sleep.js";
 
 /** One evaluation may take this long unless the check says `timeout=`. */
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -40,7 +40,10 @@ export interface CheckProgress {
  * `wait=`/`every=` until it passes or the wait runs out. While waiting, an error (refused connection, missing table)
  * counts as "not yet"; the last one is reported if time runs out.
  */
-export async function runCheck(check: Check, options: CheckRunOptions): Promise<CheckOutcome> {
+export async function runCheck(
+  check: Check,
+  options: CheckRunOptions,
+): Promise<CheckOutcome> {
   const started = performance.now();
   const waitMs = check.waitMs ?? 0;
   const everyMs = check.everyMs ?? Math.max(100, Math.min(2000, waitMs / 10));
@@ -50,18 +53,42 @@ export async function runCheck(check: Check, options: CheckRunOptions): Promise<
   let lastProgress: { key: string; at: number } | undefined;
   for (;;) {
     attempts++;
-    const judgement = await attempt(check, options).catch((error: unknown): Judgement => ({ ok: false, message: (error as Error).message }));
+    const judgement = await attempt(check, options).catch(
+      (error: unknown): Judgement => ({
+        ok: false,
+        message: (error as Error).message,
+      }),
+    );
     const outOfTime = performance.now() + everyMs > deadline;
     if (judgement.ok || outOfTime || options.ctx.signal.aborted) {
-      const message = !judgement.ok && waitMs > 0 && attempts > 1 ? `${judgement.message} (still failing after ${attempts} tries over ${Math.round((performance.now() - started) / 1000)}s)` : judgement.message;
-      return { ...judgement, message, attempts, durationMs: performance.now() - started };
+      const message =
+        !judgement.ok && waitMs > 0 && attempts > 1
+          ? `${judgement.message} (still failing after ${attempts} tries over ${Math.round((performance.now() - started) / 1000)}s)`
+          : judgement.message;
+      return {
+        ...judgement,
+        message,
+        attempts,
+        durationMs: performance.now() - started,
+      };
     }
     if (options.onProgress) {
       const now = performance.now();
-      const key = `${judgement.actual ?? ''}\u0000${judgement.message}`;
-      if (!lastProgress || lastProgress.key !== key || now - lastProgress.at >= progressEveryMs) {
+      const key = `${judgement.actual ?? ""}\u0000${judgement.message}`;
+      if (
+        !lastProgress ||
+        lastProgress.key !== key ||
+        now - lastProgress.at >= progressEveryMs
+      ) {
         lastProgress = { key, at: now };
-        options.onProgress({ attempts, ...(judgement.actual !== undefined ? { actual: judgement.actual } : {}), message: judgement.message, elapsedMs: now - started });
+        options.onProgress({
+          attempts,
+          ...(judgement.actual !== undefined
+            ? { actual: judgement.actual }
+            : {}),
+          message: judgement.message,
+          elapsedMs: now - started,
+        });
       }
     }
     await abortableSleep(everyMs, options.ctx.signal);
@@ -69,8 +96,20 @@ export async function runCheck(check: Check, options: CheckRunOptions): Promise<
 }
 
 /** One evaluation of a check whose attributes are resolved already (`${name}` in `expect=` and the others). */
-async function attempt(check: Check, options: CheckRunOptions): Promise<Judgement> {
-  return judge(check.expectation, check.kind === 'sql' ? await observeSql(check.code, check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, options) : await observeShell(check, options));
+async function attempt(
+  check: Check,
+  options: CheckRunOptions,
+): Promise<Judgement> {
+  return judge(
+    check.expectation,
+    check.kind === "sql"
+      ? await observeSql(
+          check.code,
+          check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+          options,
+        )
+      : await observeShell(check, options),
+  );
 }
 
 /**
@@ -80,19 +119,33 @@ async function attempt(check: Check, options: CheckRunOptions): Promise<Judgemen
  * could leave that transaction, and it is parsed again after psql variables
  * are put in, so a value can never add a statement.
  */
-async function observeSql(code: string, timeout: number, options: CheckRunOptions): Promise<Observation> {
+async function observeSql(
+  code: string,
+  timeout: number,
+  options: CheckRunOptions,
+): Promise<Observation> {
   const { ctx, db } = options;
-  if (db === undefined) throw new Error('no database for this check: add db=NAME');
+  if (db === undefined)
+    throw new Error("no database for this check: add db=NAME");
   await loadSqlParser();
   const client = await ctx.connections.client(db);
   try {
-    return { kind: 'rows', ...(await runReadOnlyCheck(client, code, { vars: ctx.vars, timeoutMs: timeout })) };
+    return {
+      kind: "rows",
+      ...(await runReadOnlyCheck(client, code, {
+        vars: ctx.vars,
+        timeoutMs: timeout,
+      })),
+    };
   } finally {
-    if (client.getTransactionStatus() !== 'I') ctx.connections.drop(db);
+    if (client.getTransactionStatus() !== "I") ctx.connections.drop(db);
   }
 }
 
-async function observeShell(check: Extract<Check, { kind: 'sh' }>, options: CheckRunOptions): Promise<Observation> {
+async function observeShell(
+  check: Extract<Check, { kind: "sh" }>,
+  options: CheckRunOptions,
+): Promise<Observation> {
   const { ctx, db } = options;
   const r = await runScript({
     shell: check.shell,
@@ -104,11 +157,20 @@ async function observeShell(check: Extract<Check, { kind: 'sh' }>, options: Chec
       ...(check.cwd !== undefined ? { cwd: check.cwd } : {}),
     },
     ctx,
-    extraEnv: db === undefined ? {} : databaseEnv(ctx.connections.database(db).url),
+    extraEnv:
+      db === undefined ? {} : databaseEnv(ctx.connections.database(db).url),
     keepStdout: 1 << 20,
     quiet: true,
   });
   if (r.spawnError) throw new Error(r.spawnError);
-  if (r.timedOut) throw new Error(`the check timed out after ${formatDuration(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)}`);
-  return { kind: 'output', stdout: r.stdout, exitCode: r.exitCode, expectedExit: check.exit };
+  if (r.timedOut)
+    throw new Error(
+      `the check timed out after ${formatDuration(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)}`,
+    );
+  return {
+    kind: "output",
+    stdout: r.stdout,
+    exitCode: r.exitCode,
+    expectedExit: check.exit,
+  };
 }

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Writable } from "node:stream";
 
 /**
  * Writes to a stream and remembers when it asked the writer to wait: while
@@ -22,9 +22,9 @@ export class DrainWriter {
       this.release = undefined;
       release?.();
     };
-    stream.on('drain', settle);
-    stream.on('close', settle);
-    stream.on('error', (error: Error) => {
+    stream.on("drain", settle);
+    stream.on("close", settle);
+    stream.on("error", (error: Error) => {
       this.failed ??= error;
       settle();
     });
@@ -36,7 +36,8 @@ export class DrainWriter {
   }
 
   write(text: string): void {
-    if (this.failed || this.stream.destroyed || this.stream.writableEnded) return;
+    if (this.failed || this.stream.destroyed || this.stream.writableEnded)
+      return;
     if (!this.stream.write(text) && !this.pending) {
       this.pending = new Promise((resolve) => (this.release = resolve));
     }

@@ -1,8 +1,9 @@
-import type { ActionKind } from '../model/action.js';
-import type { Check } from '../model/check.js';
+import type { ActionKind } from "../model/action.js";
+import type { Check } from "../model/check.js";
 
 /** A step's outcome state (ARCHITECTURE: pending|running|done|failed|skipped|unknown). */
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'unknown';
+export type StepState =
+  "pending" | "running" | "done" | "failed" | "skipped" | "unknown";
 
 export interface RunStepInfo {
   readonly id: string;
@@ -30,7 +31,11 @@ export interface CheckOutcome {
   /** What was found (masked): set whether the check passed or failed. */
   readonly actual?: string;
   /** Expected and actual result sets for table expectations. */
-  readonly table?: { readonly columns: readonly string[]; readonly expected: readonly (readonly string[])[]; readonly actual: readonly (readonly string[])[] };
+  readonly table?: {
+    readonly columns: readonly string[];
+    readonly expected: readonly (readonly string[])[];
+    readonly actual: readonly (readonly string[])[];
+  };
   /** One line: why it failed, or what passed. */
   readonly message: string;
   readonly attempts: number;
@@ -65,9 +70,21 @@ export interface ActionSummary {
  * reporters: reporters never see a secret and never mask anything themselves.
  */
 export type RunEvent =
-  | { readonly type: 'run-start'; readonly runId: string; readonly title: string; readonly file: string; readonly mode: 'live' | 'rehearsal'; readonly steps: readonly RunStepInfo[]; readonly resumed: boolean; readonly stateDir: string; readonly journal?: string; readonly params: readonly RunParamInfo[]; readonly sentinels: Readonly<Record<string, string>> }
   | {
-      readonly type: 'step-start';
+      readonly type: "run-start";
+      readonly runId: string;
+      readonly title: string;
+      readonly file: string;
+      readonly mode: "live" | "rehearsal";
+      readonly steps: readonly RunStepInfo[];
+      readonly resumed: boolean;
+      readonly stateDir: string;
+      readonly journal?: string;
+      readonly params: readonly RunParamInfo[];
+      readonly sentinels: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: "step-start";
       readonly stepId: string;
       readonly index: number;
       readonly total: number;
@@ -77,10 +94,40 @@ export type RunEvent =
       /** The runbook was edited since the run started and this step's text changed: the new text runs. */
       readonly changed?: StepChange;
     }
-  | { readonly type: 'action-start'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly code: string; readonly target?: string; readonly attempt: number }
-  | { readonly type: 'output'; readonly stepId: string; readonly stream: 'stdout' | 'stderr' | 'info'; readonly text: string }
-  | { readonly type: 'action-end'; readonly stepId: string; readonly index: number; readonly kind: ActionKind; readonly ok: boolean; readonly exitCode?: number; readonly durationMs: number; readonly message?: string; readonly skipped?: string }
-  | { readonly type: 'check-start'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly code: string; readonly waitMs?: number }
+  | {
+      readonly type: "action-start";
+      readonly stepId: string;
+      readonly index: number;
+      readonly kind: ActionKind;
+      readonly code: string;
+      readonly target?: string;
+      readonly attempt: number;
+    }
+  | {
+      readonly type: "output";
+      readonly stepId: string;
+      readonly stream: "stdout" | "stderr" | "info";
+      readonly text: string;
+    }
+  | {
+      readonly type: "action-end";
+      readonly stepId: string;
+      readonly index: number;
+      readonly kind: ActionKind;
+      readonly ok: boolean;
+      readonly exitCode?: number;
+      readonly durationMs: number;
+      readonly message?: string;
+      readonly skipped?: string;
+    }
+  | {
+      readonly type: "check-start";
+      readonly stepId: string;
+      readonly index: number;
+      readonly kind: Check["kind"];
+      readonly code: string;
+      readonly waitMs?: number;
+    }
   /**
    * A `wait=` check did not pass yet and will be tried again: what its last
    * try got (`actual`, when it got a value) and why that was not a pass
@@ -88,15 +135,43 @@ export type RunEvent =
    * Throttled by the engine: sent when what the check got changes, and at
    * most once a second otherwise. Not journaled (the check's end is).
    */
-  | { readonly type: 'check-progress'; readonly stepId: string; readonly index: number; readonly attempts: number; readonly actual?: string; readonly message: string; readonly elapsedMs: number }
-  | { readonly type: 'check-end'; readonly stepId: string; readonly index: number; readonly kind: Check['kind']; readonly line: number; readonly outcome: CheckOutcome }
-  | { readonly type: 'gate'; readonly stepId: string; readonly kind: GateKind; readonly prompt: string; readonly answer: GateAnswer; readonly by: 'operator' | 'auto' }
-  /** `secret`: the value is a secret (by the variable's name, or because what was captured held part of one): `value` is `***`. */
-  | { readonly type: 'capture'; readonly stepId: string; readonly name: string; readonly value: string; readonly secret: boolean }
   | {
-      readonly type: 'step-end';
+      readonly type: "check-progress";
       readonly stepId: string;
-      readonly state: 'done' | 'failed' | 'skipped';
+      readonly index: number;
+      readonly attempts: number;
+      readonly actual?: string;
+      readonly message: string;
+      readonly elapsedMs: number;
+    }
+  | {
+      readonly type: "check-end";
+      readonly stepId: string;
+      readonly index: number;
+      readonly kind: Check["kind"];
+      readonly line: number;
+      readonly outcome: CheckOutcome;
+    }
+  | {
+      readonly type: "gate";
+      readonly stepId: string;
+      readonly kind: GateKind;
+      readonly prompt: string;
+      readonly answer: GateAnswer;
+      readonly by: "operator" | "auto";
+    }
+  /** `secret`: the value is a secret (by the variable's name, or because what was captured held part of one): `value` is `***`. */
+  | {
+      readonly type: "capture";
+      readonly stepId: string;
+      readonly name: string;
+      readonly value: string;
+      readonly secret: boolean;
+    }
+  | {
+      readonly type: "step-end";
+      readonly stepId: string;
+      readonly state: "done" | "failed" | "skipped";
       readonly durationMs: number;
       readonly message?: string;
       /** Marked done by the operator after an unknown outcome (`--assume-done`). */
@@ -110,11 +185,22 @@ export type RunEvent =
       /** How each action of this attempt went. */
       readonly actions?: readonly ActionSummary[];
     }
-  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
-  | { readonly type: 'run-end'; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly message: string; readonly resumeHint?: string };
+  | {
+      readonly type: "notice";
+      readonly level: "info" | "warning" | "error";
+      readonly message: string;
+    }
+  | {
+      readonly type: "run-end";
+      readonly status: RunStatus;
+      readonly exitCode: number;
+      readonly durationMs: number;
+      readonly message: string;
+      readonly resumeHint?: string;
+    };
 
-export type GateKind = 'step' | 'confirm' | 'typed' | 'manual' | 'block';
-export type GateAnswer = 'yes' | 'no' | 'done' | 'skip' | 'quit';
+export type GateKind = "step" | "confirm" | "typed" | "manual" | "block";
+export type GateAnswer = "yes" | "no" | "done" | "skip" | "quit";
 
 /**
  * How a run ended. `done` only when every selected step ended done or was
@@ -122,10 +208,13 @@ export type GateAnswer = 'yes' | 'no' | 'done' | 'skip' | 'quit';
  * but one was skipped after it failed or was interrupted (SPEC 2: nothing
  * proves what it did).
  */
-export type RunStatus = 'done' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
+export type RunStatus =
+  "done" | "incomplete" | "failed" | "stopped" | "interrupted";
 
-type HookName<T extends string> = T extends `${infer A}-${infer B}` ? `${A}${Capitalize<HookName<B>>}` : T;
-type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+type HookName<T extends string> = T extends `${infer A}-${infer B}`
+  ? `${A}${Capitalize<HookName<B>>}`
+  : T;
+type EventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
 /**
  * A reporter implements the hooks it cares about (like Vitest's Reporter):
@@ -134,7 +223,9 @@ type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
  * `onStepEnd`, `onNotice`, `onRunEnd`.
  */
 export type Reporter = {
-  [T in RunEvent['type'] as `on${Capitalize<HookName<T>>}`]?: (event: EventOf<T>) => void;
+  [T in RunEvent["type"] as `on${Capitalize<HookName<T>>}`]?: (
+    event: EventOf<T>,
+  ) => void;
 } & {
   /**
    * While the reporter's output is saturated (a slow pipe), a promise that
@@ -145,7 +236,9 @@ export type Reporter = {
 };
 
 /** The first reporter's pending drain, if any. */
-export function reportersDrained(reporters: readonly Reporter[]): Promise<void> | undefined {
+export function reportersDrained(
+  reporters: readonly Reporter[],
+): Promise<void> | undefined {
   for (const r of reporters) {
     const wait = r.drained?.();
     if (wait) return wait;
@@ -163,7 +256,9 @@ export function emit(reporters: readonly Reporter[], event: RunEvent): void {
     hookNames.set(event.type, hook);
   }
   for (const reporter of reporters) {
-    const fn = (reporter as Record<string, ((e: RunEvent) => void) | undefined>)[hook];
+    const fn = (
+      reporter as Record<string, ((e: RunEvent) => void) | undefined>
+    )[hook];
     if (fn) fn.call(reporter, event);
   }
 }

@@ -1,17 +1,17 @@
-import type { ConfirmAction, ManualAction } from '../model/action.js';
-import type { Param, Step } from '../model/runbook.js';
+import type { ConfirmAction, ManualAction } from "../model/action.js";
+import type { Param, Step } from "../model/runbook.js";
 
 /** What the operator decided about a step before it runs. */
-export type StepDecision = 'run' | 'skip' | 'quit';
+export type StepDecision = "run" | "skip" | "quit";
 /** After a failure (or a Ctrl-C during a step). */
-export type FailureDecision = 'retry' | 'skip' | 'quit';
+export type FailureDecision = "retry" | "skip" | "quit";
 /** A step that was started but never recorded as finished. */
-export type UnknownDecision = 'rerun' | 'done' | 'abort';
+export type UnknownDecision = "rerun" | "done" | "abort";
 
 export interface GateRequest {
   readonly step: Step;
   /** `confirm`: a ::confirm yes/no gate; `typed`: ::confirm{type=…}; `block`: a code block with `confirm`. */
-  readonly kind: 'confirm' | 'typed' | 'block';
+  readonly kind: "confirm" | "typed" | "block";
   readonly prompt: string;
   /** The text to type, for typed gates. */
   readonly typed?: string;
@@ -31,15 +31,22 @@ export interface Interaction {
   /** Run this step? (`y`/Enter, `s`, `q`) */
   confirmStep(step: Step): Promise<StepDecision>;
   /** A gate: yes/no, typed text, or a `confirm` block. Resolves true to go on. `quit` stops the run. */
-  gate(request: GateRequest): Promise<'yes' | 'no' | 'quit'>;
+  gate(request: GateRequest): Promise<"yes" | "no" | "quit">;
   /** A manual step: resolves when the operator says it is done. */
-  manual(step: Step, action: ManualAction): Promise<'done' | 'skip' | 'quit'>;
+  manual(step: Step, action: ManualAction): Promise<"done" | "skip" | "quit">;
   /** A step failed: retry, skip or quit. `interrupted`: the operator pressed Ctrl-C. */
-  failed(step: Step, message: string, interrupted: boolean): Promise<FailureDecision>;
+  failed(
+    step: Step,
+    message: string,
+    interrupted: boolean,
+  ): Promise<FailureDecision>;
   /** A param with no value from any source. */
   askParam(param: Param): Promise<string>;
   /** A resumed run reached a step in an unknown state; `log` is where its output was written (its last lines tell how far it got). */
-  unknownState(step: Step, details: { readonly log: string }): Promise<UnknownDecision>;
+  unknownState(
+    step: Step,
+    details: { readonly log: string },
+  ): Promise<UnknownDecision>;
   /** Completed steps whose text changed since the run started: go on? */
   changedSteps(steps: readonly Step[]): Promise<boolean>;
   /**
@@ -55,22 +62,27 @@ export interface Interaction {
 
 export interface AutomaticOptions {
   /** `steps`: --yes; `all`: --yes=all or a rehearsal. */
-  readonly yes: 'steps' | 'all';
-  readonly unknown?: 'rerun' | 'done';
+  readonly yes: "steps" | "all";
+  readonly unknown?: "rerun" | "done";
 }
 
 /** Answers for a run with no person at the terminal. */
 export function automatic(options: AutomaticOptions): Interaction {
   return {
     interactive: false,
-    confirmStep: async () => 'run',
-    gate: async () => (options.yes === 'all' ? 'yes' : 'quit'),
-    manual: async () => (options.yes === 'all' ? 'done' : 'quit'),
-    failed: async () => 'quit',
+    confirmStep: async () => "run",
+    gate: async () => (options.yes === "all" ? "yes" : "quit"),
+    manual: async () => (options.yes === "all" ? "done" : "quit"),
+    failed: async () => "quit",
     askParam: async (param) => {
       throw new MissingParamError(param);
     },
-    unknownState: async () => (options.unknown === 'rerun' ? 'rerun' : options.unknown === 'done' ? 'done' : 'abort'),
+    unknownState: async () =>
+      options.unknown === "rerun"
+        ? "rerun"
+        : options.unknown === "done"
+          ? "done"
+          : "abort",
     changedSteps: async () => true,
   };
 }
@@ -78,7 +90,9 @@ export function automatic(options: AutomaticOptions): Interaction {
 export class MissingParamError extends Error {
   readonly param: Param;
   constructor(param: Param) {
-    super(`param "${param.name}" has no value: pass --set ${param.name}=…${param.secret ? '' : ` or set ${param.name} in the environment`}${param.description ? ` (${param.description})` : ''}`);
+    super(
+      `param "${param.name}" has no value: pass --set ${param.name}=…${param.secret ? "" : ` or set ${param.name} in the environment`}${param.description ? ` (${param.description})` : ""}`,
+    );
     this.param = param;
   }
 }

@@ -46,6 +46,7 @@ export class Interrupter {
   }
 
   reset(): void {
-    if (this.controller.signal.aborted && !this.quitController.signal.aborted) this.controller = new AbortController();
+    if (this.controller.signal.aborted && !this.quitController.signal.aborted)
+      this.controller = new AbortController();
   }
 }

@@ -1,7 +1,7 @@
-import { diffArrays } from 'diff';
-import type { RunState } from '../journal/index.js';
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { Runbook } from '../model/runbook.js';
+import { diffArrays } from "diff";
+import type { RunState } from "../journal/index.js";
+import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
+import type { Runbook } from "../model/runbook.js";
 
 /**
  * SPEC 1.2 and 2: the journal keys every step by its id, and an id derived
@@ -24,16 +24,24 @@ export function movedSteps(state: RunState, runbook: Runbook): Diagnostic[] {
   const now = runbook.steps;
   const recorded = (id: string): boolean => {
     const s = state.steps.get(id)?.state;
-    return s !== undefined && s !== 'pending';
+    return s !== undefined && s !== "pending";
   };
   // The common case: nothing the journal recorded has moved or changed.
   const byId = new Map(now.map((s) => [s.id, s.hash]));
-  if (before.every((s) => !recorded(s.id) || byId.get(s.id) === s.hash) && before.length === now.length && before.every((s, i) => now[i]?.hash === s.hash)) return [];
+  if (
+    before.every((s) => !recorded(s.id) || byId.get(s.id) === s.hash) &&
+    before.length === now.length &&
+    before.every((s, i) => now[i]?.hash === s.hash)
+  )
+    return [];
 
   const out: Diagnostic[] = [];
   let i = 0;
   let j = 0;
-  for (const change of diffArrays(before.map((s) => s.hash), now.map((s) => s.hash))) {
+  for (const change of diffArrays(
+    before.map((s) => s.hash),
+    now.map((s) => s.hash),
+  )) {
     const count = change.value.length;
     if (change.removed) i += count;
     else if (change.added) j += count;
@@ -42,12 +50,12 @@ export function movedSteps(state: RunState, runbook: Runbook): Diagnostic[] {
         const was = before[i + k];
         const is = now[j + k];
         if (!was || !is || was.id === is.id || !recorded(was.id)) continue;
-        const state_ = state.steps.get(was.id)?.state ?? 'pending';
+        const state_ = state.steps.get(was.id)?.state ?? "pending";
         out.push(
           diagnostic(
             is.at,
-            'error',
-            'step-id-moved',
+            "error",
+            "step-id-moved",
             `the step "${is.title}" was "${was.id}" (${state_}) when run ${state.run.runId} started and is now "${is.id}": a heading was added, removed or renamed before it, and resuming would count its state for another step. Pin its id with ::step{#${was.id}} (and give a new step with the same heading its own ::step{#id}), or start a new run`,
           ),
         );

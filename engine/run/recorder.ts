@@ -1,12 +1,26 @@
-import type { JournalEntry, JournalSink, RunEntry, RunParamEntry } from '../journal/index.js';
-import { MASK, redactFields } from '../secrets/index.js';
-import { emit, type Reporter, type RunEvent, type RunParamInfo } from './events.js';
+import type {
+  JournalEntry,
+  JournalSink,
+  RunEntry,
+  RunParamEntry,
+} from "../journal/index.js";
+import { MASK, redactFields } from "../secrets/index.js";
+import {
+  emit,
+  type Reporter,
+  type RunEvent,
+  type RunParamInfo,
+} from "./events.js";
 
 /** A journal entry before the recorder stamps it with `at`. */
-export type UnstampedEntry = JournalEntry extends infer E ? (E extends { at: string } ? Omit<E, 'at'> : never) : never;
+export type UnstampedEntry = JournalEntry extends infer E
+  ? E extends { at: string }
+    ? Omit<E, "at">
+    : never
+  : never;
 
 /** What the run header holds besides its params, which come from the run-start event. */
-export type RunHeader = Omit<RunEntry, 'type' | 'at' | 'params'>;
+export type RunHeader = Omit<RunEntry, "type" | "at" | "params">;
 
 export interface RecorderOptions {
   readonly journal: JournalSink;
@@ -19,7 +33,7 @@ export interface RecorderOptions {
   readonly user: string;
 }
 
-type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+type Of<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
 /**
  * The one path from the engine to the outside (ARCHITECTURE: the journal is
@@ -66,13 +80,29 @@ export class Recorder {
    * the params as the event shows them, a param whose value held a secret
    * recorded as `masked` with no value (resume asks for it again).
    */
-  runStart(event: Of<'run-start'>, header: RunHeader | undefined): Of<'run-start'> {
+  runStart(
+    event: Of<"run-start">,
+    header: RunHeader | undefined,
+  ): Of<"run-start"> {
     const shown = this.mask(event);
     if (header) {
-      const params = shown.params.map((p): RunParamEntry => ({ name: p.name, secret: p.secret, source: p.source, ...(p.masked ? { masked: true, shown: p.value ?? MASK } : p.value !== undefined ? { value: p.value } : {}) }));
+      const params = shown.params.map((p): RunParamEntry => ({
+        name: p.name,
+        secret: p.secret,
+        source: p.source,
+        ...(p.masked
+          ? { masked: true, shown: p.value ?? MASK }
+          : p.value !== undefined
+            ? { value: p.value }
+            : {}),
+      }));
       // Sentinel tokens are ours (random, never a secret) and resume must get them back exactly.
-      const entry = { ...redactFields({ ...header, params: [] }, this.redact), params, sentinels: header.sentinels };
-      this.journalWriter.append({ type: 'run', at: this.stamp(), ...entry });
+      const entry = {
+        ...redactFields({ ...header, params: [] }, this.redact),
+        params,
+        sentinels: header.sentinels,
+      };
+      this.journalWriter.append({ type: "run", at: this.stamp(), ...entry });
     }
     emit(this.reporters, shown);
     return shown;
@@ -80,15 +110,25 @@ export class Recorder {
 
   /** An entry only the journal keeps (a resume, a process group, a failure before its action started), masked like the rest. */
   journal(entry: UnstampedEntry): void {
-    this.journalWriter.append(redactFields({ ...entry, at: this.stamp() } as JournalEntry, this.redact));
+    this.journalWriter.append(
+      redactFields({ ...entry, at: this.stamp() } as JournalEntry, this.redact),
+    );
   }
 
   private mask<E extends RunEvent>(event: E): E {
-    if (event.type === 'output' && event.stream !== 'info') return event;
+    if (event.type === "output" && event.stream !== "info") return event;
     const shown = redactFields(event, this.redact);
-    if (shown.type === 'capture' && shown.secret) return { ...shown, value: MASK };
-    if (shown.type === 'run-start' && event.type === 'run-start') {
-      return { ...shown, params: shown.params.map((p, i): RunParamInfo => (p.value !== undefined && p.value !== event.params[i]?.value ? { ...p, masked: true } : p)) };
+    if (shown.type === "capture" && shown.secret)
+      return { ...shown, value: MASK };
+    if (shown.type === "run-start" && event.type === "run-start") {
+      return {
+        ...shown,
+        params: shown.params.map((p, i): RunParamInfo =>
+          p.value !== undefined && p.value !== event.params[i]?.value
+            ? { ...p, masked: true }
+            : p,
+        ),
+      };
     }
     return shown;
   }
@@ -101,15 +141,31 @@ export class Recorder {
   private entryOf(raw: RunEvent, shown: RunEvent): JournalEntry | undefined {
     const at = this.stamp();
     switch (shown.type) {
-      case 'step-start':
-        return { type: 'step-start', at, step: shown.stepId, attempt: shown.attempt, ...(shown.changed ? { changed: shown.changed } : {}) };
-      case 'action-end':
+      case "step-start":
+        return {
+          type: "step-start",
+          at,
+          step: shown.stepId,
+          attempt: shown.attempt,
+          ...(shown.changed ? { changed: shown.changed } : {}),
+        };
+      case "action-end":
         if (shown.ok || shown.skipped !== undefined) return undefined;
-        return { type: 'action', at, step: shown.stepId, index: shown.index, kind: shown.kind, ok: false, durationMs: Math.round(shown.durationMs), message: shown.message ?? 'failed', ...(shown.exitCode !== undefined ? { exitCode: shown.exitCode } : {}) };
-      case 'check-end': {
+        return {
+          type: "action",
+          at,
+          step: shown.stepId,
+          index: shown.index,
+          kind: shown.kind,
+          ok: false,
+          durationMs: Math.round(shown.durationMs),
+          message: shown.message ?? "failed",
+          ...(shown.exitCode !== undefined ? { exitCode: shown.exitCode } : {}),
+        };
+      case "check-end": {
         const o = shown.outcome;
         return {
-          type: 'check',
+          type: "check",
           at,
           step: shown.stepId,
           index: shown.index,
@@ -124,18 +180,35 @@ export class Recorder {
           ...(o.table ? { table: o.table } : {}),
         };
       }
-      case 'gate':
-        return { type: 'gate', at, step: shown.stepId, kind: shown.kind, prompt: shown.prompt, answer: shown.answer, by: shown.by, user: this.user };
-      case 'capture': {
-        const base = { type: 'capture', at, step: shown.stepId, name: shown.name, secret: shown.secret } as const;
+      case "gate":
+        return {
+          type: "gate",
+          at,
+          step: shown.stepId,
+          kind: shown.kind,
+          prompt: shown.prompt,
+          answer: shown.answer,
+          by: shown.by,
+          user: this.user,
+        };
+      case "capture": {
+        const base = {
+          type: "capture",
+          at,
+          step: shown.stepId,
+          name: shown.name,
+          secret: shown.secret,
+        } as const;
         if (shown.secret) return base;
         // A value that had to be masked is not a value any more: never restore it as one.
-        const value = raw.type === 'capture' ? raw.value : shown.value;
-        return shown.value === value ? { ...base, value } : { ...base, masked: true, shown: shown.value };
+        const value = raw.type === "capture" ? raw.value : shown.value;
+        return shown.value === value
+          ? { ...base, value }
+          : { ...base, masked: true, shown: shown.value };
       }
-      case 'step-end':
+      case "step-end":
         return {
-          type: 'step-end',
+          type: "step-end",
           at,
           step: shown.stepId,
           state: shown.state,
@@ -147,14 +220,21 @@ export class Recorder {
           ...(shown.unproven ? { unproven: true } : {}),
           ...(shown.actions ? { actions: shown.actions } : {}),
         };
-      case 'run-end':
-        return { type: 'run-end', at, status: shown.status, exitCode: shown.exitCode, message: shown.message, durationMs: Math.round(shown.durationMs) };
-      case 'run-start':
-      case 'action-start':
-      case 'output':
-      case 'check-start':
-      case 'check-progress':
-      case 'notice':
+      case "run-end":
+        return {
+          type: "run-end",
+          at,
+          status: shown.status,
+          exitCode: shown.exitCode,
+          message: shown.message,
+          durationMs: Math.round(shown.durationMs),
+        };
+      case "run-start":
+      case "action-start":
+      case "output":
+      case "check-start":
+      case "check-progress":
+      case "notice":
         return undefined;
     }
   }

@@ -1,5 +1,5 @@
-import type { FollowBatch, JournalEntry, RunEntry } from '../journal/index.js';
-import type { RunEvent, StepState } from './events.js';
+import type { FollowBatch, JournalEntry, RunEntry } from "../journal/index.js";
+import type { RunEvent, StepState } from "./events.js";
 
 /**
  * Turns what a run wrote to its state (journal entries and output) back into
@@ -28,11 +28,16 @@ export class JournalReplay {
   /** The events a batch adds, in order. */
   feed(batch: FollowBatch): RunEvent[] {
     const out: RunEvent[] = [];
-    for (const chunk of batch.output) this.held.set(chunk.step, [...(this.held.get(chunk.step) ?? []), chunk.text]);
+    for (const chunk of batch.output)
+      this.held.set(chunk.step, [
+        ...(this.held.get(chunk.step) ?? []),
+        chunk.text,
+      ]);
     for (const entry of batch.entries) {
-      if (entry.type === 'step-end' || entry.type === 'check') this.flush(entry.step, out);
+      if (entry.type === "step-end" || entry.type === "check")
+        this.flush(entry.step, out);
       out.push(...this.eventsOf(entry));
-      if (entry.type === 'step-start') this.flush(entry.step, out);
+      if (entry.type === "step-start") this.flush(entry.step, out);
     }
     for (const step of this.started) this.flush(step, out);
     return out;
@@ -43,17 +48,22 @@ export class JournalReplay {
     const texts = this.held.get(step);
     if (!texts || texts.length === 0) return;
     this.held.delete(step);
-    out.push({ type: 'output', stepId: step, stream: 'stdout', text: texts.join('') });
+    out.push({
+      type: "output",
+      stepId: step,
+      stream: "stdout",
+      text: texts.join(""),
+    });
   }
 
   private eventsOf(e: JournalEntry): RunEvent[] {
     switch (e.type) {
-      case 'run': {
+      case "run": {
         this.run = e;
         const states = new Map<string, StepState>();
         return [
           {
-            type: 'run-start',
+            type: "run-start",
             runId: e.runId,
             title: e.title,
             file: e.file,
@@ -61,48 +71,93 @@ export class JournalReplay {
             resumed: false,
             stateDir: this.where,
             journal: `run ${e.runId} in ${this.where}`,
-            steps: e.steps.map((s) => ({ id: s.id, title: s.title, state: states.get(s.id) ?? 'pending', selected: true })),
-            params: e.params.map((p) => ({ name: p.name, secret: p.secret, source: p.source, ...(p.value !== undefined ? { value: p.value } : p.shown !== undefined ? { value: p.shown, masked: true } : {}) })),
+            steps: e.steps.map((s) => ({
+              id: s.id,
+              title: s.title,
+              state: states.get(s.id) ?? "pending",
+              selected: true,
+            })),
+            params: e.params.map((p) => ({
+              name: p.name,
+              secret: p.secret,
+              source: p.source,
+              ...(p.value !== undefined
+                ? { value: p.value }
+                : p.shown !== undefined
+                  ? { value: p.shown, masked: true }
+                  : {}),
+            })),
             sentinels: e.sentinels,
           },
         ];
       }
-      case 'resume':
+      case "resume":
         this.ended = false;
-        return [{ type: 'notice', level: 'info', message: `resumed by ${e.user} on ${e.host} (pid ${e.pid}) at ${e.at}` }];
-      case 'step-start':
+        return [
+          {
+            type: "notice",
+            level: "info",
+            message: `resumed by ${e.user} on ${e.host} (pid ${e.pid}) at ${e.at}`,
+          },
+        ];
+      case "step-start":
         this.started.add(e.step);
         this.position++;
         return [
           {
-            type: 'step-start',
+            type: "step-start",
             stepId: e.step,
             index: this.position,
             total: this.run?.steps.length ?? this.position,
             attempt: e.attempt,
-            log: this.logOf(this.run?.runId ?? '', e.step),
+            log: this.logOf(this.run?.runId ?? "", e.step),
             ...(e.changed ? { changed: e.changed } : {}),
           },
         ];
-      case 'capture':
-        return [{ type: 'capture', stepId: e.step, name: e.name, value: e.value ?? e.shown ?? '***', secret: e.secret || e.masked === true }];
-      case 'check':
+      case "capture":
         return [
           {
-            type: 'check-end',
+            type: "capture",
             stepId: e.step,
-            index: e.index,
-            kind: e.kind ?? 'sql',
-            line: e.line ?? 0,
-            outcome: { ok: e.ok, message: e.message, attempts: e.attempts, durationMs: e.durationMs, ...(e.expected !== undefined ? { expected: e.expected } : {}), ...(e.actual !== undefined ? { actual: e.actual } : {}), ...(e.table ? { table: e.table } : {}) },
+            name: e.name,
+            value: e.value ?? e.shown ?? "***",
+            secret: e.secret || e.masked === true,
           },
         ];
-      case 'gate':
-        return [{ type: 'gate', stepId: e.step, kind: e.kind, prompt: e.prompt, answer: e.answer, by: e.by }];
-      case 'step-end':
+      case "check":
         return [
           {
-            type: 'step-end',
+            type: "check-end",
+            stepId: e.step,
+            index: e.index,
+            kind: e.kind ?? "sql",
+            line: e.line ?? 0,
+            outcome: {
+              ok: e.ok,
+              message: e.message,
+              attempts: e.attempts,
+              durationMs: e.durationMs,
+              ...(e.expected !== undefined ? { expected: e.expected } : {}),
+              ...(e.actual !== undefined ? { actual: e.actual } : {}),
+              ...(e.table ? { table: e.table } : {}),
+            },
+          },
+        ];
+      case "gate":
+        return [
+          {
+            type: "gate",
+            stepId: e.step,
+            kind: e.kind,
+            prompt: e.prompt,
+            answer: e.answer,
+            by: e.by,
+          },
+        ];
+      case "step-end":
+        return [
+          {
+            type: "step-end",
             stepId: e.step,
             state: e.state,
             durationMs: e.durationMs,
@@ -114,12 +169,26 @@ export class JournalReplay {
             ...(e.actions ? { actions: e.actions } : {}),
           },
         ];
-      case 'run-end':
+      case "run-end":
         this.ended = true;
-        return [{ type: 'run-end', status: e.status, exitCode: e.exitCode, durationMs: e.durationMs ?? 0, message: e.message }];
-      case 'action':
-        return [{ type: 'notice', level: 'warning', message: `step "${e.step}" action ${e.index + 1} (${e.kind}) failed: ${e.message ?? 'failed'}` }];
-      case 'group':
+        return [
+          {
+            type: "run-end",
+            status: e.status,
+            exitCode: e.exitCode,
+            durationMs: e.durationMs ?? 0,
+            message: e.message,
+          },
+        ];
+      case "action":
+        return [
+          {
+            type: "notice",
+            level: "warning",
+            message: `step "${e.step}" action ${e.index + 1} (${e.kind}) failed: ${e.message ?? "failed"}`,
+          },
+        ];
+      case "group":
         return [];
     }
   }

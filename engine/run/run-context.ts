@@ -1,10 +1,10 @@
-import { Connections, type ResolvedDatabase } from '../actions/connections.js';
-import type { Runbook } from '../model/runbook.js';
-import { RunbookError } from '../model/errors.js';
-import { maskUrl, resolveUrl } from '../params/urls.js';
-import { isSecretName } from '../parse/secret-names.js';
-import { interpolate } from '../parse/refs.js';
-import { createRedactor, type Redactor } from '../secrets/index.js';
+import { Connections, type ResolvedDatabase } from "../actions/connections.js";
+import type { Runbook } from "../model/runbook.js";
+import { RunbookError } from "../model/errors.js";
+import { maskUrl, resolveUrl } from "../params/urls.js";
+import { isSecretName } from "../parse/secret-names.js";
+import { interpolate } from "../parse/refs.js";
+import { createRedactor, type Redactor } from "../secrets/index.js";
 
 /** A throwaway cluster standing in for the databases that name it (SPEC 1.1 `sandbox:`). */
 export interface SandboxCluster {
@@ -43,8 +43,11 @@ export class RunContext {
     private readonly sandbox: SandboxBinding | undefined,
   ) {
     this.connections = new Connections((db) => this.resolveDatabase(db));
-    this.secretNames = new Set(runbook.params.filter((p) => p.secret).map((p) => p.name));
-    this.soleDatabase = runbook.databases.length === 1 ? runbook.databases[0]?.name : undefined;
+    this.secretNames = new Set(
+      runbook.params.filter((p) => p.secret).map((p) => p.name),
+    );
+    this.soleDatabase =
+      runbook.databases.length === 1 ? runbook.databases[0]?.name : undefined;
     this.databaseNames = new Set(runbook.databases.map((d) => d.name));
     this.hostNames = new Set(runbook.hosts.map((h) => h.name));
   }
@@ -67,7 +70,7 @@ export class RunContext {
   }
 
   addSecret(value: string): void {
-    if (value === '' || this.secretSet.has(value)) return;
+    if (value === "" || this.secretSet.has(value)) return;
     this.secretSet.add(value);
     this.secretList = [...this.secretSet];
     this.redactor = undefined;
@@ -78,17 +81,20 @@ export class RunContext {
   }
 
   /** `${name}` lookup: run variables first, then the environment. */
-  lookup = (name: string): string | undefined => this.vars.get(name) ?? this.baseEnv[name];
+  lookup = (name: string): string | undefined =>
+    this.vars.get(name) ?? this.baseEnv[name];
 
   /** The environment of a step's processes. */
   env(extra: Readonly<Record<string, string>>): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.baseEnv)) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries(this.baseEnv))
+      if (v !== undefined) env[k] = v;
     // Nothing a step runs may stop to ask for a password or keep a history of what it typed.
-    env['PGCONNECT_TIMEOUT'] ??= '10';
-    env['PSQL_HISTORY'] = '/dev/null';
+    env["PGCONNECT_TIMEOUT"] ??= "10";
+    env["PSQL_HISTORY"] = "/dev/null";
     if (this.sandbox) {
-      for (const [k, v] of Object.entries(this.sandbox.env)) env[k] = k === 'PATH' ? `${v}:${env['PATH'] ?? ''}` : v;
+      for (const [k, v] of Object.entries(this.sandbox.env))
+        env[k] = k === "PATH" ? `${v}:${env["PATH"] ?? ""}` : v;
     }
     for (const [k, v] of this.vars) env[k] = v;
     return Object.assign(env, extra);
@@ -96,9 +102,14 @@ export class RunContext {
 
   host(name: string): string {
     const host = this.runbook.hosts.find((h) => h.name === name);
-    if (!host) throw new RunbookError('RUNBOOK_INVALID', `unknown host "${name}"`);
+    if (!host)
+      throw new RunbookError("RUNBOOK_INVALID", `unknown host "${name}"`);
     const r = interpolate(host.ssh, this.lookup);
-    if (r.missing.length > 0) throw new RunbookError('STEP_FAILED', `host "${name}": \${${r.missing[0]}} is not defined`);
+    if (r.missing.length > 0)
+      throw new RunbookError(
+        "STEP_FAILED",
+        `host "${name}": \${${r.missing[0]}} is not defined`,
+      );
     return r.text;
   }
 
@@ -109,13 +120,21 @@ export class RunContext {
    */
   resolveDatabase(name: string): ResolvedDatabase {
     const db = this.runbook.databases.find((d) => d.name === name);
-    if (!db) throw new RunbookError('RUNBOOK_INVALID', `unknown database "${name}"`);
+    if (!db)
+      throw new RunbookError("RUNBOOK_INVALID", `unknown database "${name}"`);
     // A value that goes into the URL's user or password is percent-encoded (SPEC 1.1).
     const r = resolveUrl(db.url, this.lookup);
-    const cluster = db.sandbox ? this.sandbox?.clusters.get(db.sandbox.cluster) : undefined;
+    const cluster = db.sandbox
+      ? this.sandbox?.clusters.get(db.sandbox.cluster)
+      : undefined;
     let url: string;
-    if (cluster) url = sandboxUrl(r.missing.length === 0 ? r.text : undefined, cluster);
-    else if (r.missing.length > 0) throw new RunbookError('STEP_FAILED', `database "${name}": \${${r.missing.join('}, ${')}} is not defined (its URL is ${db.url})`);
+    if (cluster)
+      url = sandboxUrl(r.missing.length === 0 ? r.text : undefined, cluster);
+    else if (r.missing.length > 0)
+      throw new RunbookError(
+        "STEP_FAILED",
+        `database "${name}": \${${r.missing.join("}, ${")}} is not defined (its URL is ${db.url})`,
+      );
     else url = r.text;
     // The password as the URL holds it and as the driver reads it (decoded): both are masked from now on.
     for (const form of passwordForms(url)) this.addSecret(form);
@@ -124,7 +143,10 @@ export class RunContext {
 }
 
 /** A database URL pointed at a sandbox cluster: host and port replaced, user, password and database kept. */
-export function sandboxUrl(url: string | undefined, cluster: SandboxCluster): string {
+export function sandboxUrl(
+  url: string | undefined,
+  cluster: SandboxCluster,
+): string {
   let u: URL | undefined;
   try {
     u = url ? new URL(url) : undefined;
@@ -132,12 +154,13 @@ export function sandboxUrl(url: string | undefined, cluster: SandboxCluster): st
     u = undefined;
   }
   const out = new URL(`postgres://${cluster.host}:${cluster.port}/postgres`);
-  out.username = u?.username || 'postgres';
+  out.username = u?.username || "postgres";
   out.password = u?.password || encodeURIComponent(cluster.password);
-  const dbName = u ? decodeURIComponent(u.pathname.replace(/^\//, '')) : '';
-  out.pathname = `/${encodeURIComponent(dbName || 'postgres')}`;
+  const dbName = u ? decodeURIComponent(u.pathname.replace(/^\//, "")) : "";
+  out.pathname = `/${encodeURIComponent(dbName || "postgres")}`;
   u?.searchParams.forEach((v, k) => {
-    if (k !== 'sslmode' && k !== 'host' && k !== 'port') out.searchParams.set(k, v);
+    if (k !== "sslmode" && k !== "host" && k !== "port")
+      out.searchParams.set(k, v);
   });
   return out.toString();
 }

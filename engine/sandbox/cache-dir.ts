@@ -1,6 +1,6 @@
-import { homedir } from 'node:os';
-import { lstat, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from "node:os";
+import { lstat, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 
 export interface CacheDirOptions {
   /** An explicit cache directory; used as is. */
@@ -18,15 +18,19 @@ export interface CacheDirOptions {
  * Returns undefined when none can be used, and the caller then builds a
  * template for this sandbox alone.
  */
-export async function resolveCacheDir(options: CacheDirOptions): Promise<string | undefined> {
+export async function resolveCacheDir(
+  options: CacheDirOptions,
+): Promise<string | undefined> {
   if (options.cacheDir !== undefined) {
     await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
     return options.cacheDir;
   }
   const home = options.env.HOME || safeHomedir();
   const candidates = [
-    options.env.XDG_CACHE_HOME ? join(options.env.XDG_CACHE_HOME, 'runbook') : undefined,
-    home === undefined ? undefined : join(home, '.cache', 'runbook'),
+    options.env.XDG_CACHE_HOME
+      ? join(options.env.XDG_CACHE_HOME, "runbook")
+      : undefined,
+    home === undefined ? undefined : join(home, ".cache", "runbook"),
   ];
   for (const dir of candidates) {
     if (dir === undefined) continue;
@@ -37,22 +41,30 @@ export async function resolveCacheDir(options: CacheDirOptions): Promise<string 
       // A read-only or missing home: try the next place.
     }
   }
-  return privateTempDir(join(options.tmpDir, `runbook-cache-${options.uid}`), options.uid);
+  return privateTempDir(
+    join(options.tmpDir, `runbook-cache-${options.uid}`),
+    options.uid,
+  );
 }
 
 /**
  * The template's configuration is executed by the server, so a directory in a
  * world-writable place is only used if it is ours and nobody else can write it.
  */
-async function privateTempDir(dir: string, uid: number): Promise<string | undefined> {
+async function privateTempDir(
+  dir: string,
+  uid: number,
+): Promise<string | undefined> {
   try {
     await mkdir(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
   }
   try {
     const info = await lstat(dir);
-    return info.isDirectory() && info.uid === uid && (info.mode & 0o022) === 0 ? dir : undefined;
+    return info.isDirectory() && info.uid === uid && (info.mode & 0o022) === 0
+      ? dir
+      : undefined;
   } catch {
     return undefined;
   }

@@ -2,10 +2,10 @@
 export interface Cluster {
   /** The `sandbox.cluster` name from the runbook. */
   readonly name: string;
-  readonly host: '127.0.0.1';
+  readonly host: "127.0.0.1";
   readonly port: number;
   /** The superuser, which host connections authenticate as with `password`. */
-  readonly user: 'postgres';
+  readonly user: "postgres";
   /** Generated per cluster; a secret, never enumerable (JSON.stringify leaves it out). */
   readonly password: string;
   /** PGDATA. */
@@ -39,9 +39,9 @@ export interface ClusterInit {
 /** A {@link Cluster} that keeps its password out of enumeration, logging and JSON. */
 export class SandboxCluster implements Cluster {
   readonly name: string;
-  readonly host = '127.0.0.1' as const;
+  readonly host = "127.0.0.1" as const;
   readonly port: number;
-  readonly user = 'postgres' as const;
+  readonly user = "postgres" as const;
   readonly dataDir: string;
   readonly socketDir: string;
   readonly binDir: string;
@@ -64,7 +64,7 @@ export class SandboxCluster implements Cluster {
     return this.#password;
   }
 
-  url(database = 'postgres'): string {
+  url(database = "postgres"): string {
     return `postgres://${this.user}:${encodeURIComponent(this.#password)}@${this.host}:${this.port}/${encodeURIComponent(database)}`;
   }
 }

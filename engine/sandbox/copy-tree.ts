@@ -1,5 +1,13 @@
-import { copyFile, lchown, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  copyFile,
+  lchown,
+  mkdir,
+  readdir,
+  readlink,
+  stat,
+  symlink,
+} from "node:fs/promises";
+import { join } from "node:path";
 
 export interface CopyTreeOptions {
   from: string;
@@ -28,8 +36,15 @@ export async function copyTree(options: CopyTreeOptions): Promise<void> {
       .map(async (entry) => {
         const source = join(from, entry.name);
         const target = join(to, entry.name);
-        if (entry.isDirectory()) return copyTree({ from: source, to: target, owner, ...(skip === undefined ? {} : { skip }) });
-        if (entry.isSymbolicLink()) await symlink(await readlink(source), target);
+        if (entry.isDirectory())
+          return copyTree({
+            from: source,
+            to: target,
+            owner,
+            ...(skip === undefined ? {} : { skip }),
+          });
+        if (entry.isSymbolicLink())
+          await symlink(await readlink(source), target);
         else await copyFile(source, target);
         if (owner !== undefined) await lchown(target, owner.uid, owner.gid);
       }),

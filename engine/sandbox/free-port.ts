@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server } from "node:net";
 
 /**
  * `count` distinct TCP ports that are free on 127.0.0.1 right now. All are
@@ -17,16 +17,22 @@ export async function freePorts(count: number): Promise<number[]> {
     }
     return ports;
   } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => server.close(() => resolve())),
+      ),
+    );
   }
 }
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+    server.once("error", reject);
+    server.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => {
       const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
+      if (address === null || typeof address === "string")
+        reject(new Error("no TCP address"));
       else resolve(address.port);
     });
   });

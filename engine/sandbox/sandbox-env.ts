@@ -1,8 +1,8 @@
-import type { Cluster } from './cluster.js';
+import type { Cluster } from "./cluster.js";
 
 /** The part of a name usable in an environment variable's: `app-db` → `APP_DB`. */
 export function envName(clusterName: string): string {
-  return clusterName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return clusterName.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
 /**
@@ -13,7 +13,10 @@ export function envName(clusterName: string): string {
  * the server, e.g. for `runuser -u "$RUNBOOK_CLUSTER_SOURCE_USER" -- pg_ctl …`).
  * No password: that is a secret and reaches steps through database URLs.
  */
-export function sandboxEnv(sandbox: { readonly root: string; readonly clusters: ReadonlyMap<string, Cluster> }): Record<string, string> {
+export function sandboxEnv(sandbox: {
+  readonly root: string;
+  readonly clusters: ReadonlyMap<string, Cluster>;
+}): Record<string, string> {
   const env: Record<string, string> = { RUNBOOK_SANDBOX_DIR: sandbox.root };
   for (const cluster of sandbox.clusters.values()) {
     const prefix = `RUNBOOK_CLUSTER_${envName(cluster.name)}`;
@@ -28,7 +31,9 @@ export function sandboxEnv(sandbox: { readonly root: string; readonly clusters: 
 
 /** The names sandboxEnv gives a rehearsal's steps, for clusters with these names: `${RUNBOOK_SANDBOX_DIR}` may be used before the sandbox exists. */
 export function sandboxEnvNames(clusterNames: Iterable<string>): string[] {
-  const names = ['RUNBOOK_SANDBOX_DIR'];
-  for (const name of clusterNames) for (const part of ['HOST', 'PORT', 'PGDATA', 'SOCKET', 'USER']) names.push(`RUNBOOK_CLUSTER_${envName(name)}_${part}`);
+  const names = ["RUNBOOK_SANDBOX_DIR"];
+  for (const name of clusterNames)
+    for (const part of ["HOST", "PORT", "PGDATA", "SOCKET", "USER"])
+      names.push(`RUNBOOK_CLUSTER_${envName(name)}_${part}`);
   return names;
 }

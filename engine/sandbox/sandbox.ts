@@ -1,9 +1,9 @@
-import type { Cluster, SandboxCluster } from './cluster.js';
-import { destroySandbox } from './destroy-sandbox.js';
-import { ensureDatabase } from './ensure-database.js';
-import type { PgInstall } from './find-postgres.js';
-import { loadSeedFile } from './load-seed.js';
-import { SandboxError } from './sandbox-error.js';
+import type { Cluster, SandboxCluster } from "./cluster.js";
+import { destroySandbox } from "./destroy-sandbox.js";
+import { ensureDatabase } from "./ensure-database.js";
+import type { PgInstall } from "./find-postgres.js";
+import { loadSeedFile } from "./load-seed.js";
+import { SandboxError } from "./sandbox-error.js";
 
 /** Throwaway PostgreSQL clusters for one rehearsal. */
 export interface Sandbox {
@@ -18,7 +18,11 @@ export interface Sandbox {
    * in PGPASSWORD. psql runs in the file's directory.
    * @throws {SandboxError} with psql's stderr as `output`.
    */
-  loadSeed(options: { cluster: string; database: string; file: string }): Promise<void>;
+  loadSeed(options: {
+    cluster: string;
+    database: string;
+    file: string;
+  }): Promise<void>;
   /** Creates the database unless it exists. */
   ensureDatabase(options: { cluster: string; database: string }): Promise<void>;
   /**
@@ -39,10 +43,13 @@ export function createSandbox(options: {
   const { root, install, clusters, env, keep } = options;
   let teardown: Promise<void> | undefined;
   const lookup = (name: string): Cluster => {
-    if (teardown !== undefined && !keep) throw new SandboxError(`the sandbox in ${root} has been torn down`);
+    if (teardown !== undefined && !keep)
+      throw new SandboxError(`the sandbox in ${root} has been torn down`);
     const cluster = clusters.get(name);
     if (cluster === undefined) {
-      throw new SandboxError(`no sandbox cluster "${name}"; this sandbox has ${[...clusters.keys()].map((n) => `"${n}"`).join(', ') || 'none'}.`);
+      throw new SandboxError(
+        `no sandbox cluster "${name}"; this sandbox has ${[...clusters.keys()].map((n) => `"${n}"`).join(", ") || "none"}.`,
+      );
     }
     return cluster;
   };

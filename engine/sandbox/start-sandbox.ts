@@ -1,19 +1,19 @@
-import { chown, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { resolveCacheDir } from './cache-dir.js';
-import type { SandboxCluster } from './cluster.js';
-import { destroySandbox } from './destroy-sandbox.js';
-import { findPostgres, type PgInstall } from './find-postgres.js';
-import { freePorts } from './free-port.js';
-import { envName } from './sandbox-env.js';
-import { createSandbox, type Sandbox } from './sandbox.js';
-import { SandboxError } from './sandbox-error.js';
-import { assertServerCanEnter } from './server-access.js';
-import { resolveServerUser } from './server-user.js';
-import { generatePassword } from './scram.js';
-import { startCluster } from './start-cluster.js';
-import { ensureTemplate } from './template.js';
+import { chown, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveCacheDir } from "./cache-dir.js";
+import type { SandboxCluster } from "./cluster.js";
+import { destroySandbox } from "./destroy-sandbox.js";
+import { findPostgres, type PgInstall } from "./find-postgres.js";
+import { freePorts } from "./free-port.js";
+import { envName } from "./sandbox-env.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+import { SandboxError } from "./sandbox-error.js";
+import { assertServerCanEnter } from "./server-access.js";
+import { resolveServerUser } from "./server-user.js";
+import { generatePassword } from "./scram.js";
+import { startCluster } from "./start-cluster.js";
+import { ensureTemplate } from "./template.js";
 
 export interface StartSandboxOptions {
   /** Cluster names (`sandbox.cluster` in the runbook); duplicates share one cluster. */
@@ -58,49 +58,98 @@ const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
  *
  * @throws {SandboxError}
  */
-export async function startSandbox(options: StartSandboxOptions, seams: SandboxSeams = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: StartSandboxOptions,
+  seams: SandboxSeams = {},
+): Promise<Sandbox> {
   const { env, signal } = options;
   const names = clusterNames(options.clusters);
   checkAborted(signal);
-  const install = options.install ?? (await findPostgres({ env, ...(options.embedded ? { embedded: options.embedded } : {}) }));
+  const install =
+    options.install ??
+    (await findPostgres({
+      env,
+      ...(options.embedded ? { embedded: options.embedded } : {}),
+    }));
   const uid = options.uid ?? process.getuid?.() ?? -1;
-  const user = await resolveServerUser({ uid, gid: process.getgid?.() ?? -1, env });
+  const user = await resolveServerUser({
+    uid,
+    gid: process.getgid?.() ?? -1,
+    env,
+  });
   const tmpDir = options.tmpDir ?? (env.TMPDIR || tmpdir());
   let root: string;
   try {
-    root = await mkdtemp(join(tmpDir, 'runbook-sandbox-'));
+    root = await mkdtemp(join(tmpDir, "runbook-sandbox-"));
   } catch (error) {
-    throw new SandboxError(`cannot create the sandbox directory in ${tmpDir}: ${(error as Error).message}`, { cause: error });
+    throw new SandboxError(
+      `cannot create the sandbox directory in ${tmpDir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
   try {
     // The server user creates files here too (initdb's output, a rehearsal's replica).
     if (user.runuser !== undefined) await chown(root, user.uid, user.gid);
     await assertServerCanEnter(root, user);
-    const cacheDir = await resolveCacheDir({ cacheDir: options.cacheDir, env, tmpDir, uid });
+    const cacheDir = await resolveCacheDir({
+      cacheDir: options.cacheDir,
+      env,
+      tmpDir,
+      uid,
+    });
     checkAborted(signal);
-    const templateDir = await ensureTemplate({ install, user, cacheDir, scratchDir: root, env });
+    const templateDir = await ensureTemplate({
+      install,
+      user,
+      cacheDir,
+      scratchDir: root,
+      env,
+    });
     checkAborted(signal);
     const preset = seams.ports ?? [];
-    const ports = [...preset, ...(await freePorts(Math.max(0, names.length - preset.length)))];
+    const ports = [
+      ...preset,
+      ...(await freePorts(Math.max(0, names.length - preset.length))),
+    ];
     // One superuser password for every cluster of a sandbox: a rehearsal that copies roles
     // from one cluster to another (pg_dumpall, pg_basebackup) keeps a working password.
     const password = generatePassword();
-    const clusters = await startClusters(names, signal, (name, index, clusterSignal) =>
-      startCluster({
-        name, root, templateDir, install, user, env, password,
-        signal: clusterSignal,
-        port: ports[index] ?? 0,
-        nextPort: async () => (await freePorts(1))[0] ?? 0,
-        settings: seams.clusterSettings?.[name],
-        timeoutMs: seams.startTimeoutMs ?? 30_000,
-      }),
+    const clusters = await startClusters(
+      names,
+      signal,
+      (name, index, clusterSignal) =>
+        startCluster({
+          name,
+          root,
+          templateDir,
+          install,
+          user,
+          env,
+          password,
+          signal: clusterSignal,
+          port: ports[index] ?? 0,
+          nextPort: async () => (await freePorts(1))[0] ?? 0,
+          settings: seams.clusterSettings?.[name],
+          timeoutMs: seams.startTimeoutMs ?? 30_000,
+        }),
     );
     checkAborted(signal);
-    return createSandbox({ root, install, clusters, env, keep: options.keep ?? false });
+    return createSandbox({
+      root,
+      install,
+      clusters,
+      env,
+      keep: options.keep ?? false,
+    });
   } catch (error) {
     await destroySandbox(root).catch(() => undefined);
-    throw error instanceof SandboxError ? error : new SandboxError(`could not start the sandbox: ${(error as Error).message}`, { cause: error });
+    throw error instanceof SandboxError
+      ? error
+      : new SandboxError(
+          `could not start the sandbox: ${(error as Error).message}`,
+          { cause: error },
+        );
   }
 }
 
@@ -112,12 +161,16 @@ export async function startSandbox(options: StartSandboxOptions, seams: SandboxS
 async function startClusters(
   names: readonly string[],
   signal: AbortSignal | undefined,
-  start: (name: string, index: number, signal: AbortSignal) => Promise<SandboxCluster>,
+  start: (
+    name: string,
+    index: number,
+    signal: AbortSignal,
+  ) => Promise<SandboxCluster>,
 ): Promise<Map<string, SandboxCluster>> {
   const all = new AbortController();
   const forward = (): void => all.abort(signal?.reason);
   if (signal?.aborted) forward();
-  else signal?.addEventListener('abort', forward, { once: true });
+  else signal?.addEventListener("abort", forward, { once: true });
   let firstError: unknown;
   try {
     const results = await Promise.allSettled(
@@ -133,12 +186,12 @@ async function startClusters(
     );
     const clusters = new Map<string, SandboxCluster>();
     for (const result of results) {
-      if (result.status === 'rejected') throw firstError ?? result.reason;
+      if (result.status === "rejected") throw firstError ?? result.reason;
       clusters.set(result.value.name, result.value);
     }
     return clusters;
   } finally {
-    signal?.removeEventListener('abort', forward);
+    signal?.removeEventListener("abort", forward);
   }
 }
 
@@ -147,11 +200,15 @@ function clusterNames(requested: readonly string[]): string[] {
   const byEnvName = new Map<string, string>();
   for (const name of names) {
     if (!CLUSTER_NAME.test(name)) {
-      throw new SandboxError(`sandbox cluster name "${name}" is not usable: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit.`);
+      throw new SandboxError(
+        `sandbox cluster name "${name}" is not usable: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit.`,
+      );
     }
     const other = byEnvName.get(envName(name));
     if (other !== undefined) {
-      throw new SandboxError(`sandbox clusters "${other}" and "${name}" would share the variables RUNBOOK_CLUSTER_${envName(name)}_*: rename one.`);
+      throw new SandboxError(
+        `sandbox clusters "${other}" and "${name}" would share the variables RUNBOOK_CLUSTER_${envName(name)}_*: rename one.`,
+      );
     }
     byEnvName.set(envName(name), name);
   }
@@ -159,5 +216,8 @@ function clusterNames(requested: readonly string[]): string[] {
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SandboxError('starting the sandbox was aborted', { cause: signal.reason });
+  if (signal?.aborted)
+    throw new SandboxError("starting the sandbox was aborted", {
+      cause: signal.reason,
+    });
 }

@@ -1,7 +1,7 @@
-import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { SandboxError } from './sandbox-error.js';
+import { readFile, readdir, readlink, realpath } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SandboxError } from "./sandbox-error.js";
 
 /** How long an immediate shutdown may take before SIGKILL. */
 const QUIT_TIMEOUT_MS = 10_000;
@@ -16,7 +16,10 @@ const QUIT_TIMEOUT_MS = 10_000;
 export async function stopServer(dataDir: string): Promise<void> {
   const pid = await postmasterPid(dataDir);
   if (pid === undefined || !(await isPostmasterOf(pid, dataDir))) return;
-  for (const [signal, waitMs] of [['SIGQUIT', QUIT_TIMEOUT_MS], ['SIGKILL', 5_000]] as const) {
+  for (const [signal, waitMs] of [
+    ["SIGQUIT", QUIT_TIMEOUT_MS],
+    ["SIGKILL", 5_000],
+  ] as const) {
     if (!send(pid, signal)) return;
     const until = Date.now() + waitMs;
     while (Date.now() < until) {
@@ -24,29 +27,42 @@ export async function stopServer(dataDir: string): Promise<void> {
       await sleep(10);
     }
   }
-  throw new SandboxError(`PostgreSQL (pid ${pid}) of ${dataDir} did not exit after SIGQUIT and SIGKILL: stop it by hand (kill -9 ${pid}).`);
+  throw new SandboxError(
+    `PostgreSQL (pid ${pid}) of ${dataDir} did not exit after SIGQUIT and SIGKILL: stop it by hand (kill -9 ${pid}).`,
+  );
 }
 
 /**
  * Every data directory under `root` with a postmaster.pid: the sandbox's
  * clusters and any a rehearsal made there (a replica from pg_basebackup).
  */
-export async function findRunningDataDirs(root: string, depth = 4): Promise<string[]> {
+export async function findRunningDataDirs(
+  root: string,
+  depth = 4,
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(root);
   } catch {
     return [];
   }
-  if (names.includes('PG_VERSION')) return names.includes('postmaster.pid') ? [root] : [];
+  if (names.includes("PG_VERSION"))
+    return names.includes("postmaster.pid") ? [root] : [];
   if (depth === 0) return [];
-  const nested = await Promise.all(names.map((name) => findRunningDataDirs(join(root, name), depth - 1)));
+  const nested = await Promise.all(
+    names.map((name) => findRunningDataDirs(join(root, name), depth - 1)),
+  );
   return nested.flat();
 }
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
   try {
-    const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n', 1)[0]);
+    const pid = Number(
+      (await readFile(join(dataDir, "postmaster.pid"), "utf8")).split(
+        "\n",
+        1,
+      )[0],
+    );
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
@@ -64,14 +80,15 @@ async function isPostmasterOf(pid: number, dataDir: string): Promise<boolean> {
     cwd = await readlink(`/proc/${pid}/cwd`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return (await procAvailable()) ? false : isAlive(pid);
+    if (code === "ENOENT")
+      return (await procAvailable()) ? false : isAlive(pid);
     return isAlive(pid);
   }
   return cwd === (await realpath(dataDir).catch(() => dataDir));
 }
 
 async function procAvailable(): Promise<boolean> {
-  return readlink('/proc/self/cwd').then(
+  return readlink("/proc/self/cwd").then(
     () => true,
     () => false,
   );
@@ -82,11 +99,11 @@ async function isAlive(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return true;
   }

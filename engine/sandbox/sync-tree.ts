@@ -1,5 +1,5 @@
-import { open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readdir } from "node:fs/promises";
+import { join } from "node:path";
 
 /**
  * fsyncs every file and directory under `dir`, in parallel. initdb would do
@@ -19,7 +19,7 @@ export async function syncTree(dir: string): Promise<void> {
 }
 
 async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, "r");
   try {
     await handle.sync();
   } finally {

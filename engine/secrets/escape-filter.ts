@@ -24,7 +24,7 @@ const C1_OSC = 0x9d;
 const C1_PM = 0x9e;
 const C1_APC = 0x9f;
 
-type State = 'ground' | 'esc' | 'nf' | 'csi' | 'osc' | 'string' | 'string-esc';
+type State = "ground" | "esc" | "nf" | "csi" | "osc" | "string" | "string-esc";
 
 /** SGR: `CSI` + digits, `;`, `:` + `m`. `CSI > 4 ; 2 m` (XTMODKEYS) is not colour. */
 const SGR_PARAMS = /^[0-9;:]*$/;
@@ -36,7 +36,8 @@ const SGR_PARAMS = /^[0-9;:]*$/;
  * and colour-heavy output costs no work per sequence. The repetition is
  * bounded because each step uses the RegExp engine's backtracking stack.
  */
-const NEUTRAL_RUN = /(?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+|\x1b\[[0-9;:]*m){0,1000}/y;
+const NEUTRAL_RUN =
+  /(?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+|\x1b\[[0-9;:]*m){0,1000}/y;
 const RAW_RUN = /[^\x1b\x90\x98\x9b\x9d-\x9f]*/y;
 
 // Complete sequences, read in one step: the character-by-character state
@@ -44,7 +45,8 @@ const RAW_RUN = /[^\x1b\x90\x98\x9b\x9d-\x9f]*/y;
 // is much slower. They accept exactly what the state machine accepts.
 const COMPLETE_SGR = /\x1b\[[0-9;:]*m/y;
 const COMPLETE_CSI = /(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]/y;
-const COMPLETE_OSC = /(?:\x1b\]|\x9d)[^\x07\x18\x1a\x1b\x9c]*(?:\x07|\x9c|\x1b\\)/y;
+const COMPLETE_OSC =
+  /(?:\x1b\]|\x9d)[^\x07\x18\x1a\x1b\x9c]*(?:\x07|\x9c|\x1b\\)/y;
 
 /**
  * A streaming parser of ECMA-48 escape sequences in decoded text.
@@ -70,9 +72,9 @@ const COMPLETE_OSC = /(?:\x1b\]|\x9d)[^\x07\x18\x1a\x1b\x9c]*(?:\x07|\x9c|\x1b\\
  */
 export class EscapeFilter {
   private readonly neutralize: boolean;
-  private state: State = 'ground';
+  private state: State = "ground";
   /** The raw text of the sequence being read. */
-  private sequence = '';
+  private sequence = "";
   /** Whether the current string sequence may also end with BEL (OSC does). */
   private belEnds = false;
 
@@ -87,7 +89,7 @@ export class EscapeFilter {
     /** Start of the text not yet passed on. */
     let run = 0;
     while (i < n) {
-      if (this.state !== 'ground') {
+      if (this.state !== "ground") {
         if (this.step(input.charCodeAt(i), sink)) i += 1;
         if (this.sequence.length > MAX_SEQUENCE_LENGTH) this.abandon(sink);
         run = i;
@@ -110,19 +112,29 @@ export class EscapeFilter {
   }
 
   private isSpecial(code: number): boolean {
-    if (!this.neutralize) return code === ESC || code === C1_DCS || code === C1_SOS || code === C1_CSI || (code >= C1_OSC && code <= C1_APC);
-    return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f);
+    if (!this.neutralize)
+      return (
+        code === ESC ||
+        code === C1_DCS ||
+        code === C1_SOS ||
+        code === C1_CSI ||
+        (code >= C1_OSC && code <= C1_APC)
+      );
+    return (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+      (code >= 0x7f && code <= 0x9f)
+    );
   }
 
   /** Forgets an unfinished sequence, whatever the mode (the end of a one-shot {@link stripEscapes}). */
   discard(): void {
-    this.state = 'ground';
-    this.sequence = '';
+    this.state = "ground";
+    this.sequence = "";
   }
 
   /** Ends the stream: an unfinished sequence is dropped (or let through as text). */
   end(sink: EscapeSink): void {
-    if (this.state !== 'ground') this.abandon(sink);
+    if (this.state !== "ground") this.abandon(sink);
   }
 
   /**
@@ -149,20 +161,20 @@ export class EscapeFilter {
     }
     switch (code) {
       case ESC:
-        this.begin('esc', char);
+        this.begin("esc", char);
         break;
       case C1_CSI:
-        this.begin('csi', char);
+        this.begin("csi", char);
         break;
       case C1_OSC:
-        this.begin('osc', char);
+        this.begin("osc", char);
         this.belEnds = true;
         break;
       case C1_DCS:
       case C1_SOS:
       case C1_PM:
       case C1_APC:
-        this.begin('string', char);
+        this.begin("string", char);
         this.belEnds = false;
         break;
       default:
@@ -185,32 +197,33 @@ export class EscapeFilter {
   private step(code: number, sink: EscapeSink): boolean {
     const char = String.fromCharCode(code);
     switch (this.state) {
-      case 'esc':
-        if (code === 0x5b) return this.enter('csi', char);
+      case "esc":
+        if (code === 0x5b) return this.enter("csi", char);
         if (code === 0x5d) {
           this.belEnds = true;
-          return this.enter('osc', char);
+          return this.enter("osc", char);
         }
         // ESC P (DCS), ESC X (SOS), ESC ^ (PM), ESC _ (APC): strings ended by ST.
         if (code === 0x50 || code === 0x58 || code === 0x5e || code === 0x5f) {
           this.belEnds = false;
-          return this.enter('string', char);
+          return this.enter("string", char);
         }
-        if (code >= 0x20 && code <= 0x2f) return this.enter('nf', char);
+        if (code >= 0x20 && code <= 0x2f) return this.enter("nf", char);
         if (code >= 0x30 && code <= 0x7e) return this.finish(char, sink);
         return this.malformed(sink);
-      case 'nf':
-        if (code >= 0x20 && code <= 0x2f) return this.enter('nf', char);
+      case "nf":
+        if (code >= 0x20 && code <= 0x2f) return this.enter("nf", char);
         if (code >= 0x30 && code <= 0x7e) return this.finish(char, sink);
         return this.malformed(sink);
-      case 'csi':
-        if (code >= 0x20 && code <= 0x3f) return this.enter('csi', char);
+      case "csi":
+        if (code >= 0x20 && code <= 0x3f) return this.enter("csi", char);
         if (code >= 0x40 && code <= 0x7e) return this.finish(char, sink);
         return this.malformed(sink);
-      case 'osc':
-      case 'string':
-        if (code === ESC) return this.enter('string-esc', char);
-        if (code === C1_ST || (code === BEL && this.belEnds)) return this.finish(char, sink);
+      case "osc":
+      case "string":
+        if (code === ESC) return this.enter("string-esc", char);
+        if (code === C1_ST || (code === BEL && this.belEnds))
+          return this.finish(char, sink);
         if (code === CAN || code === SUB) {
           // CAN and SUB cancel a sequence and are swallowed with it.
           this.sequence += char;
@@ -218,14 +231,14 @@ export class EscapeFilter {
           return true;
         }
         return this.enter(this.state, char);
-      case 'string-esc':
+      case "string-esc":
         if (code === 0x5c) return this.finish(char, sink);
         // An ESC that does not make ST ends the string and starts a new sequence.
         this.sequence = this.sequence.slice(0, -1);
-        this.finish('', sink);
-        this.begin('esc', '\x1b');
+        this.finish("", sink);
+        this.begin("esc", "\x1b");
         return false;
-      case 'ground':
+      case "ground":
         return false;
     }
   }
@@ -238,8 +251,8 @@ export class EscapeFilter {
 
   private finish(char: string, sink: EscapeSink): boolean {
     const sequence = this.sequence + char;
-    this.state = 'ground';
-    this.sequence = '';
+    this.state = "ground";
+    this.sequence = "";
     this.emit(sequence, sink);
     return true;
   }
@@ -251,8 +264,9 @@ export class EscapeFilter {
       return;
     }
     const first = sequence.charCodeAt(0);
-    const isCsi = first === C1_CSI || (first === ESC && sequence.charCodeAt(1) === 0x5b);
-    if (!isCsi || !sequence.endsWith('m')) return;
+    const isCsi =
+      first === C1_CSI || (first === ESC && sequence.charCodeAt(1) === 0x5b);
+    if (!isCsi || !sequence.endsWith("m")) return;
     const params = sequence.slice(first === ESC ? 2 : 1, -1);
     if (SGR_PARAMS.test(params)) sink.sequence(`\x1b[${params}m`);
   }
@@ -265,8 +279,8 @@ export class EscapeFilter {
 
   private abandon(sink: EscapeSink): void {
     if (!this.neutralize) sink.text(this.sequence);
-    this.state = 'ground';
-    this.sequence = '';
+    this.state = "ground";
+    this.sequence = "";
   }
 }
 
@@ -275,7 +289,11 @@ function readComplete(input: string, at: number): string | undefined {
   for (const pattern of [COMPLETE_CSI, COMPLETE_OSC]) {
     pattern.lastIndex = at;
     // The state machine gives up on a sequence once more than the limit is pending.
-    if (pattern.test(input) && pattern.lastIndex - at <= MAX_SEQUENCE_LENGTH + 1) return input.slice(at, pattern.lastIndex);
+    if (
+      pattern.test(input) &&
+      pattern.lastIndex - at <= MAX_SEQUENCE_LENGTH + 1
+    )
+      return input.slice(at, pattern.lastIndex);
   }
   return undefined;
 }
@@ -294,7 +312,7 @@ const INTRODUCER = /[\x1b\x90\x98\x9b\x9d-\x9f]/;
 export function stripEscapes(text: string): string {
   if (!INTRODUCER.test(text)) return text;
   const filter = new EscapeFilter(false);
-  let out = '';
+  let out = "";
   filter.write(text, { text: (t) => (out += t), sequence: () => undefined });
   filter.discard();
   return out;

@@ -1,2 +1,2 @@
 /** The text every masked secret is replaced by (SPEC 1.1). */
-export const MASK = '***';
+export const MASK = "***";

@@ -1,10 +1,10 @@
-import type { Buffer } from 'node:buffer';
-import { ChunkDecoder } from './chunk-decoder.js';
-import { EscapeFilter, type EscapeSink } from './escape-filter.js';
-import { SecretMasker } from './secret-masker.js';
-import { compileSecretPatterns } from './secret-patterns.js';
+import type { Buffer } from "node:buffer";
+import { ChunkDecoder } from "./chunk-decoder.js";
+import { EscapeFilter, type EscapeSink } from "./escape-filter.js";
+import { SecretMasker } from "./secret-masker.js";
+import { compileSecretPatterns } from "./secret-patterns.js";
 
-export type OutputStreamName = 'stdout' | 'stderr';
+export type OutputStreamName = "stdout" | "stderr";
 
 /** Masked text of one stream, in the order it may be shown. */
 export interface OutputPiece {
@@ -15,7 +15,10 @@ export interface OutputPiece {
 /** Masks secrets in a child process's stdout and stderr together, as they arrive. */
 export interface OutputRedactor {
   /** Takes the next chunk of one stream; returns what is safe to show now (possibly of both streams). */
-  push(stream: OutputStreamName, chunk: Buffer | Uint8Array | string): OutputPiece[];
+  push(
+    stream: OutputStreamName,
+    chunk: Buffer | Uint8Array | string,
+  ): OutputPiece[];
   /**
    * That stream has ended. Once every stream given to the constructor has,
    * everything still held back is returned, masked.
@@ -33,7 +36,10 @@ export interface OutputRedactorOptions {
 }
 
 /** Inline stream-switch markers (see INLINE_MARK_SPLIT in secret-masker.ts): NUL never survives the escape filter. */
-const SWITCH: Record<OutputStreamName, string> = { stdout: '\u0000o', stderr: '\u0000e' };
+const SWITCH: Record<OutputStreamName, string> = {
+  stdout: "\u0000o",
+  stderr: "\u0000e",
+};
 
 /**
  * A streaming redactor for a child's stdout and stderr: one decoder and one
@@ -60,12 +66,29 @@ const SWITCH: Record<OutputStreamName, string> = { stdout: '\u0000o', stderr: '\
  * interleaving cannot be known by any reader of two pipes. See
  * docs/decisions.md ("Secrets split across stdout and stderr").
  */
-export function createOutputRedactor(options: OutputRedactorOptions): OutputRedactor {
+export function createOutputRedactor(
+  options: OutputRedactorOptions,
+): OutputRedactor {
   const { patterns, matcher, ignored } = compileSecretPatterns(options.secrets);
-  const newMasker = (): SecretMasker => new SecretMasker({ patterns, matcher, inlineSgr: true });
+  const newMasker = (): SecretMasker =>
+    new SecretMasker({ patterns, matcher, inlineSgr: true });
   const combined = newMasker();
-  const streams = new Map<OutputStreamName, { decoder: ChunkDecoder; filter: EscapeFilter; alone: SecretMasker; ended: boolean }>();
-  for (const name of options.streams ?? ['stdout', 'stderr']) streams.set(name, { decoder: new ChunkDecoder(), filter: new EscapeFilter(true), alone: newMasker(), ended: false });
+  const streams = new Map<
+    OutputStreamName,
+    {
+      decoder: ChunkDecoder;
+      filter: EscapeFilter;
+      alone: SecretMasker;
+      ended: boolean;
+    }
+  >();
+  for (const name of options.streams ?? ["stdout", "stderr"])
+    streams.set(name, {
+      decoder: new ChunkDecoder(),
+      filter: new EscapeFilter(true),
+      alone: newMasker(),
+      ended: false,
+    });
   /** The stream of the text last given to the combined masker. */
   let writing: OutputStreamName | undefined;
   /** The stream of the text the combined masker releases next. */
@@ -85,25 +108,32 @@ export function createOutputRedactor(options: OutputRedactorOptions): OutputReda
     };
     return { text: write, sequence: write };
   };
-  const sinks = new Map([...streams.keys()].map((name) => [name, sinkFor(name)]));
+  const sinks = new Map(
+    [...streams.keys()].map((name) => [name, sinkFor(name)]),
+  );
 
   /** Splits what the combined masker released into pieces, each through its stream's own masker at a seam. */
   const release = (released: string, pieces: OutputPiece[]): void => {
-    if (released === '' || releasing === undefined) return;
+    if (released === "" || releasing === undefined) return;
     let from = 0;
     for (;;) {
-      const at = released.indexOf('\u0000', from);
+      const at = released.indexOf("\u0000", from);
       const text = released.slice(from, at < 0 ? undefined : at);
       const name: OutputStreamName = releasing;
       // A piece followed by a switch is a seam: its stream's masker must see it.
       alone(name, text, at >= 0, pieces);
       if (at < 0) return;
-      releasing = released.charCodeAt(at + 1) === 0x65 ? 'stderr' : 'stdout';
+      releasing = released.charCodeAt(at + 1) === 0x65 ? "stderr" : "stdout";
       from = at + 2;
     }
   };
 
-  const alone = (name: OutputStreamName, text: string, seam: boolean, pieces: OutputPiece[]): void => {
+  const alone = (
+    name: OutputStreamName,
+    text: string,
+    seam: boolean,
+    pieces: OutputPiece[],
+  ): void => {
     const state = streams.get(name);
     if (!state || (!seam && !holding.has(name))) {
       if (text) pieces.push({ stream: name, text });

@@ -21,21 +21,29 @@ const MIN_SKIP_PATTERN_LENGTH = 6;
  * each of several secrets runs at ~300 MB/s, while a Wu-Manber skip loop over
  * two-character blocks runs at well over 1 GB/s on typical output.
  */
-export function createPatternMatcher(patterns: readonly string[]): PatternMatcher | undefined {
+export function createPatternMatcher(
+  patterns: readonly string[],
+): PatternMatcher | undefined {
   if (patterns.length === 0) return undefined;
-  const longestFirst = [...new Set(patterns)].sort((a, b) => b.length - a.length);
+  const longestFirst = [...new Set(patterns)].sort(
+    (a, b) => b.length - a.length,
+  );
   const shortest = (longestFirst[longestFirst.length - 1] as string).length;
-  return shortest >= MIN_SKIP_PATTERN_LENGTH ? skipMatcher(longestFirst, shortest) : regexMatcher(longestFirst);
+  return shortest >= MIN_SKIP_PATTERN_LENGTH
+    ? skipMatcher(longestFirst, shortest)
+    : regexMatcher(longestFirst);
 }
 
 function regexMatcher(longestFirst: readonly string[]): PatternMatcher {
   // Alternatives are tried in order, so longest-first gives the longest match.
-  const regex = new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g');
+  const regex = new RegExp(longestFirst.map(escapeRegExp).join("|"), "g");
   return {
     find(text, from) {
       regex.lastIndex = from;
       const match = regex.exec(text);
-      return match === null ? undefined : { index: match.index, length: match[0].length };
+      return match === null
+        ? undefined
+        : { index: match.index, length: match[0].length };
     },
   };
 }
@@ -45,8 +53,12 @@ function regexMatcher(longestFirst: readonly string[]): PatternMatcher {
  * look at its last two characters; unless they end (a prefix of) some pattern
  * the window can jump ahead, usually by nearly its whole length.
  */
-function skipMatcher(longestFirst: readonly string[], window: number): PatternMatcher {
-  const blockHash = (a: number, b: number): number => ((a & 0xff) << 8) | (b & 0xff);
+function skipMatcher(
+  longestFirst: readonly string[],
+  window: number,
+): PatternMatcher {
+  const blockHash = (a: number, b: number): number =>
+    ((a & 0xff) << 8) | (b & 0xff);
   const shift = new Int32Array(1 << 16).fill(window - 1);
   const candidates = new Map<number, string[]>();
   for (const pattern of longestFirst) {
@@ -54,7 +66,10 @@ function skipMatcher(longestFirst: readonly string[], window: number): PatternMa
       const hash = blockHash(pattern.charCodeAt(j - 1), pattern.charCodeAt(j));
       shift[hash] = Math.min(shift[hash] as number, window - 1 - j);
     }
-    const last = blockHash(pattern.charCodeAt(window - 2), pattern.charCodeAt(window - 1));
+    const last = blockHash(
+      pattern.charCodeAt(window - 2),
+      pattern.charCodeAt(window - 1),
+    );
     const list = candidates.get(last);
     if (list === undefined) candidates.set(last, [pattern]);
     else list.push(pattern);
@@ -72,7 +87,8 @@ function skipMatcher(longestFirst: readonly string[], window: number): PatternMa
         }
         const start = end - window + 1;
         for (const pattern of candidates.get(hash) ?? []) {
-          if (text.startsWith(pattern, start)) return { index: start, length: pattern.length };
+          if (text.startsWith(pattern, start))
+            return { index: start, length: pattern.length };
         }
         end += 1;
       }
@@ -82,5 +98,5 @@ function skipMatcher(longestFirst: readonly string[], window: number): PatternMa
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 }

@@ -4,7 +4,34 @@
  * are, so that a secret that happens to be a substring of a step id cannot
  * break the id a reporter or `resume` looks up.
  */
-const IDENTIFIERS = new Set(['type', 'v', 'at', 'runId', 'stepId', 'step', 'kind', 'state', 'status', 'answer', 'by', 'stream', 'level', 'name', 'source', 'mode', 'hash', 'id', 'yes', 'secret', 'masked', 'changed', 'from', 'to', 'only', 'unknown']);
+const IDENTIFIERS = new Set([
+  "type",
+  "v",
+  "at",
+  "runId",
+  "stepId",
+  "step",
+  "kind",
+  "state",
+  "status",
+  "answer",
+  "by",
+  "stream",
+  "level",
+  "name",
+  "source",
+  "mode",
+  "hash",
+  "id",
+  "yes",
+  "secret",
+  "masked",
+  "changed",
+  "from",
+  "to",
+  "only",
+  "unknown",
+]);
 
 /**
  * A copy of `value` (an event or a journal entry: plain data) with every
@@ -16,7 +43,7 @@ export function redactFields<T>(value: T, redact: (text: string) => string): T {
 }
 
 function walk(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
+  if (typeof value === "string") return redact(value);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     value.forEach((item, i) => {
@@ -25,12 +52,13 @@ function walk(value: unknown, redact: (text: string) => string): unknown {
     });
     return out ?? value;
   }
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === "object") {
     let out: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
       if (IDENTIFIERS.has(key)) continue;
       const next = walk(item, redact);
-      if (next !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = next;
+      if (next !== item)
+        (out ??= { ...(value as Record<string, unknown>) })[key] = next;
     }
     return out ?? value;
   }

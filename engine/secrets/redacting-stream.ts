@@ -1,9 +1,9 @@
-import type { Buffer } from 'node:buffer';
-import { ChunkDecoder } from './chunk-decoder.js';
-import { createRedactor } from './redactor.js';
-import { EscapeFilter, type EscapeSink } from './escape-filter.js';
-import { SecretMasker } from './secret-masker.js';
-import { compileSecretPatterns } from './secret-patterns.js';
+import type { Buffer } from "node:buffer";
+import { ChunkDecoder } from "./chunk-decoder.js";
+import { createRedactor } from "./redactor.js";
+import { EscapeFilter, type EscapeSink } from "./escape-filter.js";
+import { SecretMasker } from "./secret-masker.js";
+import { compileSecretPatterns } from "./secret-patterns.js";
 
 /** Options of {@link createRedactingStream}. */
 export interface RedactingStreamOptions {
@@ -45,13 +45,18 @@ export interface RedactingStream {
  * (or an escape sequence), so ordinary output streams without delay. Work is
  * linear in the output size.
  */
-export function createRedactingStream(options: RedactingStreamOptions): RedactingStream {
+export function createRedactingStream(
+  options: RedactingStreamOptions,
+): RedactingStream {
   const { patterns, matcher, ignored } = compileSecretPatterns(options.secrets);
   const neutralize = options.neutralizeEscapes ?? true;
   const decoder = new ChunkDecoder();
   const filter = new EscapeFilter(neutralize);
   const masker = new SecretMasker({ patterns, matcher, inlineSgr: neutralize });
-  const sink: EscapeSink = { text: (text) => masker.text(text), sequence: (sequence) => masker.text(sequence) };
+  const sink: EscapeSink = {
+    text: (text) => masker.text(text),
+    sequence: (sequence) => masker.text(sequence),
+  };
   if (!neutralize) {
     // Every sequence is kept, and one (a window title) may itself carry a secret.
     const { redact } = createRedactor(options.secrets);

@@ -1,6 +1,6 @@
-import { MASK } from './mask.js';
-import { mayHoldInlineMark, SecretMasker } from './secret-masker.js';
-import { compileSecretPatterns } from './secret-patterns.js';
+import { MASK } from "./mask.js";
+import { mayHoldInlineMark, SecretMasker } from "./secret-masker.js";
+import { compileSecretPatterns } from "./secret-patterns.js";
 
 export { MASK };
 
@@ -41,7 +41,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
       }
       let match = matcher.find(text, 0);
       if (match === undefined) return text;
-      let out = '';
+      let out = "";
       let pos = 0;
       while (match !== undefined) {
         out += text.slice(pos, match.index) + MASK;

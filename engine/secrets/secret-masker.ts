@@ -1,5 +1,5 @@
-import type { PatternMatcher } from './pattern-matcher.js';
-import { MASK } from './mask.js';
+import type { PatternMatcher } from "./pattern-matcher.js";
+import { MASK } from "./mask.js";
 
 /**
  * What inline text may hold that is kept but invisible to matching: a
@@ -19,20 +19,21 @@ const INLINE_CR = /\r(?!\n)/g;
  * faster than an alternation (colour-heavy output goes through here).
  */
 function visibleText(text: string): string {
-  let visible = text.includes('\x1b') ? text.replace(INLINE_SGR, '') : text;
-  if (visible.includes('\x00')) visible = visible.replace(INLINE_SWITCH, '');
-  if (holdsLoneCr(visible)) visible = visible.replace(INLINE_CR, '');
+  let visible = text.includes("\x1b") ? text.replace(INLINE_SGR, "") : text;
+  if (visible.includes("\x00")) visible = visible.replace(INLINE_SWITCH, "");
+  if (holdsLoneCr(visible)) visible = visible.replace(INLINE_CR, "");
   return visible;
 }
 
 /** Whether `text` may hold an inline mark: native searches, cheaper than a RegExp on large output. */
 export function mayHoldInlineMark(text: string): boolean {
-  return text.includes('\x1b') || text.includes('\x00') || holdsLoneCr(text);
+  return text.includes("\x1b") || text.includes("\x00") || holdsLoneCr(text);
 }
 
 /** A carriage return that does not end a line (CRLF output is ordinary text: a secret does not span lines). */
 function holdsLoneCr(text: string): boolean {
-  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 2)) if (text.charCodeAt(at + 1) !== 0x0a) return true;
+  for (let at = text.indexOf("\r"); at >= 0; at = text.indexOf("\r", at + 2))
+    if (text.charCodeAt(at + 1) !== 0x0a) return true;
   return false;
 }
 
@@ -60,16 +61,23 @@ export class SecretMasker {
   private readonly longest: number;
   /** Patterns by their first UTF-16 code unit, for the hold-back test. */
   private readonly byFirstUnit = new Map<number, string[]>();
-  private pending = '';
+  private pending = "";
   // Marks as two parallel arrays (no object per escape sequence): the index in
   // `pending` before which each sequence was written, and the sequence.
   private markAt: number[] = [];
   private markSequence: string[] = [];
 
-  constructor(options: { patterns: readonly string[]; matcher: PatternMatcher | undefined; inlineSgr: boolean }) {
+  constructor(options: {
+    patterns: readonly string[];
+    matcher: PatternMatcher | undefined;
+    inlineSgr: boolean;
+  }) {
     this.matcher = options.matcher;
     this.inlineSgr = options.inlineSgr;
-    this.longest = options.patterns.reduce((max, pattern) => Math.max(max, pattern.length), 0);
+    this.longest = options.patterns.reduce(
+      (max, pattern) => Math.max(max, pattern.length),
+      0,
+    );
     for (const pattern of options.patterns) {
       const unit = pattern.charCodeAt(0);
       const list = this.byFirstUnit.get(unit);
@@ -84,7 +92,7 @@ export class SecretMasker {
 
   /** Whether text (or a mark) is held back, waiting for what follows. */
   get holds(): boolean {
-    return this.pending !== '' || this.markAt.length > 0;
+    return this.pending !== "" || this.markAt.length > 0;
   }
 
   mark(sequence: string): void {
@@ -94,11 +102,15 @@ export class SecretMasker {
 
   /** Everything that is safe to release now; with `final`, everything. */
   drain(final: boolean): string {
-    if (!this.inlineSgr || !mayHoldInlineMark(this.pending)) return this.drainMarks(final);
+    if (!this.inlineSgr || !mayHoldInlineMark(this.pending))
+      return this.drainMarks(final);
     const shown = this.pending;
     const visible = visibleText(shown);
-    if (this.matcher?.find(visible, 0) === undefined && (final || this.holdFrom(visible, 0) === visible.length)) {
-      this.pending = '';
+    if (
+      this.matcher?.find(visible, 0) === undefined &&
+      (final || this.holdFrom(visible, 0) === visible.length)
+    ) {
+      this.pending = "";
       return shown;
     }
     this.splitInline();
@@ -158,7 +170,7 @@ export class SecretMasker {
       this.markAt = markAt.slice(markIndex).map((at) => at - pos);
       this.markSequence = markSequence.slice(markIndex);
     }
-    return out.length === 1 ? (out[0] as string) : out.join('');
+    return out.length === 1 ? (out[0] as string) : out.join("");
   }
 
   /** Inline marks of `pending` → marks (inline mode keeps no other marks). */
@@ -176,7 +188,7 @@ export class SecretMasker {
         this.markSequence.push(parts[k + 1] as string);
       }
     }
-    this.pending = visible.join('');
+    this.pending = visible.join("");
   }
 
   /** The held-back rest back to inline form. */
@@ -185,11 +197,14 @@ export class SecretMasker {
     const parts: string[] = [];
     let pos = 0;
     this.markAt.forEach((at, index) => {
-      parts.push(this.pending.slice(pos, at), this.markSequence[index] as string);
+      parts.push(
+        this.pending.slice(pos, at),
+        this.markSequence[index] as string,
+      );
       pos = at;
     });
     parts.push(this.pending.slice(pos));
-    this.pending = parts.join('');
+    this.pending = parts.join("");
     this.markAt = [];
     this.markSequence = [];
   }
@@ -197,7 +212,11 @@ export class SecretMasker {
   /** The start of the longest suffix of `text` (from `from` on) that is a proper prefix of a pattern. */
   private holdFrom(text: string, from: number): number {
     const length = text.length;
-    for (let i = Math.max(from, length - this.longest + 1); i < length; i += 1) {
+    for (
+      let i = Math.max(from, length - this.longest + 1);
+      i < length;
+      i += 1
+    ) {
       const candidates = this.byFirstUnit.get(text.charCodeAt(i));
       if (candidates === undefined) continue;
       const tail = text.slice(i);

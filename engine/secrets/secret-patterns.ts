@@ -1,5 +1,8 @@
-import { Buffer } from 'node:buffer';
-import { createPatternMatcher, type PatternMatcher } from './pattern-matcher.js';
+import { Buffer } from "node:buffer";
+import {
+  createPatternMatcher,
+  type PatternMatcher,
+} from "./pattern-matcher.js";
 
 /**
  * Secrets shorter than this are not masked: masking `a` or `42` would turn
@@ -26,12 +29,14 @@ export interface SecretPatterns {
 }
 
 /** Compiles the secrets and their printable encodings into one matcher. */
-export function compileSecretPatterns(secrets: readonly string[]): SecretPatterns {
+export function compileSecretPatterns(
+  secrets: readonly string[],
+): SecretPatterns {
   const patterns = new Set<string>();
   const ignored: string[] = [];
   for (const secret of secrets) {
-    if (secret === '') continue;
-    if (secret.length < MIN_SECRET_LENGTH || secret.trim() === '') {
+    if (secret === "") continue;
+    if (secret.length < MIN_SECRET_LENGTH || secret.trim() === "") {
       ignored.push(secret);
       continue;
     }
@@ -56,26 +61,34 @@ export function compileSecretPatterns(secrets: readonly string[]): SecretPattern
 export function secretVariants(secret: string): string[] {
   const variants = new Set<string>();
   addVariants(secret, variants);
-  const decoded = /%[0-9A-Fa-f]{2}/.test(secret) ? tryDecodeURIComponent(secret) : undefined;
-  if (decoded !== undefined && decoded !== secret) addVariants(decoded, variants);
+  const decoded = /%[0-9A-Fa-f]{2}/.test(secret)
+    ? tryDecodeURIComponent(secret)
+    : undefined;
+  if (decoded !== undefined && decoded !== secret)
+    addVariants(decoded, variants);
   return [...variants].filter((variant) => variant.length >= MIN_SECRET_LENGTH);
 }
 
 function addVariants(secret: string, variants: Set<string>): void {
   variants.add(secret);
-  for (const encoded of [tryEncodeURIComponent(secret), userinfoEncoded(secret)]) {
+  for (const encoded of [
+    tryEncodeURIComponent(secret),
+    userinfoEncoded(secret),
+  ]) {
     if (encoded === undefined) continue;
     variants.add(encoded);
     variants.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
   }
   variants.add(JSON.stringify(secret).slice(1, -1));
-  const visible = secret.replace(FILTERED_CONTROLS, '');
+  const visible = secret.replace(FILTERED_CONTROLS, "");
   if (visible !== secret) variants.add(visible);
 
-  const bytes = Buffer.from(secret, 'utf8');
-  const base64 = [bytes.toString('base64')];
+  const bytes = Buffer.from(secret, "utf8");
+  const base64 = [bytes.toString("base64")];
   for (const shift of [0, 1, 2]) {
-    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).toString(
+      "base64",
+    );
     // Characters [first, end) carry 6 bits each of the secret's bytes only.
     const first = Math.ceil((shift * 4) / 3);
     const end = Math.floor(((shift + bytes.length) * 4) / 3);
@@ -84,7 +97,9 @@ function addVariants(secret: string, variants: Set<string>): void {
   }
   for (const encoded of base64) {
     variants.add(encoded);
-    variants.add(encoded.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+    variants.add(
+      encoded.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+    );
   }
 }
 
@@ -111,7 +126,7 @@ function tryDecodeURIComponent(value: string): string | undefined {
 /** The password as the URL standard encodes it (`new URL()`, libraries built on it): fewer characters than encodeURIComponent. */
 function userinfoEncoded(value: string): string | undefined {
   try {
-    const url = new URL('postgres://host');
+    const url = new URL("postgres://host");
     url.password = value;
     return url.password;
   } catch {

@@ -5,8 +5,8 @@ export {
   type PsqlVarUse,
   type PsqlVarSyntax,
   type SubstituteOptions,
-} from './psql-variables.js';
-export { quoteIdentifier, quoteLiteral } from './quote.js';
+} from "./psql-variables.js";
+export { quoteIdentifier, quoteLiteral } from "./quote.js";
 export {
   loadSqlParser,
   sqlParserLoaded,
@@ -20,9 +20,9 @@ export {
   type SqlParseError,
   type SqlPosition,
   type SqlStatement,
-} from './sql-parser.js';
-export { readOnlyViolation, type ReadOnlyViolation } from './read-only.js';
-export { changesSomething, sideEffectOf } from './side-effects.js';
+} from "./sql-parser.js";
+export { readOnlyViolation, type ReadOnlyViolation } from "./read-only.js";
+export { changesSomething, sideEffectOf } from "./side-effects.js";
 export {
   prepareReadOnlyStatements,
   runReadOnlyCheck,
@@ -30,5 +30,18 @@ export {
   type CheckRows,
   type ReadOnlyCheckOptions,
   type ReadOnlyClient,
-} from './read-only-check.js';
-export { booleanValue, defElems, functionName, isNode, relationName, roleSpecName, statementBody, statementType, stringList, stringValue, visitNodes, type Node } from './parse-tree.js';
+} from "./read-only-check.js";
+export {
+  booleanValue,
+  defElems,
+  functionName,
+  isNode,
+  relationName,
+  roleSpecName,
+  statementBody,
+  statementType,
+  stringList,
+  stringValue,
+  visitNodes,
+  type Node,
+} from "./parse-tree.js";

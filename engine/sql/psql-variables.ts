@@ -1,8 +1,8 @@
-import { scanSqlTokens, type PsqlVarSyntax } from './psql-lexer.js';
-import { quoteIdentifier, quoteLiteral } from './quote.js';
-import { createLineIndex } from './text-positions.js';
+import { scanSqlTokens, type PsqlVarSyntax } from "./psql-lexer.js";
+import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { createLineIndex } from "./text-positions.js";
 
-export type { PsqlVarSyntax } from './psql-lexer.js';
+export type { PsqlVarSyntax } from "./psql-lexer.js";
 
 /** One psql variable interpolation in SQL text, where psql itself would see it. */
 export interface PsqlVarUse {
@@ -42,7 +42,7 @@ export function scanPsqlVariables(sql: string): PsqlVarUse[] {
   const position = createLineIndex(sql);
   const uses: PsqlVarUse[] = [];
   for (const token of scanSqlTokens(sql)) {
-    if (token.kind !== 'variable') continue;
+    if (token.kind !== "variable") continue;
     const { line, column } = position(token.start);
     uses.push({
       name: token.name,
@@ -67,7 +67,7 @@ export class PsqlVariableError extends Error {
 
   constructor(message: string, use: PsqlVarUse) {
     super(`${message} (line ${use.line}, column ${use.column})`);
-    this.name = 'PsqlVariableError';
+    this.name = "PsqlVariableError";
     this.variable = use.name;
     this.line = use.line;
     this.column = use.column;
@@ -82,7 +82,7 @@ export interface SubstituteOptions {
    * Implausible names (`arr[1:2]`) are always kept.
    * @default 'keep'
    */
-  readonly onUndefined?: 'keep' | 'error';
+  readonly onUndefined?: "keep" | "error";
 }
 
 /**
@@ -102,38 +102,55 @@ export function substitutePsqlVariables(
   const lookup =
     vars instanceof Map
       ? (name: string) => (vars as ReadonlyMap<string, string>).get(name)
-      : (name: string) => (Object.hasOwn(vars, name) ? (vars as Readonly<Record<string, string>>)[name] : undefined);
+      : (name: string) =>
+          Object.hasOwn(vars, name)
+            ? (vars as Readonly<Record<string, string>>)[name]
+            : undefined;
   const parts: string[] = [];
   let pos = 0;
   for (const use of scanPsqlVariables(sql)) {
     const value = lookup(use.name);
     let replacement: string;
-    if (use.syntax === 'psql-defined') {
-      replacement = value === undefined ? 'FALSE' : 'TRUE';
+    if (use.syntax === "psql-defined") {
+      replacement = value === undefined ? "FALSE" : "TRUE";
     } else if (value === undefined) {
-      if (options.onUndefined === 'error' && use.plausible) {
-        throw new PsqlVariableError(`psql variable :${use.name} is not defined`, use);
+      if (options.onUndefined === "error" && use.plausible) {
+        throw new PsqlVariableError(
+          `psql variable :${use.name} is not defined`,
+          use,
+        );
       }
       continue;
     } else {
       checkValue(value, use);
       replacement =
-        use.syntax === 'psql-literal' ? quoteLiteral(value) : use.syntax === 'psql-identifier' ? quoteIdentifier(value) : value;
+        use.syntax === "psql-literal"
+          ? quoteLiteral(value)
+          : use.syntax === "psql-identifier"
+            ? quoteIdentifier(value)
+            : value;
     }
     parts.push(sql.slice(pos, use.start), replacement);
     pos = use.end;
   }
   parts.push(sql.slice(pos));
-  return parts.join('');
+  return parts.join("");
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function checkValue(value: string, use: PsqlVarUse): void {
-  if (value.includes('\0')) {
-    throw new PsqlVariableError(`the value of psql variable :${use.name} contains a NUL character, which PostgreSQL cannot store`, use);
+  if (value.includes("\0")) {
+    throw new PsqlVariableError(
+      `the value of psql variable :${use.name} contains a NUL character, which PostgreSQL cannot store`,
+      use,
+    );
   }
   if (LONE_SURROGATE.test(value)) {
-    throw new PsqlVariableError(`the value of psql variable :${use.name} is not valid Unicode (a lone surrogate)`, use);
+    throw new PsqlVariableError(
+      `the value of psql variable :${use.name} is not valid Unicode (a lone surrogate)`,
+      use,
+    );
   }
 }

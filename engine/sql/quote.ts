@@ -6,8 +6,8 @@
  * cannot merge with an identifier written just before it.
  */
 export function quoteLiteral(value: string): string {
-  const body = value.replace(/['\\]/g, '$&$&');
-  return value.includes('\\') ? ` E'${body}'` : `'${body}'`;
+  const body = value.replace(/['\\]/g, "$&$&");
+  return value.includes("\\") ? ` E'${body}'` : `'${body}'`;
 }
 
 /** `value` as a quoted SQL identifier, as PQescapeIdentifier (psql's `:"name"`) writes it. */

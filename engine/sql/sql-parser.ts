@@ -1,5 +1,9 @@
-import { scanSqlTokens, type SqlToken } from './psql-lexer.js';
-import { createByteToIndex, createCodePointToIndex, createLineIndex } from './text-positions.js';
+import { scanSqlTokens, type SqlToken } from "./psql-lexer.js";
+import {
+  createByteToIndex,
+  createCodePointToIndex,
+  createLineIndex,
+} from "./text-positions.js";
 
 /** One statement of a SQL text, cut at the real PostgreSQL parser's boundaries. */
 export interface SqlStatement {
@@ -74,7 +78,7 @@ export class SqlSyntaxError extends Error {
 
   constructor(error: SqlParseError) {
     super(`${error.message} (line ${error.line}, column ${error.column})`);
-    this.name = 'SqlSyntaxError';
+    this.name = "SqlSyntaxError";
     this.offset = error.offset;
     this.line = error.line;
     this.column = error.column;
@@ -94,7 +98,7 @@ let parser: PgQuery | undefined;
  * module does not compile the WebAssembly at startup.
  */
 export async function loadSqlParser(): Promise<void> {
-  loading ??= import('libpg-query').then(
+  loading ??= import("libpg-query").then(
     async (module) => {
       await module.loadModule();
       parser = module;
@@ -114,15 +118,21 @@ export function sqlParserLoaded(): boolean {
 }
 
 /** Loads the parser if needed and splits `sql`; throws {@link SqlSyntaxError} when it does not parse. */
-export async function splitStatements(sql: string, options: ParseSqlOptions = {}): Promise<SqlStatement[]> {
+export async function splitStatements(
+  sql: string,
+  options: ParseSqlOptions = {},
+): Promise<SqlStatement[]> {
   await loadSqlParser();
   return splitStatementsSync(sql, options);
 }
 
 /** {@link splitStatements} once {@link loadSqlParser} has resolved. */
-export function splitStatementsSync(sql: string, options: ParseSqlOptions = {}): SqlStatement[] {
+export function splitStatementsSync(
+  sql: string,
+  options: ParseSqlOptions = {},
+): SqlStatement[] {
   const result = parseSql(sql, options);
-  if ('error' in result) throw new SqlSyntaxError(result.error);
+  if ("error" in result) throw new SqlSyntaxError(result.error);
   return result.statements;
 }
 
@@ -137,20 +147,35 @@ export function splitStatementsSync(sql: string, options: ParseSqlOptions = {}):
  *
  * Requires {@link loadSqlParser} to have resolved.
  */
-export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlResult {
-  if (parser === undefined) throw new Error('the SQL parser is not loaded: await loadSqlParser() first');
+export function parseSql(
+  sql: string,
+  options: ParseSqlOptions = {},
+): ParseSqlResult {
+  if (parser === undefined)
+    throw new Error(
+      "the SQL parser is not loaded: await loadSqlParser() first",
+    );
   const tokens = scanSqlTokens(sql);
   const position = createLineIndex(sql);
-  const fail = (message: string, offset: number): ParseSqlResult => ({ error: { message, offset, ...position(offset) } });
+  const fail = (message: string, offset: number): ParseSqlResult => ({
+    error: { message, offset, ...position(offset) },
+  });
 
-  const meta = tokens.find((token) => token.kind === 'meta-command');
-  if (meta !== undefined && meta.kind === 'meta-command') {
-    return fail(`psql meta-command \\${meta.command} is not SQL; run it in a psql block`, meta.start);
+  const meta = tokens.find((token) => token.kind === "meta-command");
+  if (meta !== undefined && meta.kind === "meta-command") {
+    return fail(
+      `psql meta-command \\${meta.command} is not SQL; run it in a psql block`,
+      meta.start,
+    );
   }
-  const nul = sql.indexOf('\0');
-  if (nul !== -1) return fail('SQL text cannot contain a NUL character', nul);
-  if (!tokens.some((token) => token.kind !== 'comment')) {
-    return { statements: [], locate: (location) => ({ offset: location, ...position(location) }), parsedText: sql };
+  const nul = sql.indexOf("\0");
+  if (nul !== -1) return fail("SQL text cannot contain a NUL character", nul);
+  if (!tokens.some((token) => token.kind !== "comment")) {
+    return {
+      statements: [],
+      locate: (location) => ({ offset: location, ...position(location) }),
+      parsedText: sql,
+    };
   }
 
   const placeholders = createPlaceholders(sql, tokens, options.variables);
@@ -158,9 +183,14 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
     const text = placeholders.text();
     // libpg-query refuses text that JavaScript finds blank (a lone U+00A0 or
     // BOM) without a position; to PostgreSQL such a character is a name.
-    if (text.trim() === '') {
-      const first = tokens.find((token) => token.kind !== 'comment') as SqlToken;
-      return fail(`syntax error at or near "${sql.slice(first.start, first.end)}"`, first.start);
+    if (text.trim() === "") {
+      const first = tokens.find(
+        (token) => token.kind !== "comment",
+      ) as SqlToken;
+      return fail(
+        `syntax error at or near "${sql.slice(first.start, first.end)}"`,
+        first.start,
+      );
     }
     let parsed: unknown;
     try {
@@ -177,7 +207,11 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
       const offset = toIndex(location);
       return { offset, ...position(offset) };
     };
-    return { statements: cutStatements({ sql, tokens, parsed, position, toIndex }), locate, parsedText: text };
+    return {
+      statements: cutStatements({ sql, tokens, parsed, position, toIndex }),
+      locate,
+      parsedText: text,
+    };
   }
 }
 
@@ -186,7 +220,10 @@ export function parseSql(sql: string, options: ParseSqlOptions = {}): ParseSqlRe
  * `sql`: what {@link parseSql}'s `locate` does, made again from the two
  * texts (lint keeps parse results between runs as data).
  */
-export function sqlLocator(sql: string, parsedText: string): (location: number) => SqlPosition {
+export function sqlLocator(
+  sql: string,
+  parsedText: string,
+): (location: number) => SqlPosition {
   const position = createLineIndex(sql);
   const toIndex = createByteToIndex(parsedText);
   return (location) => {
@@ -217,18 +254,31 @@ function cutStatements(input: {
     const location = statement.stmt_location ?? 0;
     // libpg-query omits zero fields: no length means "to the end of the input".
     const rangeStart = toIndex(location);
-    const rangeEnd = statement.stmt_len ? toIndex(location + statement.stmt_len) : sql.length;
-    while (t < tokens.length && (tokens[t] as SqlToken).start < rangeStart) t += 1;
+    const rangeEnd = statement.stmt_len
+      ? toIndex(location + statement.stmt_len)
+      : sql.length;
+    while (t < tokens.length && (tokens[t] as SqlToken).start < rangeStart)
+      t += 1;
     let start = -1;
     let end = -1;
-    for (; t < tokens.length && (tokens[t] as SqlToken).start < rangeEnd; t += 1) {
+    for (
+      ;
+      t < tokens.length && (tokens[t] as SqlToken).start < rangeEnd;
+      t += 1
+    ) {
       const token = tokens[t] as SqlToken;
-      if (token.kind === 'comment') continue;
+      if (token.kind === "comment") continue;
       if (start === -1) start = token.start;
       end = Math.min(token.end, rangeEnd);
     }
     if (start === -1) continue;
-    statements.push({ text: sql.slice(start, end), start, end, ...position(start), tree: statement.stmt });
+    statements.push({
+      text: sql.slice(start, end),
+      start,
+      end,
+      ...position(start),
+      tree: statement.stmt,
+    });
   }
   return statements;
 }
@@ -246,15 +296,28 @@ interface Placeholders {
  * Same-length stand-ins for psql variables, so that the parser sees SQL and
  * every offset it reports is an offset in the original text.
  */
-function createPlaceholders(sql: string, tokens: readonly SqlToken[], variables: Iterable<string> | undefined): Placeholders {
+function createPlaceholders(
+  sql: string,
+  tokens: readonly SqlToken[],
+  variables: Iterable<string> | undefined,
+): Placeholders {
   const defined = variables === undefined ? undefined : new Set(variables);
   const uses = tokens.filter(
-    (token): token is Extract<SqlToken, { kind: 'variable' }> =>
-      token.kind === 'variable' && (defined === undefined ? !/^[0-9]/.test(token.name) : defined.has(token.name)),
+    (token): token is Extract<SqlToken, { kind: "variable" }> =>
+      token.kind === "variable" &&
+      (defined === undefined
+        ? !/^[0-9]/.test(token.name)
+        : defined.has(token.name)),
   );
   const numeric = new Set<number>();
   const overlapping = (offset: number, length: number) =>
-    uses.filter((use) => use.syntax !== 'psql-literal' && use.syntax !== 'psql-identifier' && use.start < offset + length && use.end > offset);
+    uses.filter(
+      (use) =>
+        use.syntax !== "psql-literal" &&
+        use.syntax !== "psql-identifier" &&
+        use.start < offset + length &&
+        use.end > offset,
+    );
 
   return {
     text() {
@@ -262,24 +325,31 @@ function createPlaceholders(sql: string, tokens: readonly SqlToken[], variables:
       let pos = 0;
       uses.forEach((use, index) => {
         const length = use.end - use.start;
-        const inner = 'x'.repeat(Math.max(length - 2, 0));
+        const inner = "x".repeat(Math.max(length - 2, 0));
         const placeholder =
-          use.syntax === 'psql-literal'
+          use.syntax === "psql-literal"
             ? `'${inner}'`
-            : use.syntax === 'psql-identifier'
+            : use.syntax === "psql-identifier"
               ? `"${inner}"`
               : numeric.has(index)
-                ? '0'.repeat(length)
-                : 'x'.repeat(length);
+                ? "0".repeat(length)
+                : "x".repeat(length);
         parts.push(sql.slice(pos, use.start), placeholder);
         pos = use.end;
       });
       parts.push(sql.slice(pos));
       // A lone surrogate would reach the parser as bytes that shift every later offset.
-      return parts.join('').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+      return parts
+        .join("")
+        .replace(
+          /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+          "\ufffd",
+        );
     },
     retryAt(offset, length) {
-      const candidate = overlapping(offset, Math.max(length, 1)).find((use) => !numeric.has(uses.indexOf(use)));
+      const candidate = overlapping(offset, Math.max(length, 1)).find(
+        (use) => !numeric.has(uses.indexOf(use)),
+      );
       if (candidate === undefined) return false;
       numeric.add(uses.indexOf(candidate));
       return true;
@@ -287,7 +357,11 @@ function createPlaceholders(sql: string, tokens: readonly SqlToken[], variables:
     explain(message, offset, near) {
       let explained = message;
       // The message quotes the parse text; quote the original instead.
-      if (near !== undefined) explained = explained.replace(`"${near}"`, `"${sql.slice(offset, offset + near.length)}"`);
+      if (near !== undefined)
+        explained = explained.replace(
+          `"${near}"`,
+          `"${sql.slice(offset, offset + near.length)}"`,
+        );
       const raw = overlapping(offset, Math.max(near?.length ?? 1, 1))[0];
       if (raw !== undefined) {
         explained += ` (psql variable :${raw.name} is raw text whose value is not known here; it was checked as a name and as a number)`;
@@ -297,13 +371,27 @@ function createPlaceholders(sql: string, tokens: readonly SqlToken[], variables:
   };
 }
 
-function syntaxDetails(error: unknown): { message: string; cursorPosition: number } {
-  if (error instanceof Error && 'sqlDetails' in error) {
-    const details = (error as Error & { sqlDetails?: { message?: unknown; cursorPosition?: unknown } }).sqlDetails;
-    if (details !== undefined && typeof details.cursorPosition === 'number') {
-      return { message: typeof details.message === 'string' ? details.message : error.message, cursorPosition: details.cursorPosition };
+function syntaxDetails(error: unknown): {
+  message: string;
+  cursorPosition: number;
+} {
+  if (error instanceof Error && "sqlDetails" in error) {
+    const details = (
+      error as Error & {
+        sqlDetails?: { message?: unknown; cursorPosition?: unknown };
+      }
+    ).sqlDetails;
+    if (details !== undefined && typeof details.cursorPosition === "number") {
+      return {
+        message:
+          typeof details.message === "string" ? details.message : error.message,
+        cursorPosition: details.cursorPosition,
+      };
     }
   }
   // Not a syntax error; report it where the text starts.
-  return { message: error instanceof Error ? error.message : String(error), cursorPosition: 0 };
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    cursorPosition: 0,
+  };
 }

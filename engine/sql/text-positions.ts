@@ -1,4 +1,4 @@
-import { location } from 'vfile-location';
+import { location } from "vfile-location";
 
 /** A 1-based line and column (UTF-16 code units, as editors and micromark count). */
 export interface LineColumn {
@@ -20,9 +20,12 @@ export function createLineIndex(text: string): (offset: number) => LineColumn {
  * reports) to UTF-16 offsets into `text`. A byte offset inside a character
  * maps to that character's start.
  */
-export function createByteToIndex(text: string): (byteOffset: number) => number {
+export function createByteToIndex(
+  text: string,
+): (byteOffset: number) => number {
   // ASCII text: bytes and UTF-16 units coincide.
-  if (!/[^\x00-\x7f]/.test(text)) return (byteOffset) => Math.min(Math.max(byteOffset, 0), text.length);
+  if (!/[^\x00-\x7f]/.test(text))
+    return (byteOffset) => Math.min(Math.max(byteOffset, 0), text.length);
   const byteAt = new Float64Array(text.length + 1);
   let bytes = 0;
   for (let i = 0; i < text.length; i += 1) {
@@ -30,7 +33,11 @@ export function createByteToIndex(text: string): (byteOffset: number) => number 
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+    else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      isLowSurrogate(text.charCodeAt(i + 1))
+    ) {
       // A surrogate pair is one 4-byte character; its second unit starts no byte.
       byteAt[i + 1] = bytes;
       bytes += 4;
@@ -61,14 +68,23 @@ function isLowSurrogate(code: number): boolean {
  * syntax error's position in characters (`scanner_errposition` counts them
  * with `pg_mbstrlen_with_len`), unlike statement locations, which are bytes.
  */
-export function createCodePointToIndex(text: string): (codePoint: number) => number {
-  if (!/[\ud800-\udfff]/.test(text)) return (codePoint) => Math.min(Math.max(codePoint, 0), text.length);
+export function createCodePointToIndex(
+  text: string,
+): (codePoint: number) => number {
+  if (!/[\ud800-\udfff]/.test(text))
+    return (codePoint) => Math.min(Math.max(codePoint, 0), text.length);
   const indexOf: number[] = [];
   for (let i = 0; i < text.length; i += 1) {
     indexOf.push(i);
     const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) i += 1;
+    if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      isLowSurrogate(text.charCodeAt(i + 1))
+    )
+      i += 1;
   }
   indexOf.push(text.length);
-  return (codePoint) => indexOf[Math.min(Math.max(codePoint, 0), indexOf.length - 1)] as number;
+  return (codePoint) =>
+    indexOf[Math.min(Math.max(codePoint, 0), indexOf.length - 1)] as number;
 }

@@ -1,12 +1,16 @@
-import type { ElementContent } from 'hast';
-import { common, createLowlight } from 'lowlight';
+import type { ElementContent } from "hast";
+import { common, createLowlight } from "lowlight";
 
 const lowlight = createLowlight(common);
 // Runbook languages that highlight.js knows under another name. `shell` is
 // bash in a runbook (SPEC 1.3) but a terminal transcript in highlight.js.
-lowlight.registerAlias({ sql: ['pgsql', 'postgresql', 'psql', 'plpgsql'], shell: ['shell-session'], ini: ['conf', 'cfg'] });
+lowlight.registerAlias({
+  sql: ["pgsql", "postgresql", "psql", "plpgsql"],
+  shell: ["shell-session"],
+  ini: ["conf", "cfg"],
+});
 
-const RUNBOOK_LANGS: Record<string, string> = { shell: 'bash', sh: 'bash' };
+const RUNBOOK_LANGS: Record<string, string> = { shell: "bash", sh: "bash" };
 
 /** The grammar for a fenced block's language, or undefined to show it plain. */
 export function grammarFor(lang: string): string | undefined {
@@ -20,10 +24,10 @@ export function grammarFor(lang: string): string | undefined {
  */
 export function highlight(code: string, lang: string): ElementContent[] {
   const grammar = grammarFor(lang);
-  if (!grammar) return [{ type: 'text', value: code }];
+  if (!grammar) return [{ type: "text", value: code }];
   try {
     return lowlight.highlight(grammar, code).children as ElementContent[];
   } catch {
-    return [{ type: 'text', value: code }];
+    return [{ type: "text", value: code }];
   }
 }

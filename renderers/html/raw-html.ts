@@ -1,5 +1,5 @@
-import type { Emphasis, Parents, Root, RootContent, Text } from 'mdast';
-import type { Properties } from 'hast';
+import type { Emphasis, Parents, Root, RootContent, Text } from "mdast";
+import type { Properties } from "hast";
 
 /**
  * Raw HTML in a runbook is kept only as a small set of harmless elements
@@ -9,19 +9,59 @@ import type { Properties } from 'hast';
  * and no prose disappears; comments are dropped, as GitHub does.
  */
 const ALLOWED = new Set([
-  'a', 'abbr', 'b', 'blockquote', 'br', 'cite', 'code', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt', 'em', 'hr', 'i', 'ins',
-  'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'summary', 'sup', 'u', 'ul', 'var', 'wbr',
+  "a",
+  "abbr",
+  "b",
+  "blockquote",
+  "br",
+  "cite",
+  "code",
+  "dd",
+  "del",
+  "details",
+  "dfn",
+  "div",
+  "dl",
+  "dt",
+  "em",
+  "hr",
+  "i",
+  "ins",
+  "kbd",
+  "li",
+  "mark",
+  "ol",
+  "p",
+  "pre",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "summary",
+  "sup",
+  "u",
+  "ul",
+  "var",
+  "wbr",
 ]);
-const VOID = new Set(['br', 'hr', 'wbr']);
-const TOKEN = /<!--[\s\S]*?(?:-->|$)|<\/([A-Za-z][\w-]*)\s*>|<([A-Za-z][\w-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
-const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+const VOID = new Set(["br", "hr", "wbr"]);
+const TOKEN =
+  /<!--[\s\S]*?(?:-->|$)|<\/([A-Za-z][\w-]*)\s*>|<([A-Za-z][\w-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
+const ATTRIBUTE =
+  /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 
 /** A URL that may be a link target: relative, a fragment, http(s) or mailto. */
 export function safeUrl(url: string): string | undefined {
   const trimmed = url.trim();
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(trimmed);
   if (!scheme) return trimmed;
-  return ['http', 'https', 'mailto'].includes((scheme[1] ?? '').toLowerCase()) ? trimmed : undefined;
+  return ["http", "https", "mailto"].includes((scheme[1] ?? "").toLowerCase())
+    ? trimmed
+    : undefined;
 }
 
 /**
@@ -40,7 +80,7 @@ interface Frame {
 }
 
 function visitParents(parent: Parents): void {
-  const out: Frame = { tag: '', properties: {}, children: [] };
+  const out: Frame = { tag: "", properties: {}, children: [] };
   const stack: Frame[] = [out];
   const top = (): Frame => stack[stack.length - 1] ?? out;
   const close = (depth: number): void => {
@@ -50,16 +90,17 @@ function visitParents(parent: Parents): void {
     }
   };
   for (const child of parent.children as RootContent[]) {
-    if (child.type !== 'html') {
+    if (child.type !== "html") {
       top().children.push(...safeNode(child));
       continue;
     }
     let last = 0;
     for (const m of child.value.matchAll(TOKEN)) {
-      if (m.index > last) top().children.push(text(child.value.slice(last, m.index)));
+      if (m.index > last)
+        top().children.push(text(child.value.slice(last, m.index)));
       last = m.index + m[0].length;
-      const [whole, closing, opening, attributes = '', selfClosing] = m;
-      if (whole.startsWith('<!--')) continue;
+      const [whole, closing, opening, attributes = "", selfClosing] = m;
+      if (whole.startsWith("<!--")) continue;
       if (closing !== undefined) {
         const name = closing.toLowerCase();
         const depth = stack.findLastIndex((f, i) => i > 0 && f.tag === name);
@@ -67,16 +108,21 @@ function visitParents(parent: Parents): void {
         else if (!ALLOWED.has(name)) top().children.push(text(whole));
         continue;
       }
-      const name = (opening ?? '').toLowerCase();
+      const name = (opening ?? "").toLowerCase();
       if (!ALLOWED.has(name)) {
         top().children.push(text(whole));
         continue;
       }
-      const frame: Frame = { tag: name, properties: allowedProperties(name, attributes), children: [] };
+      const frame: Frame = {
+        tag: name,
+        properties: allowedProperties(name, attributes),
+        children: [],
+      };
       if (VOID.has(name) || selfClosing) top().children.push(element(frame));
       else stack.push(frame);
     }
-    if (last < child.value.length) top().children.push(text(child.value.slice(last)));
+    if (last < child.value.length)
+      top().children.push(text(child.value.slice(last)));
   }
   close(1);
   (parent as { children: RootContent[] }).children = out.children;
@@ -84,41 +130,54 @@ function visitParents(parent: Parents): void {
 
 function safeNode(node: RootContent): RootContent[] {
   switch (node.type) {
-    case 'image': {
+    case "image": {
       const url = safeUrl(node.url);
       const label = text(`image: ${node.alt || node.url}`);
-      return [url === undefined ? label : { type: 'link', url, title: node.title ?? null, children: [label] }];
+      return [
+        url === undefined
+          ? label
+          : { type: "link", url, title: node.title ?? null, children: [label] },
+      ];
     }
-    case 'imageReference':
-      return [{ type: 'linkReference', identifier: node.identifier, label: node.label ?? null, referenceType: node.referenceType, children: [text(`image: ${node.alt ?? node.label ?? ''}`)] }];
-    case 'link':
+    case "imageReference":
+      return [
+        {
+          type: "linkReference",
+          identifier: node.identifier,
+          label: node.label ?? null,
+          referenceType: node.referenceType,
+          children: [text(`image: ${node.alt ?? node.label ?? ""}`)],
+        },
+      ];
+    case "link":
       if (safeUrl(node.url) === undefined) {
         visitParents(node);
         return node.children;
       }
       break;
-    case 'definition': {
+    case "definition": {
       const url = safeUrl(node.url);
-      if (url === undefined) node.url = '#';
+      if (url === undefined) node.url = "#";
       break;
     }
     default:
       break;
   }
-  if ('children' in node) visitParents(node as Parents);
+  if ("children" in node) visitParents(node as Parents);
   return [node];
 }
 
 function allowedProperties(tag: string, attributes: string): Properties {
   const properties: Properties = {};
   for (const m of attributes.matchAll(ATTRIBUTE)) {
-    const name = (m[1] ?? '').toLowerCase();
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
-    if (tag === 'a' && name === 'href') {
+    const name = (m[1] ?? "").toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4] ?? "";
+    if (tag === "a" && name === "href") {
       const url = safeUrl(value);
-      if (url !== undefined) properties['href'] = url;
-    } else if (tag === 'details' && name === 'open') properties['open'] = true;
-    else if ((tag === 'abbr' || tag === 'a') && name === 'title') properties['title'] = value;
+      if (url !== undefined) properties["href"] = url;
+    } else if (tag === "details" && name === "open") properties["open"] = true;
+    else if ((tag === "abbr" || tag === "a") && name === "title")
+      properties["title"] = value;
   }
   return properties;
 }
@@ -128,10 +187,13 @@ function allowedProperties(tag: string, attributes: string): Properties {
  * `data.hName` makes mdast-util-to-hast emit the real tag.
  */
 function element(frame: Frame): Emphasis {
-  return { type: 'emphasis', children: frame.children as Emphasis['children'], data: { hName: frame.tag, hProperties: frame.properties } };
+  return {
+    type: "emphasis",
+    children: frame.children as Emphasis["children"],
+    data: { hName: frame.tag, hProperties: frame.properties },
+  };
 }
 
 function text(value: string): Text {
-  return { type: 'text', value };
+  return { type: "text", value };
 }
-

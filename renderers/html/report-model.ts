@@ -1,21 +1,21 @@
-import type { JournalEntry, RunEntry } from '../../engine/journal/index.js';
-import type { StepState } from '../../engine/run/events.js';
+import type { JournalEntry, RunEntry } from "../../engine/journal/index.js";
+import type { StepState } from "../../engine/run/events.js";
 
-type Entry<T extends JournalEntry['type']> = Extract<JournalEntry, { type: T }>;
+type Entry<T extends JournalEntry["type"]> = Extract<JournalEntry, { type: T }>;
 
 /** One try at a step, as the journal tells it. */
 export interface AttemptReport {
   /** 1-based count of this step's attempts across the whole run (resumes included). */
   readonly number: number;
-  readonly start?: Entry<'step-start'>;
+  readonly start?: Entry<"step-start">;
   /** How it ended; undefined: never recorded (crash, kill, lost terminal) — the outcome is unknown. */
-  readonly end?: Entry<'step-end'>;
+  readonly end?: Entry<"step-end">;
   /** The attempt was cut off by a crash: a resume (or the end of the journal) came before its end. */
   readonly unknown: boolean;
-  readonly gates: Entry<'gate'>[];
-  readonly actions: Entry<'action'>[];
-  readonly captures: Entry<'capture'>[];
-  readonly checks: Entry<'check'>[];
+  readonly gates: Entry<"gate">[];
+  readonly actions: Entry<"action">[];
+  readonly captures: Entry<"capture">[];
+  readonly checks: Entry<"check">[];
   /** Index of the session (run, then each resume) it belongs to. */
   readonly session: number;
 }
@@ -26,21 +26,21 @@ export interface StepReport {
   readonly hash?: string;
   readonly attempts: AttemptReport[];
   /** Where the step stands at the end of the journal. */
-  readonly state: Exclude<StepState, 'running'>;
+  readonly state: Exclude<StepState, "running">;
   /** Decided by the operator after an unknown outcome (`--assume-done`), not by running it. */
   readonly assumed: boolean;
 }
 
 /** The first run or one `resume`, with how it ended. */
 export interface SessionReport {
-  readonly kind: 'run' | 'resume';
+  readonly kind: "run" | "resume";
   readonly at: string;
   readonly user: string;
   readonly host: string;
   readonly pid: number;
   /** Completed steps whose text changed before this resume. */
   readonly changed: readonly string[];
-  readonly end?: Entry<'run-end'>;
+  readonly end?: Entry<"run-end">;
 }
 
 export interface RunReport {
@@ -48,15 +48,15 @@ export interface RunReport {
   readonly sessions: readonly SessionReport[];
   readonly steps: readonly StepReport[];
   /** Captured values; secrets have no value (never written). */
-  readonly captures: readonly Entry<'capture'>[];
+  readonly captures: readonly Entry<"capture">[];
   /** `unfinished`: the last session has no end (crashed, killed, or still running). */
-  readonly status: Entry<'run-end'>['status'] | 'unfinished';
+  readonly status: Entry<"run-end">["status"] | "unfinished";
   readonly lastAt: string;
 }
 
 interface MutableAttempt extends AttemptReport {
-  start?: Entry<'step-start'>;
-  end?: Entry<'step-end'>;
+  start?: Entry<"step-start">;
+  end?: Entry<"step-end">;
   unknown: boolean;
 }
 
@@ -68,49 +68,103 @@ interface MutableAttempt extends AttemptReport {
  */
 export function foldJournal(entries: readonly JournalEntry[]): RunReport {
   const run = entries[0];
-  if (!run || run.type !== 'run') throw new Error('a journal starts with a run entry');
-  const steps = new Map<string, { id: string; title: string; hash?: string; attempts: MutableAttempt[]; assumed: boolean; state: StepReport['state'] }>();
+  if (!run || run.type !== "run")
+    throw new Error("a journal starts with a run entry");
+  const steps = new Map<
+    string,
+    {
+      id: string;
+      title: string;
+      hash?: string;
+      attempts: MutableAttempt[];
+      assumed: boolean;
+      state: StepReport["state"];
+    }
+  >();
   const stepOf = (id: string): NonNullable<ReturnType<typeof steps.get>> => {
     let s = steps.get(id);
     if (!s) {
-      s = { id, title: id, attempts: [], assumed: false, state: 'pending' };
+      s = { id, title: id, attempts: [], assumed: false, state: "pending" };
       steps.set(id, s);
     }
     return s;
   };
-  for (const s of run.steps) steps.set(s.id, { id: s.id, title: s.title, hash: s.hash, attempts: [], assumed: false, state: 'pending' });
-  const sessions: { kind: 'run' | 'resume'; at: string; user: string; host: string; pid: number; changed: readonly string[]; end?: Entry<'run-end'> }[] = [
-    { kind: 'run', at: run.at, user: run.user, host: run.host, pid: run.pid, changed: [] },
+  for (const s of run.steps)
+    steps.set(s.id, {
+      id: s.id,
+      title: s.title,
+      hash: s.hash,
+      attempts: [],
+      assumed: false,
+      state: "pending",
+    });
+  const sessions: {
+    kind: "run" | "resume";
+    at: string;
+    user: string;
+    host: string;
+    pid: number;
+    changed: readonly string[];
+    end?: Entry<"run-end">;
+  }[] = [
+    {
+      kind: "run",
+      at: run.at,
+      user: run.user,
+      host: run.host,
+      pid: run.pid,
+      changed: [],
+    },
   ];
-  const captures: Entry<'capture'>[] = [];
+  const captures: Entry<"capture">[] = [];
   const open = new Map<string, MutableAttempt>();
-  const newAttempt = (id: string, start?: Entry<'step-start'>): MutableAttempt => {
+  const newAttempt = (
+    id: string,
+    start?: Entry<"step-start">,
+  ): MutableAttempt => {
     const step = stepOf(id);
-    const attempt: MutableAttempt = { number: step.attempts.length + 1, unknown: false, gates: [], actions: [], captures: [], checks: [], session: sessions.length - 1, ...(start ? { start } : {}) };
+    const attempt: MutableAttempt = {
+      number: step.attempts.length + 1,
+      unknown: false,
+      gates: [],
+      actions: [],
+      captures: [],
+      checks: [],
+      session: sessions.length - 1,
+      ...(start ? { start } : {}),
+    };
     step.attempts.push(attempt);
     return attempt;
   };
-  const current = (id: string): MutableAttempt => open.get(id) ?? newAttempt(id);
+  const current = (id: string): MutableAttempt =>
+    open.get(id) ?? newAttempt(id);
   const closeOpenAsUnknown = (): void => {
     for (const [id, attempt] of open) {
       attempt.unknown = true;
-      stepOf(id).state = 'unknown';
+      stepOf(id).state = "unknown";
     }
     open.clear();
   };
 
   for (const entry of entries.slice(1)) {
     switch (entry.type) {
-      case 'resume':
+      case "resume":
         closeOpenAsUnknown();
-        sessions.push({ kind: 'resume', at: entry.at, user: entry.user, host: entry.host, pid: entry.pid, changed: entry.changed });
+        sessions.push({
+          kind: "resume",
+          at: entry.at,
+          user: entry.user,
+          host: entry.host,
+          pid: entry.pid,
+          changed: entry.changed,
+        });
         break;
-      case 'step-start': {
+      case "step-start": {
         open.set(entry.step, newAttempt(entry.step, entry));
-        stepOf(entry.step).state = 'unknown';
+        stepOf(entry.step).state = "unknown";
         break;
       }
-      case 'step-end': {
+      case "step-end": {
         const attempt = current(entry.step);
         attempt.end = entry;
         open.delete(entry.step);
@@ -119,25 +173,25 @@ export function foldJournal(entries: readonly JournalEntry[]): RunReport {
         step.assumed = entry.assumed === true;
         break;
       }
-      case 'gate':
+      case "gate":
         current(entry.step).gates.push(entry);
         break;
-      case 'action':
+      case "action":
         current(entry.step).actions.push(entry);
         break;
-      case 'check':
+      case "check":
         current(entry.step).checks.push(entry);
         break;
-      case 'capture':
+      case "capture":
         current(entry.step).captures.push(entry);
         captures.push(entry);
         break;
-      case 'run-end': {
+      case "run-end": {
         const session = sessions[sessions.length - 1];
         if (session) session.end = entry;
         break;
       }
-      case 'run':
+      case "run":
         break;
     }
   }
@@ -149,7 +203,7 @@ export function foldJournal(entries: readonly JournalEntry[]): RunReport {
     sessions,
     steps: stepList,
     captures,
-    status: last?.end ? last.end.status : 'unfinished',
+    status: last?.end ? last.end.status : "unfinished",
     lastAt: entries[entries.length - 1]?.at ?? run.at,
   };
 }
@@ -157,11 +211,15 @@ export function foldJournal(entries: readonly JournalEntry[]): RunReport {
 /** Splits a step's output log at its `── STEP attempt N at TIME` lines, one part per attempt. */
 export function splitLog(text: string): { header?: string; body: string }[] {
   const parts: { header?: string; body: string }[] = [];
-  const lines = text.split('\n');
+  const lines = text.split("\n");
   let current: { header?: string; lines: string[] } = { lines: [] };
   const flush = (): void => {
-    const body = current.lines.join('\n').replace(/^\n+|\n+$/g, '');
-    if (current.header !== undefined || body !== '') parts.push({ ...(current.header !== undefined ? { header: current.header } : {}), body });
+    const body = current.lines.join("\n").replace(/^\n+|\n+$/g, "");
+    if (current.header !== undefined || body !== "")
+      parts.push({
+        ...(current.header !== undefined ? { header: current.header } : {}),
+        body,
+      });
   };
   for (const line of lines) {
     if (/^── \S+ attempt \d+ at \S+$/.test(line)) {

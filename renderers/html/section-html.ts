@@ -1,18 +1,27 @@
-import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import { h } from 'hastscript';
-import type { Code, Heading } from 'mdast';
-import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
-import { toHast, type Handlers, type State } from 'mdast-util-to-hast';
-import { toString } from 'mdast-util-to-string';
-import type GithubSlugger from 'github-slugger';
-import type { CodeAction, Section } from '../../engine/model/index.js';
-import { parseCodeAttributes } from '../../engine/parse/index.js';
-import { actionCard, plainCode } from './code-html.js';
-import { renderDirective, stepMeta, type DirectiveContext } from './directive-html.js';
-import { isCode, stepTraits, type DocsModel, type Located } from './docs-model.js';
-import { parseSectionMarkdown } from './markdown-tree.js';
-import { maskTree } from './mask-tree.js';
-import { sanitizeTree } from './raw-html.js';
+import type { Element, ElementContent, Root as HastRoot } from "hast";
+import { h } from "hastscript";
+import type { Code, Heading } from "mdast";
+import type { ContainerDirective, LeafDirective } from "mdast-util-directive";
+import { toHast, type Handlers, type State } from "mdast-util-to-hast";
+import { toString } from "mdast-util-to-string";
+import type GithubSlugger from "github-slugger";
+import type { CodeAction, Section } from "../../engine/model/index.js";
+import { parseCodeAttributes } from "../../engine/parse/index.js";
+import { actionCard, plainCode } from "./code-html.js";
+import {
+  renderDirective,
+  stepMeta,
+  type DirectiveContext,
+} from "./directive-html.js";
+import {
+  isCode,
+  stepTraits,
+  type DocsModel,
+  type Located,
+} from "./docs-model.js";
+import { parseSectionMarkdown } from "./markdown-tree.js";
+import { maskTree } from "./mask-tree.js";
+import { sanitizeTree } from "./raw-html.js";
 
 export interface SectionOptions {
   readonly model: DocsModel;
@@ -31,11 +40,20 @@ export interface SectionOptions {
  */
 export function renderSection(section: Section, o: SectionOptions): Element {
   const { model } = o;
-  const step = section.stepId !== undefined ? model.steps.get(section.stepId) : undefined;
-  const tree = parseSectionMarkdown(section.markdown, { definitions: model.runbook.definitions });
+  const step =
+    section.stepId !== undefined ? model.steps.get(section.stepId) : undefined;
+  const tree = parseSectionMarkdown(section.markdown, {
+    definitions: model.runbook.definitions,
+  });
   sanitizeTree(tree);
   maskTree(tree, model.masker.text);
-  const ctx: DirectiveContext = { model, file: section.file, startLine: section.startLine, markdown: section.markdown, ...(step ? { step } : {}) };
+  const ctx: DirectiveContext = {
+    model,
+    file: section.file,
+    startLine: section.startLine,
+    markdown: section.markdown,
+    ...(step ? { step } : {}),
+  };
   let firstHeading = true;
   let hasStepDirective = false;
 
@@ -47,40 +65,78 @@ export function renderSection(section: Section, o: SectionOptions): Element {
       const id = own || o.taken.has(slug) ? undefined : slug;
       const target = own ? step.id : id;
       const children: ElementContent[] = [];
-      if (own) children.push(h('span.step-no', { ariaHidden: 'true' }, String(model.position.get(step.id) ?? '·')));
+      if (own)
+        children.push(
+          h(
+            "span.step-no",
+            { ariaHidden: "true" },
+            String(model.position.get(step.id) ?? "·"),
+          ),
+        );
       children.push(...state.all(node));
-      if (target !== undefined) children.push(h('a.anchor', { href: `#${target}`, ariaLabel: 'Link to this section' }, '#'));
+      if (target !== undefined)
+        children.push(
+          h(
+            "a.anchor",
+            { href: `#${target}`, ariaLabel: "Link to this section" },
+            "#",
+          ),
+        );
       return h(`h${node.depth}`, id !== undefined ? { id } : {}, children);
     },
     code(_state: State, node: Code): Element {
       const line = section.startLine + (node.position?.start.line ?? 1) - 1;
       const located = model.actionAt(section.file, line);
-      if (located && isCode(located.item)) return actionCard(located as Located<CodeAction>, model);
+      if (located && isCode(located.item))
+        return actionCard(located as Located<CodeAction>, model);
       const attributes = parseCodeAttributes(node.meta);
-      const lang = (node.lang ?? '').toLowerCase();
-      return plainCode(node.value, lang, attributes.ok && attributes.attributes['run'] === 'false', model.masker.text);
+      const lang = (node.lang ?? "").toLowerCase();
+      return plainCode(
+        node.value,
+        lang,
+        attributes.ok && attributes.attributes["run"] === "false",
+        model.masker.text,
+      );
     },
-    leafDirective(state: State, node: LeafDirective): ElementContent | ElementContent[] {
-      if (node.name === 'step') hasStepDirective = true;
+    leafDirective(
+      state: State,
+      node: LeafDirective,
+    ): ElementContent | ElementContent[] {
+      if (node.name === "step") hasStepDirective = true;
       return renderDirective(state, node, ctx);
     },
-    containerDirective(state: State, node: ContainerDirective): ElementContent | ElementContent[] {
+    containerDirective(
+      state: State,
+      node: ContainerDirective,
+    ): ElementContent | ElementContent[] {
       return renderDirective(state, node, ctx);
     },
   } as unknown as Handlers;
 
-  const root = toHast(tree, { handlers, clobberPrefix: `s${o.index}-` }) as HastRoot;
+  const root = toHast(tree, {
+    handlers,
+    clobberPrefix: `s${o.index}-`,
+  }) as HastRoot;
   const children = root.children as ElementContent[];
-  if (!step) return h('section.context', children);
+  if (!step) return h("section.context", children);
 
   if (!hasStepDirective) {
-    const at = children.findIndex((c) => c.type === 'element' && /^h[1-6]$/.test(c.tagName));
+    const at = children.findIndex(
+      (c) => c.type === "element" && /^h[1-6]$/.test(c.tagName),
+    );
     children.splice(at + 1, 0, stepMeta(step, model));
   }
   const traits = stepTraits(step);
-  return h('section.step', {
-    id: step.id,
-    className: [...(traits.manual ? ['step--manual'] : []), ...(traits.gate || traits.confirmBlock ? ['step--gate'] : [])],
-    dataStep: step.id,
-  }, children);
+  return h(
+    "section.step",
+    {
+      id: step.id,
+      className: [
+        ...(traits.manual ? ["step--manual"] : []),
+        ...(traits.gate || traits.confirmBlock ? ["step--gate"] : []),
+      ],
+      dataStep: step.id,
+    },
+    children,
+  );
 }

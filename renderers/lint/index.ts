@@ -1,16 +1,16 @@
-import type { Diagnostic } from '../../engine/model/index.js';
-import { renderGithub } from './github.js';
-import { renderJson } from './json.js';
-import { renderSarif, type SarifOptions } from './sarif.js';
-import { renderStylish } from './stylish.js';
+import type { Diagnostic } from "../../engine/model/index.js";
+import { renderGithub } from "./github.js";
+import { renderJson } from "./json.js";
+import { renderSarif, type SarifOptions } from "./sarif.js";
+import { renderStylish } from "./stylish.js";
 
-export { renderGithub } from './github.js';
-export { renderJson } from './json.js';
-export { renderSarif, type SarifOptions, type SarifRule } from './sarif.js';
-export { renderStylish, type StylishOptions } from './stylish.js';
+export { renderGithub } from "./github.js";
+export { renderJson } from "./json.js";
+export { renderSarif, type SarifOptions, type SarifRule } from "./sarif.js";
+export { renderStylish, type StylishOptions } from "./stylish.js";
 
 /** The `--format` values of `runbook lint`. */
-export const LINT_FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export const LINT_FORMATS = ["stylish", "json", "sarif", "github"] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
 
 export interface RenderLintOptions extends SarifOptions {
@@ -21,15 +21,22 @@ export interface RenderLintOptions extends SarifOptions {
 }
 
 /** Lint's problems in one of the output formats. */
-export function renderLint(format: LintFormat, diagnostics: readonly Diagnostic[], options: RenderLintOptions): string {
+export function renderLint(
+  format: LintFormat,
+  diagnostics: readonly Diagnostic[],
+  options: RenderLintOptions,
+): string {
   switch (format) {
-    case 'stylish':
-      return renderStylish(diagnostics, { color: options.color === true, ...(options.files === undefined ? {} : { files: options.files }) });
-    case 'json':
+    case "stylish":
+      return renderStylish(diagnostics, {
+        color: options.color === true,
+        ...(options.files === undefined ? {} : { files: options.files }),
+      });
+    case "json":
       return renderJson(diagnostics);
-    case 'sarif':
+    case "sarif":
       return renderSarif(diagnostics, options);
-    case 'github':
+    case "github":
       return renderGithub(diagnostics);
   }
 }

@@ -1,6 +1,6 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from '../../engine/model/index.js';
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Diagnostic } from "../../engine/model/index.js";
 
 /** What SARIF needs to know about a rule id. */
 export interface SarifRule {
@@ -16,7 +16,7 @@ export interface SarifOptions {
   readonly describe: (rule: string) => SarifRule;
 }
 
-const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+const LEVEL = { error: "error", warning: "warning", info: "note" } as const;
 
 /**
  * A SARIF 2.1.0 log (OASIS), the format GitHub code scanning uploads: one
@@ -24,18 +24,21 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * problem with its place in the Markdown file. Relative paths are given
  * against `%SRCROOT%`, the folder lint ran in.
  */
-export function renderSarif(diagnostics: readonly Diagnostic[], options: SarifOptions): string {
+export function renderSarif(
+  diagnostics: readonly Diagnostic[],
+  options: SarifOptions,
+): string {
   const ruleIds = [...new Set(diagnostics.map((d) => d.rule))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
     runs: [
       {
         tool: {
           driver: {
-            name: 'runbook',
-            informationUri: 'https://www.npmjs.com/package/runbook',
+            name: "runbook",
+            informationUri: "https://www.npmjs.com/package/runbook",
             version: options.version,
             rules: ruleIds.map((id) => {
               const rule = options.describe(id);
@@ -43,19 +46,38 @@ export function renderSarif(diagnostics: readonly Diagnostic[], options: SarifOp
               return {
                 id,
                 shortDescription: { text: rule.description },
-                ...(shellcheck ? { helpUri: `https://www.shellcheck.net/wiki/${shellcheck[1]}` } : {}),
+                ...(shellcheck
+                  ? {
+                      helpUri: `https://www.shellcheck.net/wiki/${shellcheck[1]}`,
+                    }
+                  : {}),
               };
             }),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(options.cwd.endsWith(path.sep) ? options.cwd : `${options.cwd}${path.sep}`).href } },
-        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: {
+          "%SRCROOT%": {
+            uri: pathToFileURL(
+              options.cwd.endsWith(path.sep)
+                ? options.cwd
+                : `${options.cwd}${path.sep}`,
+            ).href,
+          },
+        },
+        columnKind: "utf16CodeUnits",
         results: diagnostics.map((d) => ({
           ruleId: d.rule,
           ruleIndex: index.get(d.rule) ?? 0,
           level: LEVEL[d.severity],
           message: { text: d.message },
-          locations: [{ physicalLocation: { artifactLocation: artifact(d.file), region: { startLine: d.line, startColumn: d.column } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifact(d.file),
+                region: { startLine: d.line, startColumn: d.column },
+              },
+            },
+          ],
         })),
       },
     ],
@@ -65,5 +87,8 @@ export function renderSarif(diagnostics: readonly Diagnostic[], options: SarifOp
 
 function artifact(file: string): { uri: string; uriBaseId?: string } {
   if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
-  return { uri: file.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  return {
+    uri: file.split(path.sep).map(encodeURIComponent).join("/"),
+    uriBaseId: "%SRCROOT%",
+  };
 }

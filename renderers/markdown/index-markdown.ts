@@ -1,10 +1,10 @@
-import type { Root } from 'mdast';
-import remarkGfm from 'remark-gfm';
-import remarkStringify from 'remark-stringify';
-import { unified } from 'unified';
-import type { Runbook } from '../../engine/model/index.js';
-import { createMasker } from '../html/index.js';
-import { md } from './mdast-build.js';
+import type { Root } from "mdast";
+import remarkGfm from "remark-gfm";
+import remarkStringify from "remark-stringify";
+import { unified } from "unified";
+import type { Runbook } from "../../engine/model/index.js";
+import { createMasker } from "../html/index.js";
+import { md } from "./mdast-build.js";
 
 export interface MarkdownIndexEntry {
   readonly runbook: Runbook;
@@ -14,17 +14,23 @@ export interface MarkdownIndexEntry {
 }
 
 /** `index.md`: every rendered runbook with its title, step count and databases. */
-export function renderMarkdownIndex(entries: readonly MarkdownIndexEntry[], title = 'Runbooks'): string {
+export function renderMarkdownIndex(
+  entries: readonly MarkdownIndexEntry[],
+  title = "Runbooks",
+): string {
   const root: Root = {
-    type: 'root',
+    type: "root",
     children: [
-      { type: 'heading', depth: 1, children: [md.text(title)] },
+      { type: "heading", depth: 1, children: [md.text(title)] },
       md.table(
-        ['runbook', 'steps', 'databases', 'file'],
+        ["runbook", "steps", "databases", "file"],
         entries.map((e) => [
-          md.link(e.href, md.text(createMasker(e.runbook).text(e.runbook.title))),
+          md.link(
+            e.href,
+            md.text(createMasker(e.runbook).text(e.runbook.title)),
+          ),
           md.text(String(e.runbook.steps.length)),
-          md.text(e.runbook.databases.map((d) => d.name).join(', ') || '—'),
+          md.text(e.runbook.databases.map((d) => d.name).join(", ") || "—"),
           md.code(e.sourcePath),
         ]),
       ),

@@ -1,2 +1,8 @@
-export { renderRunbookMarkdown, type RunbookMarkdownOptions } from './runbook-markdown.js';
-export { renderMarkdownIndex, type MarkdownIndexEntry } from './index-markdown.js';
+export {
+  renderRunbookMarkdown,
+  type RunbookMarkdownOptions,
+} from "./runbook-markdown.js";
+export {
+  renderMarkdownIndex,
+  type MarkdownIndexEntry,
+} from "./index-markdown.js";

@@ -1,5 +1,5 @@
-import { seg, type Line } from './segments.js';
-import { plural } from '../../engine/model/index.js';
+import { seg, type Line } from "./segments.js";
+import { plural } from "../../engine/model/index.js";
 
 /** A part of the detail pane, already wrapped to its width. */
 export interface Block {
@@ -9,7 +9,7 @@ export interface Block {
   /** Lower is more important. */
   readonly priority: number;
   /** `end`: when cut, the last rows stay (output). @default 'start' */
-  readonly anchor?: 'start' | 'end';
+  readonly anchor?: "start" | "end";
   /** When cut, one row says how many are hidden. @default true */
   readonly marker?: boolean;
   /** Lines before `rows` that were never given (output beyond what a frame takes): counted in the marker. */
@@ -26,7 +26,9 @@ export interface Block {
 export function allocate(blocks: readonly Block[], height: number): Line[] {
   const given = blocks.map(() => 0);
   let left = Math.max(0, height);
-  const order = blocks.map((b, i) => ({ b, i })).sort((x, y) => x.b.priority - y.b.priority || x.i - y.i);
+  const order = blocks
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => x.b.priority - y.b.priority || x.i - y.i);
   for (const { b, i } of order) {
     const n = Math.min(b.min, b.rows.length, left);
     given[i] = n;
@@ -48,12 +50,19 @@ export function allocate(blocks: readonly Block[], height: number): Line[] {
     }
     const showMarker = b.marker !== false && n >= 2;
     const hidden = b.rows.length - n + (showMarker ? 1 : 0) + earlier;
-    if (b.anchor === 'end') {
-      if (showMarker) out.push([seg(`  ⋮ ${plural(hidden, 'earlier line')}`, 'dim')]);
+    if (b.anchor === "end") {
+      if (showMarker)
+        out.push([seg(`  ⋮ ${plural(hidden, "earlier line")}`, "dim")]);
       out.push(...b.rows.slice(b.rows.length - (showMarker ? n - 1 : n)));
     } else {
       out.push(...b.rows.slice(0, showMarker ? n - 1 : n));
-      if (showMarker) out.push([seg(`  ⋮ ${plural(hidden, 'more line')}${b.note ? ` (${b.note})` : ''}`, 'dim')]);
+      if (showMarker)
+        out.push([
+          seg(
+            `  ⋮ ${plural(hidden, "more line")}${b.note ? ` (${b.note})` : ""}`,
+            "dim",
+          ),
+        ]);
     }
   });
   return out;

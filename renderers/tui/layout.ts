@@ -16,6 +16,14 @@ export interface PaneLayout {
 export function paneLayout(columns: number, rows: number): PaneLayout {
   const width = Math.max(20, columns);
   const height = Math.max(8, rows - 1);
-  const sidebar = width >= SIDEBAR_MIN_COLUMNS ? Math.max(22, Math.min(36, Math.floor(width * 0.3))) : 0;
-  return { width, height, sidebar, detailWidth: width - (sidebar ? sidebar + 2 : 0) };
+  const sidebar =
+    width >= SIDEBAR_MIN_COLUMNS
+      ? Math.max(22, Math.min(36, Math.floor(width * 0.3)))
+      : 0;
+  return {
+    width,
+    height,
+    sidebar,
+    detailWidth: width - (sidebar ? sidebar + 2 : 0),
+  };
 }

@@ -1,11 +1,11 @@
-import { isCodeAction, type Step } from '../../engine/model/index.js';
-import { interpolate } from '../../engine/parse/index.js';
-import type { DisplayValue, LeadGate } from './tui-state.js';
+import { isCodeAction, type Step } from "../../engine/model/index.js";
+import { interpolate } from "../../engine/parse/index.js";
+import type { DisplayValue, LeadGate } from "./tui-state.js";
 
 export interface LeadGateContext {
   readonly values: ReadonlyMap<string, DisplayValue>;
   readonly mask: (text: string) => string;
-  readonly mode: 'live' | 'rehearsal';
+  readonly mode: "live" | "rehearsal";
 }
 
 /**
@@ -17,27 +17,44 @@ export interface LeadGateContext {
  * when its text names a value the UI cannot know exactly (a secret, a
  * capture that holds one): the engine's own question is then asked.
  */
-export function leadGateOf(step: Step, ctx: LeadGateContext): LeadGate | undefined {
+export function leadGateOf(
+  step: Step,
+  ctx: LeadGateContext,
+): LeadGate | undefined {
   const first = step.actions[0];
   if (!first) return undefined;
   switch (first.kind) {
-    case 'manual':
-      return { index: 0, kind: 'manual', prompt: ctx.mask(first.text) };
-    case 'confirm': {
+    case "manual":
+      return { index: 0, kind: "manual", prompt: ctx.mask(first.text) };
+    case "confirm": {
       const lookup = (name: string): string | undefined => {
         const v = ctx.values.get(name);
         return v && !v.secret && v.value !== undefined ? v.value : undefined;
       };
       const prompt = interpolate(first.prompt, lookup);
       if (prompt.missing.length > 0) return undefined;
-      if (first.typed === undefined) return { index: 0, kind: 'confirm', prompt: ctx.mask(prompt.text) };
+      if (first.typed === undefined)
+        return { index: 0, kind: "confirm", prompt: ctx.mask(prompt.text) };
       const typed = interpolate(first.typed, lookup);
       if (typed.missing.length > 0) return undefined;
-      return { index: 0, kind: 'typed', prompt: ctx.mask(prompt.text), typed: typed.text };
+      return {
+        index: 0,
+        kind: "typed",
+        prompt: ctx.mask(prompt.text),
+        typed: typed.text,
+      };
     }
     default:
-      if (isCodeAction(first) && first.options.confirm && (first.options.only === undefined || first.options.only === ctx.mode)) {
-        return { index: 0, kind: 'block', prompt: `Run this ${first.kind === 'sh' ? first.shell : first.kind} block? It is marked confirm.` };
+      if (
+        isCodeAction(first) &&
+        first.options.confirm &&
+        (first.options.only === undefined || first.options.only === ctx.mode)
+      ) {
+        return {
+          index: 0,
+          kind: "block",
+          prompt: `Run this ${first.kind === "sh" ? first.shell : first.kind} block? It is marked confirm.`,
+        };
       }
       return undefined;
   }

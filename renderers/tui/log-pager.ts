@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 /** One line of a log as the pager gives it. */
 export interface LogLine {
@@ -76,12 +76,23 @@ export class LogPager {
       this.size = fstatSync(fd).size;
       let left = budget;
       while (this.scanned < this.size && left > 0) {
-        const n = readSync(fd, this.chunk, 0, Math.min(this.chunk.length, this.size - this.scanned, left), this.scanned);
+        const n = readSync(
+          fd,
+          this.chunk,
+          0,
+          Math.min(this.chunk.length, this.size - this.scanned, left),
+          this.scanned,
+        );
         if (n <= 0) break;
-        for (let i = this.chunk.indexOf(NEWLINE, 0); i >= 0 && i < n; i = this.chunk.indexOf(NEWLINE, i + 1)) {
+        for (
+          let i = this.chunk.indexOf(NEWLINE, 0);
+          i >= 0 && i < n;
+          i = this.chunk.indexOf(NEWLINE, i + 1)
+        ) {
           this.complete++;
           this.afterLastNewline = this.scanned + i + 1;
-          if (this.complete % this.every === 0) this.checkpoints.push(this.scanned + i + 1);
+          if (this.complete % this.every === 0)
+            this.checkpoints.push(this.scanned + i + 1);
         }
         this.scanned += n;
         left -= n;
@@ -97,7 +108,10 @@ export class LogPager {
     if (first >= last) return [];
     const out: LogLine[] = [];
     this.withFile((fd) => {
-      const k = Math.min(Math.floor(first / this.every), this.checkpoints.length - 1);
+      const k = Math.min(
+        Math.floor(first / this.every),
+        this.checkpoints.length - 1,
+      );
       let line = k * this.every;
       let offset = this.checkpoints[k] ?? 0;
       let parts: Buffer[] = [];
@@ -112,7 +126,13 @@ export class LogPager {
         dropped = 0;
       };
       while (line < last && offset < this.scanned) {
-        const n = readSync(fd, this.chunk, 0, Math.min(this.chunk.length, this.scanned - offset), offset);
+        const n = readSync(
+          fd,
+          this.chunk,
+          0,
+          Math.min(this.chunk.length, this.scanned - offset),
+          offset,
+        );
         if (n <= 0) break;
         let from = 0;
         while (from < n && line < last) {
@@ -120,7 +140,8 @@ export class LogPager {
           const to = nl >= 0 && nl < n ? nl : n;
           if (line >= first) {
             const take = Math.min(to - from, keepBytes - kept);
-            if (take > 0) parts.push(Buffer.from(this.chunk.subarray(from, from + take)));
+            if (take > 0)
+              parts.push(Buffer.from(this.chunk.subarray(from, from + take)));
             kept += Math.max(0, take);
             dropped += to - from - Math.max(0, take);
           }
@@ -134,7 +155,12 @@ export class LogPager {
         offset += n;
       }
       // An unfinished last line.
-      if (line < last && (parts.length > 0 || dropped > 0) && offset >= this.scanned) end();
+      if (
+        line < last &&
+        (parts.length > 0 || dropped > 0) &&
+        offset >= this.scanned
+      )
+        end();
     });
     return out;
   }
@@ -145,26 +171,26 @@ export class LogPager {
   }
 
   private decode(n: number, parts: Buffer[], droppedBytes: number): LogLine {
-    let text = Buffer.concat(parts).toString('utf8');
+    let text = Buffer.concat(parts).toString("utf8");
     let cut = droppedBytes;
     if (text.length > this.maxLineLength) {
       cut += text.length - this.maxLineLength;
       text = text.slice(0, this.maxLineLength);
     }
-    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.endsWith("\r")) text = text.slice(0, -1);
     return { n, text, cut };
   }
 
   private withFile(use: (fd: number) => void): void {
     let fd: number | undefined;
     try {
-      fd = openSync(this.file, 'r');
+      fd = openSync(this.file, "r");
       this.missing = false;
       this.error = undefined;
       use(fd);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') this.missing = true;
+      if (code === "ENOENT") this.missing = true;
       else this.error = (error as Error).message;
     } finally {
       if (fd !== undefined) closeSync(fd);

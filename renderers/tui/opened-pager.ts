@@ -1,8 +1,9 @@
-import { LogPager, type LogLine } from './log-pager.js';
-import type { CurrentStep, OpenedStep } from './tui-state.js';
+import { LogPager, type LogLine } from "./log-pager.js";
+import type { CurrentStep, OpenedStep } from "./tui-state.js";
 
 /** How to move in an opened step. */
-export type Scroll = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end' | 'output';
+export type Scroll =
+  "up" | "down" | "page-up" | "page-down" | "home" | "end" | "output";
 
 /** Bytes of a log counted per frame: a huge log is indexed in slices, the screen stays live. */
 const INDEX_BUDGET = 8 << 20;
@@ -31,7 +32,11 @@ export class OpenedPager {
 
   /** Counts what the log gained since (at most a slice); true when there is more to count now. */
   refresh(now: number, force = false): boolean {
-    if (!this.pager || (!force && now - this.lastRefresh < REFRESH_MS && this.pager.caughtUp)) return false;
+    if (
+      !this.pager ||
+      (!force && now - this.lastRefresh < REFRESH_MS && this.pager.caughtUp)
+    )
+      return false;
     this.lastRefresh = now;
     return !this.pager.index(INDEX_BUDGET);
   }
@@ -43,38 +48,44 @@ export class OpenedPager {
     if (this.atEnd) this.offset = last;
     const step = Math.max(1, page - 2);
     switch (how) {
-      case 'up':
+      case "up":
         this.offset -= 1;
         break;
-      case 'down':
+      case "down":
         this.offset += 1;
         break;
-      case 'page-up':
+      case "page-up":
         this.offset -= step;
         break;
-      case 'page-down':
+      case "page-down":
         this.offset += step;
         break;
-      case 'home':
+      case "home":
         this.offset = 0;
         break;
-      case 'end':
+      case "end":
         this.offset = last;
         break;
-      case 'output':
+      case "output":
         this.offset = Math.min(facts, last);
         break;
     }
     this.offset = Math.max(0, Math.min(this.offset, last));
     // Scrolling onto the end follows it (a running step's new lines), as `less +F` does.
-    this.atEnd = how === 'end' || ((how === 'down' || how === 'page-down') && this.offset === last && last > 0);
+    this.atEnd =
+      how === "end" ||
+      ((how === "down" || how === "page-down") &&
+        this.offset === last &&
+        last > 0);
   }
 
   /** Reads the log lines the screen needs: from the offset, or the last ones when following the end. */
   fetch(facts: number, rows: number): void {
     if (!this.pager) return;
     const lines = this.pager.lines;
-    const start = this.atEnd ? Math.max(0, lines - rows) : Math.max(0, this.offset - facts);
+    const start = this.atEnd
+      ? Math.max(0, lines - rows)
+      : Math.max(0, this.offset - facts);
     this.window = this.pager.read(start, rows);
   }
 

@@ -1,6 +1,6 @@
-import { Buffer } from 'node:buffer';
+import { Buffer } from "node:buffer";
 
-export type OutputStream = 'stdout' | 'stderr' | 'info';
+export type OutputStream = "stdout" | "stderr" | "info";
 
 /** One line of a step's output, as it arrived (escapes are removed when drawn). */
 export interface OutputLine {
@@ -43,9 +43,9 @@ export class OutputBuffer {
   private head = 0;
   private size = 0;
   private lazy: LazyTail | undefined;
-  private partial = '';
+  private partial = "";
   private partialCut = 0;
-  private partialStream: OutputStream = 'stdout';
+  private partialStream: OutputStream = "stdout";
   /** Lines seen (an unfinished last line is not counted until it ends). */
   totalLines = 0;
   /** Bytes seen (UTF-8). */
@@ -58,31 +58,32 @@ export class OutputBuffer {
   }
 
   push(stream: OutputStream, text: string): void {
-    if (text === '') return;
-    this.totalBytes += Buffer.byteLength(text, 'utf8');
+    if (text === "") return;
+    this.totalBytes += Buffer.byteLength(text, "utf8");
     if (stream !== this.partialStream && this.hasPartial) this.endPartial();
     this.partialStream = stream;
 
-    const last = text.lastIndexOf('\n');
+    const last = text.lastIndexOf("\n");
     if (last < 0) {
       this.appendPartial(text, 0, text.length);
       return;
     }
     let newlines = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1))
+      newlines++;
     if (newlines > this.capacity) {
       // Everything before the chunk's last `capacity` lines is evicted: count it, keep the rest for later.
       this.size = 0;
       this.head = 0;
       this.ring.fill(undefined);
-      this.partial = '';
+      this.partial = "";
       this.partialCut = 0;
       this.totalLines += newlines;
       this.lazy = { stream, text, end: last };
     } else {
       let from = 0;
       for (let n = 0; n < newlines; n++) {
-        const end = text.indexOf('\n', from);
+        const end = text.indexOf("\n", from);
         this.appendPartial(text, from, end);
         this.endPartial();
         from = end + 1;
@@ -92,21 +93,26 @@ export class OutputBuffer {
   }
 
   private get hasPartial(): boolean {
-    return this.partial !== '' || this.partialCut > 0;
+    return this.partial !== "" || this.partialCut > 0;
   }
 
   private appendPartial(text: string, from: number, to: number): void {
     const room = this.maxLineLength - this.partial.length;
     const take = Math.max(0, Math.min(room, to - from));
-    if (take > 0) this.partial = detach(this.partial + text.slice(from, from + take));
+    if (take > 0)
+      this.partial = detach(this.partial + text.slice(from, from + take));
     this.partialCut += to - from - take;
   }
 
   private endPartial(): void {
     this.materialize();
-    this.store({ stream: this.partialStream, text: this.partial, cut: this.partialCut });
+    this.store({
+      stream: this.partialStream,
+      text: this.partial,
+      cut: this.partialCut,
+    });
     this.totalLines++;
-    this.partial = '';
+    this.partial = "";
     this.partialCut = 0;
   }
 
@@ -122,12 +128,17 @@ export class OutputBuffer {
     if (!lazy) return;
     this.lazy = undefined;
     let start = lazy.end;
-    for (let n = 0; n < this.capacity; n++) start = lazy.text.lastIndexOf('\n', start - 1);
+    for (let n = 0; n < this.capacity; n++)
+      start = lazy.text.lastIndexOf("\n", start - 1);
     let from = start + 1;
     while (from <= lazy.end) {
-      const end = lazy.text.indexOf('\n', from);
+      const end = lazy.text.indexOf("\n", from);
       const take = Math.min(end - from, this.maxLineLength);
-      this.store({ stream: lazy.stream, text: detach(lazy.text.slice(from, from + take)), cut: end - from - take });
+      this.store({
+        stream: lazy.stream,
+        text: detach(lazy.text.slice(from, from + take)),
+        cut: end - from - take,
+      });
       from = end + 1;
     }
   }
@@ -147,7 +158,12 @@ export class OutputBuffer {
       const line = this.ring[(this.head + i) % this.capacity];
       if (line) out.push(line);
     }
-    if (this.hasPartial && n > 0) out.push({ stream: this.partialStream, text: this.partial, cut: this.partialCut });
+    if (this.hasPartial && n > 0)
+      out.push({
+        stream: this.partialStream,
+        text: this.partial,
+        cut: this.partialCut,
+      });
     return out;
   }
 
@@ -156,7 +172,7 @@ export class OutputBuffer {
     this.head = 0;
     this.size = 0;
     this.lazy = undefined;
-    this.partial = '';
+    this.partial = "";
     this.partialCut = 0;
     this.totalLines = 0;
     this.totalBytes = 0;
@@ -170,5 +186,5 @@ export class OutputBuffer {
  */
 function detach(text: string): string {
   if (text.length < 13) return text;
-  return (text + ' ').slice(0, -1);
+  return (text + " ").slice(0, -1);
 }

@@ -1,10 +1,10 @@
-import type { Check, CodeAction, Step } from '../../engine/model/index.js';
-import { isCodeAction } from '../../engine/model/index.js';
-import type { CheckOutcome } from '../../engine/run/index.js';
-import type { ActionRun, CurrentStep, TuiSnapshot } from './tui-store.js';
+import type { Check, CodeAction, Step } from "../../engine/model/index.js";
+import { isCodeAction } from "../../engine/model/index.js";
+import type { CheckOutcome } from "../../engine/run/index.js";
+import type { ActionRun, CurrentStep, TuiSnapshot } from "./tui-store.js";
 
 /** The four words a run can end with (SPEC 2: the outcome is honest). */
-export type OutcomeWord = 'done' | 'incomplete' | 'failed' | 'stopped';
+export type OutcomeWord = "done" | "incomplete" | "failed" | "stopped";
 
 /**
  * The run's honest outcome: `done` only when every selected step ended done
@@ -12,13 +12,20 @@ export type OutcomeWord = 'done' | 'incomplete' | 'failed' | 'stopped';
  * failed, was interrupted or its outcome was unknown) makes it `incomplete`,
  * whatever the engine's status said; an interrupted run is `stopped`.
  */
-export function outcomeOf(snap: TuiSnapshot): { readonly word: OutcomeWord; readonly unproven: readonly string[] } {
-  const unproven = snap.steps.filter((r) => r.selected && r.state === 'skipped' && r.unproven).map((r) => r.id);
+export function outcomeOf(snap: TuiSnapshot): {
+  readonly word: OutcomeWord;
+  readonly unproven: readonly string[];
+} {
+  const unproven = snap.steps
+    .filter((r) => r.selected && r.state === "skipped" && r.unproven)
+    .map((r) => r.id);
   const status = snap.end?.status;
-  if (status === 'failed') return { word: 'failed', unproven };
-  if (status === 'stopped' || status === 'interrupted') return { word: 'stopped', unproven };
-  if (status === 'incomplete' || unproven.length > 0) return { word: 'incomplete', unproven };
-  return { word: 'done', unproven };
+  if (status === "failed") return { word: "failed", unproven };
+  if (status === "stopped" || status === "interrupted")
+    return { word: "stopped", unproven };
+  if (status === "incomplete" || unproven.length > 0)
+    return { word: "incomplete", unproven };
+  return { word: "done", unproven };
 }
 
 /** One check of the run, with what became of it. */
@@ -50,7 +57,11 @@ export interface SentinelProof {
   readonly name: string;
   /** The token, when the engine gave it or a check found it. */
   readonly token?: string;
-  readonly written: readonly { readonly step: Step; readonly action: CodeAction; readonly run?: ActionRun }[];
+  readonly written: readonly {
+    readonly step: Step;
+    readonly action: CodeAction;
+    readonly run?: ActionRun;
+  }[];
   readonly found: readonly CheckProof[];
   /** Some write ran and some check that expects the token passed. */
   readonly proven: boolean;
@@ -69,17 +80,32 @@ export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
         written.push({ step, action, ...(run ? { run } : {}) });
       });
     }
-    const found = checks.filter((c) => c.check.refs.some((r) => r.name === name) || (c.check.expectation.expect ?? '').includes(`\${${name}}`));
-    const passed = found.find((c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`);
+    const found = checks.filter(
+      (c) =>
+        c.check.refs.some((r) => r.name === name) ||
+        (c.check.expectation.expect ?? "").includes(`\${${name}}`),
+    );
+    const passed = found.find(
+      (c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`,
+    );
     const token = snap.values.get(name)?.value ?? passed?.outcome?.actual;
-    const proven = written.some((w) => w.run?.state === 'ok') && found.some((c) => c.outcome?.ok === true);
-    return { name, ...(token !== undefined ? { token } : {}), written, found, proven };
+    const proven =
+      written.some((w) => w.run?.state === "ok") &&
+      found.some((c) => c.outcome?.ok === true);
+    return {
+      name,
+      ...(token !== undefined ? { token } : {}),
+      written,
+      found,
+      proven,
+    };
   });
 }
 
 /** The code uses the variable: a `${name}`/psql reference the parser found, or `$name` in a shell. */
 function uses(action: CodeAction, name: string): boolean {
   if (action.refs.some((r) => r.name === name)) return true;
-  if (action.kind === 'sh' || action.kind === 'console') return new RegExp(`\\$\\{?${name}\\b`).test(action.code);
+  if (action.kind === "sh" || action.kind === "console")
+    return new RegExp(`\\$\\{?${name}\\b`).test(action.code);
   return false;
 }

@@ -1,7 +1,7 @@
-import { Box, Text } from 'ink';
-import { memo } from 'react';
-import type { Line } from './segments.js';
-import type { Theme } from './theme.js';
+import { Box, Text } from "ink";
+import { memo } from "react";
+import type { Line } from "./segments.js";
+import type { Theme } from "./theme.js";
 
 export interface RowsProps {
   readonly lines: readonly Line[];
@@ -16,7 +16,12 @@ export function Rows({ lines, theme, width, height }: RowsProps) {
   const shown = height === undefined ? lines : lines.slice(0, height);
   // A fixed height reserves the empty rows without drawing them.
   return (
-    <Box flexDirection="column" width={width} flexShrink={0} {...(height !== undefined ? { height, overflow: 'hidden' as const } : {})}>
+    <Box
+      flexDirection="column"
+      width={width}
+      flexShrink={0}
+      {...(height !== undefined ? { height, overflow: "hidden" as const } : {})}
+    >
       {shown.map((line, i) => (
         <Row key={i} line={line} theme={theme} />
       ))}
@@ -26,11 +31,17 @@ export function Rows({ lines, theme, width, height }: RowsProps) {
 
 /** One row; rebuilt lines that did not change are not rendered again (most of the screen, most frames). */
 export const Row = memo(
-  function Row({ line, theme }: { readonly line: Line; readonly theme: Theme }) {
+  function Row({
+    line,
+    theme,
+  }: {
+    readonly line: Line;
+    readonly theme: Theme;
+  }) {
     return (
       <Text wrap="truncate-end">
         {line.length === 0
-          ? ' '
+          ? " "
           : line.map((s, j) => (
               <Text key={j} {...theme.style(s.tone)}>
                 {s.text}
@@ -45,6 +56,7 @@ export const Row = memo(
 function sameLine(a: Line, b: Line): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]?.text !== b[i]?.text || a[i]?.tone !== b[i]?.tone) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]?.text !== b[i]?.text || a[i]?.tone !== b[i]?.tone) return false;
   return true;
 }

@@ -1,36 +1,36 @@
-import { splitAtWidth, textWidth, wordBreaks } from './terminal-text.js';
+import { splitAtWidth, textWidth, wordBreaks } from "./terminal-text.js";
 
 /**
  * What a piece of text means, not how it looks: the theme turns a tone into
  * colour (or, with NO_COLOR, into nothing, so meaning must never depend on it).
  */
 export type Tone =
-  | 'plain'
-  | 'bold'
-  | 'dim'
-  | 'heading'
-  | 'accent'
-  | 'ok'
-  | 'fail'
-  | 'warn'
-  | 'running'
-  | 'key'
-  | 'selected'
-  | 'added'
-  | 'removed'
-  | 'stderr'
-  | 'info'
-  | 'inline-code'
-  | 'secret'
+  | "plain"
+  | "bold"
+  | "dim"
+  | "heading"
+  | "accent"
+  | "ok"
+  | "fail"
+  | "warn"
+  | "running"
+  | "key"
+  | "selected"
+  | "added"
+  | "removed"
+  | "stderr"
+  | "info"
+  | "inline-code"
+  | "secret"
   // syntax
-  | 'keyword'
-  | 'string'
-  | 'comment'
-  | 'number'
-  | 'variable'
-  | 'builtin'
-  | 'title'
-  | 'meta';
+  | "keyword"
+  | "string"
+  | "comment"
+  | "number"
+  | "variable"
+  | "builtin"
+  | "title"
+  | "meta";
 
 /** A run of text in one tone. */
 export interface Seg {
@@ -52,7 +52,7 @@ export function lineWidth(line: Line): number {
 }
 
 export function lineText(line: Line): string {
-  return line.map((s) => s.text).join('');
+  return line.map((s) => s.text).join("");
 }
 
 /**
@@ -74,10 +74,10 @@ export function wrapLine(line: Line, width: number, indent: Line = []): Line[] {
   };
   for (const s of line) {
     let rest = s.text;
-    while (rest !== '') {
+    while (rest !== "") {
       if (room <= 0) newRow();
       const [head, tail] = splitAtWidth(rest, room);
-      if (head === '' || (!fresh && textWidth(head) > room)) {
+      if (head === "" || (!fresh && textWidth(head) > room)) {
         newRow();
         continue;
       }
@@ -98,15 +98,30 @@ export function wrapLine(line: Line, width: number, indent: Line = []): Line[] {
  * segments' tones. Leading spaces of the line stay; continuation rows start
  * with `indent`.
  */
-export function wrapWords(line: Line, width: number, indent: Line = []): Line[] {
-  const segs = line.map((s) => (isNormalized(s.text) ? s : { ...s, text: s.text.normalize() }));
-  const text = segs.map((s) => s.text).join('');
+export function wrapWords(
+  line: Line,
+  width: number,
+  indent: Line = [],
+): Line[] {
+  const segs = line.map((s) =>
+    isNormalized(s.text) ? s : { ...s, text: s.text.normalize() },
+  );
+  const text = segs.map((s) => s.text).join("");
   if (textWidth(text) <= width) return [segs];
   const lead = /^\s*/.exec(text)?.[0].length ?? 0;
   const indentWidth = lineWidth(indent);
-  const ranges = rowRanges(text, lead, Math.max(1, width - textWidth(text.slice(0, lead))), Math.max(1, width - indentWidth));
+  const ranges = rowRanges(
+    text,
+    lead,
+    Math.max(1, width - textWidth(text.slice(0, lead))),
+    Math.max(1, width - indentWidth),
+  );
   if (!ranges) return wrapGreedy(segs, width, indent);
-  return ranges.map(([from, to], i) => (i === 0 ? sliceLine(segs, 0, to) : [...indent, ...sliceLine(segs, from, to)]));
+  return ranges.map(([from, to], i) =>
+    i === 0
+      ? sliceLine(segs, 0, to)
+      : [...indent, ...sliceLine(segs, from, to)],
+  );
 }
 
 function isNormalized(text: string): boolean {
@@ -114,7 +129,12 @@ function isNormalized(text: string): boolean {
 }
 
 /** Row ranges of `text` (from `lead` on): the first row `first` cells wide, the others `rest`. */
-function rowRanges(text: string, lead: number, first: number, rest: number): Array<readonly [number, number]> | undefined {
+function rowRanges(
+  text: string,
+  lead: number,
+  first: number,
+  rest: number,
+): Array<readonly [number, number]> | undefined {
   const out: Array<readonly [number, number]> = [];
   const firstBreaks = wordBreaks(text.slice(lead), first);
   if (!firstBreaks) return undefined;
@@ -140,7 +160,8 @@ function rowRanges(text: string, lead: number, first: number, rest: number): Arr
   if (after + skip >= text.length) return out;
   const breaks = wordBreaks(text.slice(after + skip), rest);
   if (!breaks) return undefined;
-  for (const [from, to] of breaks) hard(after + skip + from, after + skip + to, rest);
+  for (const [from, to] of breaks)
+    hard(after + skip + from, after + skip + to, rest);
   return out;
 }
 
@@ -152,7 +173,12 @@ function sliceLine(segs: Line, from: number, to: number): Seg[] {
     const end = at + s.text.length;
     const a = Math.max(from, at);
     const b = Math.min(to, end);
-    if (a < b) out.push(s.tone ? { text: s.text.slice(a - at, b - at), tone: s.tone } : { text: s.text.slice(a - at, b - at) });
+    if (a < b)
+      out.push(
+        s.tone
+          ? { text: s.text.slice(a - at, b - at), tone: s.tone }
+          : { text: s.text.slice(a - at, b - at) },
+      );
     at = end;
   }
   return out;
@@ -170,14 +196,15 @@ function wrapGreedy(line: Line, width: number, indent: Line): Line[] {
   };
   const breakRow = (): void => {
     const last = row[row.length - 1];
-    if (last && /\s$/.test(last.text)) row[row.length - 1] = { ...last, text: last.text.trimEnd() };
+    if (last && /\s$/.test(last.text))
+      row[row.length - 1] = { ...last, text: last.text.trimEnd() };
     rows.push(row);
     row = [...indent];
     used = indentWidth;
   };
   for (const s of line) {
     for (const token of s.text.split(/(\s+)/)) {
-      if (token === '') continue;
+      if (token === "") continue;
       const tw = textWidth(token);
       if (used + tw <= width) {
         push(token, s.tone);

@@ -1,18 +1,23 @@
-import { render, type Instance } from 'ink';
-import type { Runbook } from '../../engine/model/index.js';
-import type { ResolvedParam } from '../../engine/params/index.js';
-import type { Interaction, Interrupter, Reporter } from '../../engine/run/index.js';
-import { PlainReporter } from '../plain/plain-reporter.js';
-import { promptInteraction } from '../plain/prompt-interaction.js';
-import { colorEnabled, createStyle } from '../style.js';
-import { App } from './app.js';
-import { createKeyHandler } from './key-handler.js';
-import { TuiReporter } from './tui-reporter.js';
-import { tuiInteraction } from './tui-interaction.js';
-import { TuiStore } from './tui-store.js';
+import { render, type Instance } from "ink";
+import type { Runbook } from "../../engine/model/index.js";
+import type { ResolvedParam } from "../../engine/params/index.js";
+import type {
+  Interaction,
+  Interrupter,
+  Reporter,
+} from "../../engine/run/index.js";
+import { PlainReporter } from "../plain/plain-reporter.js";
+import { promptInteraction } from "../plain/prompt-interaction.js";
+import { colorEnabled, createStyle } from "../style.js";
+import { App } from "./app.js";
+import { createKeyHandler } from "./key-handler.js";
+import { TuiReporter } from "./tui-reporter.js";
+import { tuiInteraction } from "./tui-interaction.js";
+import { TuiStore } from "./tui-store.js";
 
 /** The UI's interaction always knows how to step aside for an `interactive` block. */
-export type TuiInteraction = Interaction & Required<Pick<Interaction, 'beforeInteractive' | 'afterInteractive'>>;
+export type TuiInteraction = Interaction &
+  Required<Pick<Interaction, "beforeInteractive" | "afterInteractive">>;
 
 export interface TuiSession {
   readonly reporter: Reporter;
@@ -44,26 +49,47 @@ export interface StartTuiOptions {
 export function startTui(options: StartTuiOptions): TuiSession {
   const { stdin, stdout, env } = options;
   const color = colorEnabled(stdout, env);
-  if (!stdin.isTTY || !stdout.isTTY || env['TERM'] === 'dumb') {
+  if (!stdin.isTTY || !stdout.isTTY || env["TERM"] === "dumb") {
     const style = createStyle(color);
     // Line prompts leave the terminal in its normal mode: an interactive block needs nothing from them.
-    const interaction = { ...promptInteraction({ stdin, stdout }, style), beforeInteractive: async () => {}, afterInteractive: async () => {} };
-    return { reporter: new PlainReporter(stdout, style, { runbook: options.runbook }), interaction, close: async () => {} };
+    const interaction = {
+      ...promptInteraction({ stdin, stdout }, style),
+      beforeInteractive: async () => {},
+      afterInteractive: async () => {},
+    };
+    return {
+      reporter: new PlainReporter(stdout, style, { runbook: options.runbook }),
+      interaction,
+      close: async () => {},
+    };
   }
 
-  const store = new TuiStore({ runbook: options.runbook, ...(options.params ? { params: options.params } : {}) });
+  const store = new TuiStore({
+    runbook: options.runbook,
+    ...(options.params ? { params: options.params } : {}),
+  });
   const onKey = createKeyHandler({ store, interrupter: options.interrupter });
   let instance: Instance | undefined;
   const mount = (): void => {
-    instance = render(<App store={store} onKey={onKey} color={color} {...(options.cwd !== undefined ? { cwd: options.cwd } : {})} />, {
-      stdin,
-      stdout,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      maxFps: 20,
-    });
+    instance = render(
+      <App
+        store={store}
+        onKey={onKey}
+        color={color}
+        {...(options.cwd !== undefined ? { cwd: options.cwd } : {})}
+      />,
+      {
+        stdin,
+        stdout,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        maxFps: 20,
+      },
+    );
   };
-  const unmount = async (how: { readonly clear?: boolean } = {}): Promise<void> => {
+  const unmount = async (
+    how: { readonly clear?: boolean } = {},
+  ): Promise<void> => {
     const current = instance;
     if (!current) return;
     instance = undefined;

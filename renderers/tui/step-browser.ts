@@ -1,8 +1,14 @@
-import path from 'node:path';
-import { paneLayout } from './layout.js';
-import { OpenedPager, type Scroll } from './opened-pager.js';
-import { openedFactCount } from './opened-view.js';
-import type { CurrentStep, OpenedStep, RunInfo, StepRow, TuiSnapshot } from './tui-state.js';
+import path from "node:path";
+import { paneLayout } from "./layout.js";
+import { OpenedPager, type Scroll } from "./opened-pager.js";
+import { openedFactCount } from "./opened-view.js";
+import type {
+  CurrentStep,
+  OpenedStep,
+  RunInfo,
+  StepRow,
+  TuiSnapshot,
+} from "./tui-state.js";
 
 /** What the browser reads from the store. */
 export interface BrowserHost {
@@ -29,7 +35,10 @@ export class StepBrowser {
   private selectedId: string | undefined;
   private opened: OpenedPager | undefined;
   private prose = false;
-  private viewport: { columns: number; rows: number; cwd?: string } = { columns: 80, rows: 24 };
+  private viewport: { columns: number; rows: number; cwd?: string } = {
+    columns: 80,
+    rows: 24,
+  };
   private indexing: NodeJS.Immediate | undefined;
   private readonly logPaths = new Map<string, string>();
 
@@ -47,7 +56,9 @@ export class StepBrowser {
 
   /** The selection is on the step on screen: Enter answers its question rather than opening another. */
   get selectionOnCurrent(): boolean {
-    return this.selectedId === undefined || this.selectedId === this.host.currentId();
+    return (
+      this.selectedId === undefined || this.selectedId === this.host.currentId()
+    );
   }
 
   get openedStep(): string | undefined {
@@ -60,7 +71,12 @@ export class StepBrowser {
 
   /** The terminal's size and where paths are shown from (the App says: paging an opened step needs them). */
   setViewport(columns: number, rows: number, cwd?: string): void {
-    if (this.viewport.columns === columns && this.viewport.rows === rows && this.viewport.cwd === cwd) return;
+    if (
+      this.viewport.columns === columns &&
+      this.viewport.rows === rows &&
+      this.viewport.cwd === cwd
+    )
+      return;
     this.viewport = { columns, rows, ...(cwd !== undefined ? { cwd } : {}) };
     this.fetch();
     this.host.changed();
@@ -70,7 +86,8 @@ export class StepBrowser {
   moveSelection(delta: number): void {
     const rows = this.host.rows();
     const i = rows.findIndex((r) => r.id === this.selection);
-    const next = rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta))];
+    const next =
+      rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta))];
     if (!next) return;
     this.selectedId = next.id === this.host.currentId() ? undefined : next.id;
     this.host.changed();
@@ -134,9 +151,11 @@ export class StepBrowser {
     const o = this.opened;
     if (!o) return undefined;
     if (o.refresh(this.host.clock())) this.keepIndexing();
-    const running = this.host.rows().find((r) => r.id === o.stepId)?.state === 'running';
+    const running =
+      this.host.rows().find((r) => r.id === o.stepId)?.state === "running";
     if (running) this.fetch();
-    const view = o.stepId === current?.step.id ? current : this.host.view(o.stepId);
+    const view =
+      o.stepId === current?.step.id ? current : this.host.view(o.stepId);
     return view ? o.view(view) : undefined;
   }
 
@@ -151,7 +170,13 @@ export class StepBrowser {
     if (known) return known;
     const run = this.host.run();
     if (!run) return undefined;
-    return path.join(run.stateDir, 'runs', run.runId, 'output', `${stepId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.log`);
+    return path.join(
+      run.stateDir,
+      "runs",
+      run.runId,
+      "output",
+      `${stepId.replace(/[^\p{L}\p{N}._-]/gu, "_")}.log`,
+    );
   }
 
   close(): void {
@@ -165,7 +190,17 @@ export class StepBrowser {
     const layout = paneLayout(this.viewport.columns, this.viewport.rows);
     // The header (2 rows), the prompt (2 to 4) and the pinned title take the rest: a page is never more than fits.
     const page = Math.max(3, layout.height - 7);
-    return { facts: view ? openedFactCount(view, this.host.snapshot(), layout.detailWidth, this.viewport.cwd) : 0, page };
+    return {
+      facts: view
+        ? openedFactCount(
+            view,
+            this.host.snapshot(),
+            layout.detailWidth,
+            this.viewport.cwd,
+          )
+        : 0,
+      page,
+    };
   }
 
   private fetch(): void {

@@ -1,9 +1,18 @@
-import type { Step } from '../../engine/model/index.js';
-import type { RunEvent, StepChange, StepState } from '../../engine/run/index.js';
-import { OutputBuffer, type OutputStream } from './output-buffer.js';
-import type { ActionRun, CaptureView, CheckRun, CurrentStep } from './tui-state.js';
+import type { Step } from "../../engine/model/index.js";
+import type {
+  RunEvent,
+  StepChange,
+  StepState,
+} from "../../engine/run/index.js";
+import { OutputBuffer, type OutputStream } from "./output-buffer.js";
+import type {
+  ActionRun,
+  CaptureView,
+  CheckRun,
+  CurrentStep,
+} from "./tui-state.js";
 
-type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+type Of<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
 /** Lines of output a frame takes from the ring: more than any terminal is tall. */
 const FRAME_LINES = 200;
@@ -23,11 +32,15 @@ export class StepProgress {
   readonly checks = new Map<number, CheckRun>();
   private captures: CaptureView[] = [];
   private output: OutputBuffer;
-  logTail: CurrentStep['logTail'];
+  logTail: CurrentStep["logTail"];
 
   constructor(
     public step: Step,
-    options: { readonly state: StepState; readonly attempt: number; readonly outputLines: number },
+    options: {
+      readonly state: StepState;
+      readonly attempt: number;
+      readonly outputLines: number;
+    },
   ) {
     this.state = options.state;
     this.attempt = options.attempt;
@@ -43,11 +56,11 @@ export class StepProgress {
     this.logTail = undefined;
   }
 
-  start(e: Of<'step-start'>, now: number, outputLog: string | undefined): void {
+  start(e: Of<"step-start">, now: number, outputLog: string | undefined): void {
     this.attempt = e.attempt;
     this.position = e.index;
     this.total = e.total;
-    this.state = 'running';
+    this.state = "running";
     this.startedAt = now;
     this.durationMs = undefined;
     this.message = undefined;
@@ -55,15 +68,20 @@ export class StepProgress {
     this.changed = e.changed;
   }
 
-  actionStart(e: Of<'action-start'>, now: number): void {
-    const prior = this.actions.get(e.index);
-    this.actions.set(e.index, { state: 'running', startedAt: now, ...(e.target ? { target: e.target } : {}), ...(prior?.answer ? { answer: prior.answer } : {}) });
-  }
-
-  actionEnd(e: Of<'action-end'>, now: number): void {
+  actionStart(e: Of<"action-start">, now: number): void {
     const prior = this.actions.get(e.index);
     this.actions.set(e.index, {
-      state: e.skipped ? 'skipped' : e.ok ? 'ok' : 'failed',
+      state: "running",
+      startedAt: now,
+      ...(e.target ? { target: e.target } : {}),
+      ...(prior?.answer ? { answer: prior.answer } : {}),
+    });
+  }
+
+  actionEnd(e: Of<"action-end">, now: number): void {
+    const prior = this.actions.get(e.index);
+    this.actions.set(e.index, {
+      state: e.skipped ? "skipped" : e.ok ? "ok" : "failed",
       startedAt: prior?.startedAt ?? now,
       durationMs: e.durationMs,
       ...(prior?.target ? { target: prior.target } : {}),
@@ -75,17 +93,34 @@ export class StepProgress {
   /** A gate's or manual step's answer, shown on its action. */
   answered(index: number, answer: string, now: number): void {
     const prior = this.actions.get(index);
-    const state = answer === 'yes' || answer === 'done' ? 'ok' : answer === 'skip' ? 'skipped' : 'failed';
-    this.actions.set(index, { ...(prior ?? { startedAt: now }), state: prior?.state ?? state, answer });
+    const state =
+      answer === "yes" || answer === "done"
+        ? "ok"
+        : answer === "skip"
+          ? "skipped"
+          : "failed";
+    this.actions.set(index, {
+      ...(prior ?? { startedAt: now }),
+      state: prior?.state ?? state,
+      answer,
+    });
   }
 
-  checkStart(e: Of<'check-start'>, now: number): void {
-    this.checks.set(e.index, { state: 'running', startedAt: now, ...(e.waitMs !== undefined ? { waitMs: e.waitMs } : {}) });
+  checkStart(e: Of<"check-start">, now: number): void {
+    this.checks.set(e.index, {
+      state: "running",
+      startedAt: now,
+      ...(e.waitMs !== undefined ? { waitMs: e.waitMs } : {}),
+    });
   }
 
-  checkEnd(e: Of<'check-end'>, now: number): void {
+  checkEnd(e: Of<"check-end">, now: number): void {
     const prior = this.checks.get(e.index);
-    this.checks.set(e.index, { state: e.outcome.ok ? 'ok' : 'failed', startedAt: prior?.startedAt ?? now, outcome: e.outcome });
+    this.checks.set(e.index, {
+      state: e.outcome.ok ? "ok" : "failed",
+      startedAt: prior?.startedAt ?? now,
+      outcome: e.outcome,
+    });
   }
 
   print(stream: OutputStream, text: string): void {
@@ -93,11 +128,14 @@ export class StepProgress {
   }
 
   capture(name: string, value: string, secret: boolean): void {
-    this.captures = [...this.captures.filter((c) => c.name !== name), { name, value, secret }];
+    this.captures = [
+      ...this.captures.filter((c) => c.name !== name),
+      { name, value, secret },
+    ];
   }
 
   /** What a waiting check got last (a `check-progress` event). */
-  checkProgress(index: number, last: NonNullable<CheckRun['last']>): void {
+  checkProgress(index: number, last: NonNullable<CheckRun["last"]>): void {
     const prior = this.checks.get(index);
     if (prior) this.checks.set(index, { ...prior, last });
   }
@@ -116,13 +154,14 @@ export class StepProgress {
   compact(lines: number): void {
     if (this.output.capacity <= lines) return;
     const smaller = new OutputBuffer({ capacity: lines });
-    for (const l of this.output.tail(lines)) smaller.push(l.stream, `${l.text}\n`);
+    for (const l of this.output.tail(lines))
+      smaller.push(l.stream, `${l.text}\n`);
     smaller.totalLines = this.output.totalLines;
     smaller.totalBytes = this.output.totalBytes;
     this.output = smaller;
   }
 
-  end(e: Of<'step-end'>): void {
+  end(e: Of<"step-end">): void {
     this.state = e.state;
     this.durationMs = e.durationMs;
     this.message = e.message;

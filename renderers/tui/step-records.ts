@@ -1,7 +1,7 @@
-import type { Step } from '../../engine/model/index.js';
-import { LogPager } from './log-pager.js';
-import { StepProgress } from './step-progress.js';
-import type { CurrentStep, StepRow } from './tui-state.js';
+import type { Step } from "../../engine/model/index.js";
+import { LogPager } from "./log-pager.js";
+import { StepProgress } from "./step-progress.js";
+import type { CurrentStep, StepRow } from "./tui-state.js";
 
 /** Lines of output a finished step keeps for the screen once the next one is on it. */
 const FINISHED_LINES = 40;
@@ -38,11 +38,17 @@ export class StepRecords {
 
   /** The step that finished last, when another one is on screen. */
   get previous(): StepProgress | undefined {
-    return this.previousId !== undefined && this.previousId !== this.currentStep?.step.id ? this.progress.get(this.previousId) : undefined;
+    return this.previousId !== undefined &&
+      this.previousId !== this.currentStep?.step.id
+      ? this.progress.get(this.previousId)
+      : undefined;
   }
 
   /** Puts a step on screen (`reset`: a new attempt starts from a clean slate). */
-  focus(step: Step, reset = false): { readonly progress: StepProgress; readonly changed: boolean } {
+  focus(
+    step: Step,
+    reset = false,
+  ): { readonly progress: StepProgress; readonly changed: boolean } {
     const cur = this.currentStep;
     if (cur?.step.id === step.id) {
       if (reset) cur.reset();
@@ -55,7 +61,11 @@ export class StepRecords {
       if (reset) next.reset();
     } else {
       const row = this.options.row(step.id);
-      next = new StepProgress(step, { state: row?.state ?? 'pending', attempt: row?.attempt ?? 0, outputLines: this.options.outputLines });
+      next = new StepProgress(step, {
+        state: row?.state ?? "pending",
+        attempt: row?.attempt ?? 0,
+        outputLines: this.options.outputLines,
+      });
       this.progress.set(step.id, next);
     }
     this.currentStep = next;
@@ -70,7 +80,8 @@ export class StepRecords {
 
   /** A step ended: if it had started, it is the one shown as just finished. */
   ended(stepId: string): void {
-    if (this.progress.get(stepId)?.startedAt !== undefined) this.previousId = stepId;
+    if (this.progress.get(stepId)?.startedAt !== undefined)
+      this.previousId = stepId;
   }
 
   /** A step as it is now: what happened to it in this session, or its row's state. */
@@ -79,7 +90,11 @@ export class StepRecords {
     const p = this.progress.get(step.id);
     if (p) return p.view();
     const row = this.options.row(step.id);
-    return new StepProgress(step, { state: row?.state ?? 'pending', attempt: row?.attempt ?? 0, outputLines: 1 }).view();
+    return new StepProgress(step, {
+      state: row?.state ?? "pending",
+      attempt: row?.attempt ?? 0,
+      outputLines: 1,
+    }).view();
   }
 
   /** Every step that was on screen, for the summary. */
@@ -94,12 +109,18 @@ export class StepRecords {
    */
   skippedUnproven(stepId: string): boolean {
     const row = this.options.row(stepId);
-    if (row?.state === 'failed' || row?.state === 'unknown') return true;
+    if (row?.state === "failed" || row?.state === "unknown") return true;
     const cur = this.progress.get(stepId);
     if (!cur) return false;
     return [...cur.actions].some(([i, a]) => {
       const action = cur.step.actions[i];
-      return action !== undefined && action.kind !== 'manual' && action.kind !== 'confirm' && a.state !== 'skipped' && a.answer === undefined;
+      return (
+        action !== undefined &&
+        action.kind !== "manual" &&
+        action.kind !== "confirm" &&
+        a.state !== "skipped" &&
+        a.answer === undefined
+      );
     });
   }
 
@@ -110,7 +131,9 @@ export class StepRecords {
     const pager = new LogPager(file);
     pager.index(64 << 20);
     // The engine wrote the log masked: it is shown as it is.
-    const lines = pager.tail(TAIL_LINES).map((l) => ({ stream: 'stdout' as const, text: l.text, cut: l.cut }));
+    const lines = pager
+      .tail(TAIL_LINES)
+      .map((l) => ({ stream: "stdout" as const, text: l.text, cut: l.cut }));
     cur.outputLog = file;
     cur.logTail = { lines, total: pager.lines, missing: pager.missing };
   }

@@ -1,9 +1,9 @@
-import { diffArrays } from 'diff';
+import { diffArrays } from "diff";
 
 /** One row of an expected-vs-actual comparison. */
 export interface RowDiff {
   /** `same`: in both; `missing`: expected, not found; `unexpected`: found, not expected. */
-  readonly kind: 'same' | 'missing' | 'unexpected';
+  readonly kind: "same" | "missing" | "unexpected";
   readonly cells: readonly string[];
 }
 
@@ -22,7 +22,8 @@ export interface TableDiffInput {
  * the expected order, then list the unexpected rows.
  */
 export function diffTable(input: TableDiffInput): RowDiff[] {
-  const key = (row: readonly string[]): string => row.map(normalize).join('\u0000');
+  const key = (row: readonly string[]): string =>
+    row.map(normalize).join("\u0000");
   if (input.ordered) {
     const parts = diffArrays(input.expected.map(key), input.actual.map(key));
     const out: RowDiff[] = [];
@@ -30,10 +31,12 @@ export function diffTable(input: TableDiffInput): RowDiff[] {
     let a = 0;
     for (const part of parts) {
       for (let i = 0; i < (part.count ?? part.value.length); i++) {
-        if (part.removed) out.push({ kind: 'missing', cells: input.expected[e++] ?? [] });
-        else if (part.added) out.push({ kind: 'unexpected', cells: input.actual[a++] ?? [] });
+        if (part.removed)
+          out.push({ kind: "missing", cells: input.expected[e++] ?? [] });
+        else if (part.added)
+          out.push({ kind: "unexpected", cells: input.actual[a++] ?? [] });
         else {
-          out.push({ kind: 'same', cells: input.actual[a++] ?? [] });
+          out.push({ kind: "same", cells: input.actual[a++] ?? [] });
           e++;
         }
       }
@@ -41,22 +44,23 @@ export function diffTable(input: TableDiffInput): RowDiff[] {
     return out;
   }
   const available = new Map<string, number>();
-  for (const row of input.actual) available.set(key(row), (available.get(key(row)) ?? 0) + 1);
+  for (const row of input.actual)
+    available.set(key(row), (available.get(key(row)) ?? 0) + 1);
   const out: RowDiff[] = [];
   for (const row of input.expected) {
     const n = available.get(key(row)) ?? 0;
     if (n > 0) {
       available.set(key(row), n - 1);
-      out.push({ kind: 'same', cells: row });
+      out.push({ kind: "same", cells: row });
     } else {
-      out.push({ kind: 'missing', cells: row });
+      out.push({ kind: "missing", cells: row });
     }
   }
   for (const row of input.actual) {
     const n = available.get(key(row)) ?? 0;
     if (n > 0) {
       available.set(key(row), n - 1);
-      out.push({ kind: 'unexpected', cells: row });
+      out.push({ kind: "unexpected", cells: row });
     }
   }
   return out;
@@ -64,8 +68,8 @@ export function diffTable(input: TableDiffInput): RowDiff[] {
 
 function normalize(cell: string): string {
   const t = cell.trim();
-  if (t === '' || t === 'NULL') return 'NULL';
-  if (t === 't' || t === 'true') return 'true';
-  if (t === 'f' || t === 'false') return 'false';
+  if (t === "" || t === "NULL") return "NULL";
+  if (t === "t" || t === "true") return "true";
+  if (t === "f" || t === "false") return "false";
   return t;
 }

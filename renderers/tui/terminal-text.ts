@@ -1,7 +1,7 @@
-import cliTruncate from 'cli-truncate';
-import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
-import { stripEscapes } from '../../engine/secrets/index.js';
+import cliTruncate from "cli-truncate";
+import stringWidth from "string-width";
+import wrapAnsi from "wrap-ansi";
+import { stripEscapes } from "../../engine/secrets/index.js";
 
 /**
  * Text as a terminal cell grid sees it: what a child printed is made safe to
@@ -24,32 +24,32 @@ const graphemes = new Intl.Segmenter();
  */
 export function sanitizeLine(raw: string): string {
   let text = stripEscapes(raw);
-  if (text.endsWith('\r')) text = text.replace(/\r+$/, '');
-  const cr = text.lastIndexOf('\r');
+  if (text.endsWith("\r")) text = text.replace(/\r+$/, "");
+  const cr = text.lastIndexOf("\r");
   if (cr >= 0) text = text.slice(cr + 1);
-  if (text.includes('\b')) text = applyBackspaces(text);
-  if (text.includes('\t')) text = expandTabs(text);
-  return text.replace(CONTROLS, '');
+  if (text.includes("\b")) text = applyBackspaces(text);
+  if (text.includes("\t")) text = expandTabs(text);
+  return text.replace(CONTROLS, "");
 }
 
 function applyBackspaces(text: string): string {
   const out: string[] = [];
   for (const { segment } of graphemes.segment(text)) {
-    if (segment === '\b') out.pop();
+    if (segment === "\b") out.pop();
     else out.push(segment);
   }
-  return out.join('');
+  return out.join("");
 }
 
 /** Tabs as spaces to the next stop of `tab` cells (string-width counts a tab as nothing). */
 export function expandTabs(text: string, tab = 8): string {
-  if (!text.includes('\t')) return text;
-  let out = '';
+  if (!text.includes("\t")) return text;
+  let out = "";
   let col = 0;
   for (const part of text.split(/(\t)/)) {
-    if (part === '\t') {
+    if (part === "\t") {
       const n = tab - (col % tab);
-      out += ' '.repeat(n);
+      out += " ".repeat(n);
       col += n;
     } else {
       out += part;
@@ -66,7 +66,7 @@ export function textWidth(text: string): number {
 
 /** The grapheme clusters of `text` (a flag, 👍🏽 or e + ◌́ is one). */
 function clusters(text: string): string[] {
-  if (PRINTABLE_ASCII.test(text)) return text.split('');
+  if (PRINTABLE_ASCII.test(text)) return text.split("");
   return Array.from(graphemes.segment(text), (s) => s.segment);
 }
 
@@ -97,30 +97,30 @@ export function takeEnd(text: string, width: number): string {
   let w = 0;
   let i = parts.length;
   while (i > 0) {
-    const cw = stringWidth(parts[i - 1] ?? '');
+    const cw = stringWidth(parts[i - 1] ?? "");
     if (w + cw > width) break;
     w += cw;
     i--;
   }
-  return parts.slice(i).join('');
+  return parts.slice(i).join("");
 }
 
 /** `text` cut to `width` cells, ending in `…` when it was longer (cli-truncate, as Ink's `truncate-end`). */
 export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
+  if (width <= 0) return "";
   if (stringWidth(text) <= width) return text;
   // cli-truncate may keep a wide character that crosses the edge (🚀🚀🚀 at 4 cells gives 5): ask for less until it fits.
   for (let room = width; room > 0; room--) {
-    const cut = cliTruncate(text, room, { position: 'end' });
+    const cut = cliTruncate(text, room, { position: "end" });
     if (stringWidth(cut) <= width) return cut;
   }
-  return '';
+  return "";
 }
 
 /** `text` padded with spaces to `width` cells (cut when longer). */
 export function padEnd(text: string, width: number): string {
   const t = truncate(text, width);
-  return t + ' '.repeat(Math.max(0, width - stringWidth(t)));
+  return t + " ".repeat(Math.max(0, width - stringWidth(t)));
 }
 
 /**
@@ -129,8 +129,12 @@ export function padEnd(text: string, width: number): string {
  */
 export function wrapText(text: string, width: number): string[] {
   const rows: string[] = [];
-  for (const line of text.split('\n')) {
-    for (const row of wrapAnsi(line.normalize(), Math.max(1, width), { hard: false, trim: true, wordWrap: true }).split('\n')) {
+  for (const line of text.split("\n")) {
+    for (const row of wrapAnsi(line.normalize(), Math.max(1, width), {
+      hard: false,
+      trim: true,
+      wordWrap: true,
+    }).split("\n")) {
       let rest = row;
       while (stringWidth(rest) > width) {
         const [head, tail] = splitAtWidth(rest, width);
@@ -148,14 +152,26 @@ export function wrapText(text: string, width: number): string[] {
  * offsets in `text` at which each row starts and ends (the spaces at a break
  * are in no row). Undefined when its rows cannot be found in `text` again.
  */
-export function wordBreaks(text: string, width: number): Array<readonly [number, number]> | undefined {
+export function wordBreaks(
+  text: string,
+  width: number,
+): Array<readonly [number, number]> | undefined {
   const source = text.normalize();
   if (source !== text) return undefined;
-  const rows = wrapAnsi(text, Math.max(1, width), { hard: false, trim: true, wordWrap: true }).split('\n');
+  const rows = wrapAnsi(text, Math.max(1, width), {
+    hard: false,
+    trim: true,
+    wordWrap: true,
+  }).split("\n");
   const out: Array<readonly [number, number]> = [];
   let at = 0;
   for (const row of rows) {
-    while (at < text.length && /\s/.test(text[at] ?? '') && !text.startsWith(row, at)) at++;
+    while (
+      at < text.length &&
+      /\s/.test(text[at] ?? "") &&
+      !text.startsWith(row, at)
+    )
+      at++;
     if (!text.startsWith(row, at)) return undefined;
     out.push([at, at + row.length]);
     at += row.length;

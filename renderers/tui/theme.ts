@@ -1,8 +1,11 @@
-import type { TextProps } from 'ink';
-import type { Tone } from './segments.js';
+import type { TextProps } from "ink";
+import type { Tone } from "./segments.js";
 
 /** Ink `<Text>` props for a tone. */
-export type ToneStyle = Pick<TextProps, 'color' | 'bold' | 'dimColor' | 'inverse' | 'italic' | 'underline'>;
+export type ToneStyle = Pick<
+  TextProps,
+  "color" | "bold" | "dimColor" | "inverse" | "italic" | "underline"
+>;
 
 export interface Theme {
   readonly color: boolean;
@@ -14,27 +17,27 @@ const COLORS: Record<Tone, ToneStyle> = {
   bold: { bold: true },
   dim: { dimColor: true },
   heading: { bold: true },
-  accent: { color: 'cyan' },
-  ok: { color: 'green' },
-  fail: { color: 'red', bold: true },
-  warn: { color: 'yellow' },
-  running: { color: 'cyan', bold: true },
-  key: { color: 'cyan', bold: true },
+  accent: { color: "cyan" },
+  ok: { color: "green" },
+  fail: { color: "red", bold: true },
+  warn: { color: "yellow" },
+  running: { color: "cyan", bold: true },
+  key: { color: "cyan", bold: true },
   selected: { inverse: true },
-  added: { color: 'green' },
-  removed: { color: 'red' },
-  stderr: { color: 'yellow' },
+  added: { color: "green" },
+  removed: { color: "red" },
+  stderr: { color: "yellow" },
   info: { dimColor: true },
-  'inline-code': { color: 'cyan' },
-  secret: { color: 'magenta' },
-  keyword: { color: 'magenta' },
-  string: { color: 'green' },
-  comment: { color: 'gray', italic: true },
-  number: { color: 'yellow' },
-  variable: { color: 'blue' },
-  builtin: { color: 'cyan' },
-  title: { color: 'blue', bold: true },
-  meta: { color: 'gray' },
+  "inline-code": { color: "cyan" },
+  secret: { color: "magenta" },
+  keyword: { color: "magenta" },
+  string: { color: "green" },
+  comment: { color: "gray", italic: true },
+  number: { color: "yellow" },
+  variable: { color: "blue" },
+  builtin: { color: "cyan" },
+  title: { color: "blue", bold: true },
+  meta: { color: "gray" },
 };
 
 // Without colour the tones that carry meaning keep a weight or an inverse:
@@ -55,7 +58,7 @@ const MONO: Record<Tone, ToneStyle> = {
   removed: {},
   stderr: {},
   info: {},
-  'inline-code': {},
+  "inline-code": {},
   secret: {},
   keyword: {},
   string: {},

@@ -1,5 +1,9 @@
-import type { Interaction, GateRequest, StepDecision } from '../../engine/run/index.js';
-import type { TuiStore } from './tui-store.js';
+import type {
+  Interaction,
+  GateRequest,
+  StepDecision,
+} from "../../engine/run/index.js";
+import type { TuiStore } from "./tui-store.js";
 
 export interface TuiInteractionOptions {
   /** Unmounts the UI so an `interactive` block gets the terminal. */
@@ -17,7 +21,11 @@ export interface TuiInteractionOptions {
  * that gate, the answer already given is used. After `c`, ordinary steps are
  * not asked about; gates, manual steps and `confirm` blocks still are.
  */
-export function tuiInteraction(store: TuiStore, options: TuiInteractionOptions = {}): Interaction & Required<Pick<Interaction, 'beforeInteractive' | 'afterInteractive'>> {
+export function tuiInteraction(
+  store: TuiStore,
+  options: TuiInteractionOptions = {},
+): Interaction &
+  Required<Pick<Interaction, "beforeInteractive" | "afterInteractive">> {
   let asked = 0;
   let total: number | undefined;
   return {
@@ -25,36 +33,59 @@ export function tuiInteraction(store: TuiStore, options: TuiInteractionOptions =
     confirmStep: async (step) => {
       const lead = store.leadGate(step);
       if (!lead) {
-        if (store.continuing) return 'run';
-        return (await store.ask({ kind: 'step', step })) as StepDecision;
+        if (store.continuing) return "run";
+        return (await store.ask({ kind: "step", step })) as StepDecision;
       }
-      const answer = await store.ask({ kind: 'step', step, lead });
-      if (answer === 'skip' || answer === 'quit') return answer;
+      const answer = await store.ask({ kind: "step", step, lead });
+      if (answer === "skip" || answer === "quit") return answer;
       // yes / done / no: the engine asks the gate when the step starts, and gets this answer (a no stops the run there, journaled).
-      store.preanswer(step.id, { index: lead.index, answer, ...(lead.typed !== undefined ? { typed: lead.typed } : {}) });
-      return 'run';
+      store.preanswer(step.id, {
+        index: lead.index,
+        answer,
+        ...(lead.typed !== undefined ? { typed: lead.typed } : {}),
+      });
+      return "run";
     },
     gate: async (request) => {
       const index = gateIndex(store, request);
       const given = store.takePreanswer(request.step.id, index, request.typed);
-      if (given === 'yes' || given === 'no') return given;
-      return (await store.ask({ kind: 'gate', step: request.step, request }, index)) as 'yes' | 'no' | 'quit';
+      if (given === "yes" || given === "no") return given;
+      return (await store.ask(
+        { kind: "gate", step: request.step, request },
+        index,
+      )) as "yes" | "no" | "quit";
     },
     manual: async (step, action) => {
       const index = step.actions.indexOf(action);
-      if (store.takePreanswer(step.id, index, undefined) === 'done') return 'done';
-      return (await store.ask({ kind: 'manual', step, action }, index)) as 'done' | 'skip' | 'quit';
+      if (store.takePreanswer(step.id, index, undefined) === "done")
+        return "done";
+      return (await store.ask({ kind: "manual", step, action }, index)) as
+        "done" | "skip" | "quit";
     },
-    failed: async (step, message, interrupted) => (await store.ask({ kind: 'failed', step, message, interrupted })) as 'retry' | 'skip' | 'quit',
+    failed: async (step, message, interrupted) =>
+      (await store.ask({ kind: "failed", step, message, interrupted })) as
+        "retry" | "skip" | "quit",
     askParam: async (param) => {
       // The count is fixed at the first question: "Param 1 of 2", then "Param 2 of 2".
-      total ??= store.runbook.params.filter((p) => p === param || store.getSnapshot().values.get(p.name)?.value === undefined).length;
+      total ??= store.runbook.params.filter(
+        (p) =>
+          p === param ||
+          store.getSnapshot().values.get(p.name)?.value === undefined,
+      ).length;
       asked++;
-      return store.ask({ kind: 'param', param, position: asked, count: Math.max(asked, total) });
+      return store.ask({
+        kind: "param",
+        param,
+        position: asked,
+        count: Math.max(asked, total),
+      });
     },
-    unknownState: async (step, details) => (await store.ask({ kind: 'unknown', step, log: details.log })) as 'rerun' | 'done' | 'abort',
+    unknownState: async (step, details) =>
+      (await store.ask({ kind: "unknown", step, log: details.log })) as
+        "rerun" | "done" | "abort",
     reread: (steps) => store.reread(steps),
-    changedSteps: async (steps) => (await store.ask({ kind: 'changed', steps })) === 'yes',
+    changedSteps: async (steps) =>
+      (await store.ask({ kind: "changed", steps })) === "yes",
     beforeInteractive: async () => {
       store.setSuspended(true);
       await options.stepAside?.();
@@ -70,5 +101,8 @@ export function tuiInteraction(store: TuiStore, options: TuiInteractionOptions =
 function gateIndex(store: TuiStore, request: GateRequest): number | undefined {
   const { step } = request;
   if (request.action) return step.actions.indexOf(request.action);
-  return store.firstUnstarted(step.id, (a) => 'options' in a && a.options.confirm);
+  return store.firstUnstarted(
+    step.id,
+    (a) => "options" in a && a.options.confirm,
+  );
 }

@@ -1,7 +1,18 @@
-import type { ManualAction, Param, Runbook, Step } from '../../engine/model/index.js';
-import type { CheckOutcome, GateRequest, RunStatus, StepChange, StepState } from '../../engine/run/index.js';
-import type { LogLine } from './log-pager.js';
-import type { OutputLine } from './output-buffer.js';
+import type {
+  ManualAction,
+  Param,
+  Runbook,
+  Step,
+} from "../../engine/model/index.js";
+import type {
+  CheckOutcome,
+  GateRequest,
+  RunStatus,
+  StepChange,
+  StepState,
+} from "../../engine/run/index.js";
+import type { LogLine } from "./log-pager.js";
+import type { OutputLine } from "./output-buffer.js";
 
 /**
  * A gate that comes first in its step (nothing runs before it): its
@@ -11,7 +22,7 @@ export interface LeadGate {
   /** The action's index in the step. */
   readonly index: number;
   /** `confirm`: ::confirm yes/no; `typed`: ::confirm{type=…}; `manual`: ::manual; `block`: a code block marked `confirm`. */
-  readonly kind: 'confirm' | 'typed' | 'manual' | 'block';
+  readonly kind: "confirm" | "typed" | "manual" | "block";
   /** The question, `${name}` resolved with what is known, secrets masked. */
   readonly prompt: string;
   /** The text to type, for a typed gate. */
@@ -20,14 +31,32 @@ export interface LeadGate {
 
 /** What the UI is waiting for the operator to decide. */
 export type Prompt =
-  | { readonly kind: 'step'; readonly step: Step; readonly lead?: LeadGate }
-  | { readonly kind: 'failed'; readonly step: Step; readonly message: string; readonly interrupted: boolean }
-  | { readonly kind: 'gate'; readonly step: Step; readonly request: GateRequest }
-  | { readonly kind: 'manual'; readonly step: Step; readonly action: ManualAction }
-  | { readonly kind: 'param'; readonly param: Param; readonly position: number; readonly count: number }
+  | { readonly kind: "step"; readonly step: Step; readonly lead?: LeadGate }
+  | {
+      readonly kind: "failed";
+      readonly step: Step;
+      readonly message: string;
+      readonly interrupted: boolean;
+    }
+  | {
+      readonly kind: "gate";
+      readonly step: Step;
+      readonly request: GateRequest;
+    }
+  | {
+      readonly kind: "manual";
+      readonly step: Step;
+      readonly action: ManualAction;
+    }
+  | {
+      readonly kind: "param";
+      readonly param: Param;
+      readonly position: number;
+      readonly count: number;
+    }
   /** `log`: where the engine wrote the step's output (its last lines are shown above the question). */
-  | { readonly kind: 'unknown'; readonly step: Step; readonly log: string }
-  | { readonly kind: 'changed'; readonly steps: readonly Step[] };
+  | { readonly kind: "unknown"; readonly step: Step; readonly log: string }
+  | { readonly kind: "changed"; readonly steps: readonly Step[] };
 
 export interface PromptState {
   readonly prompt: Prompt;
@@ -58,7 +87,7 @@ export interface StepRow {
 }
 
 export interface ActionRun {
-  readonly state: 'running' | 'ok' | 'failed' | 'skipped';
+  readonly state: "running" | "ok" | "failed" | "skipped";
   readonly startedAt: number;
   readonly target?: string;
   readonly durationMs?: number;
@@ -69,12 +98,16 @@ export interface ActionRun {
 }
 
 export interface CheckRun {
-  readonly state: 'running' | 'ok' | 'failed';
+  readonly state: "running" | "ok" | "failed";
   readonly startedAt: number;
   readonly waitMs?: number;
   readonly outcome?: CheckOutcome;
   /** While a `wait=` check polls: the value (or error) it last got, and how many tries so far. */
-  readonly last?: { readonly actual?: string; readonly message?: string; readonly attempts?: number };
+  readonly last?: {
+    readonly actual?: string;
+    readonly message?: string;
+    readonly attempts?: number;
+  };
 }
 
 /** A capture as the UI shows it: the value as the engine gave it (masked). */
@@ -106,7 +139,11 @@ export interface CurrentStep {
   /** The full output, beside the journal. */
   readonly outputLog?: string;
   /** The last lines of the log on disk, for a step whose outcome is unknown (a resumed run). */
-  readonly logTail?: { readonly lines: readonly OutputLine[]; readonly total: number; readonly missing: boolean };
+  readonly logTail?: {
+    readonly lines: readonly OutputLine[];
+    readonly total: number;
+    readonly missing: boolean;
+  };
 }
 
 /** A step opened from the list (Enter, `o`): everything about it, its whole output paged from the log. */
@@ -132,7 +169,7 @@ export interface OpenedStep {
 
 export interface RunInfo {
   readonly runId: string;
-  readonly mode: 'live' | 'rehearsal';
+  readonly mode: "live" | "rehearsal";
   readonly resumed: boolean;
   readonly stateDir: string;
   /** Where the journal is (a file, or a run in the state database), when the engine says. */
@@ -142,7 +179,7 @@ export interface RunInfo {
 
 export interface RunEnd {
   /** As the engine says; `incomplete` once the engine reports it (SPEC 2). */
-  readonly status: RunStatus | 'incomplete';
+  readonly status: RunStatus | "incomplete";
   readonly exitCode: number;
   readonly durationMs: number;
   readonly message: string;
@@ -151,7 +188,7 @@ export interface RunEnd {
 
 /** A variable the code of a step may use, as the UI may show it. */
 export interface DisplayValue {
-  readonly kind: 'param' | 'capture' | 'sentinel';
+  readonly kind: "param" | "capture" | "sentinel";
   /** Undefined when not known (yet): a capture of a later step, a sentinel's token. */
   readonly value?: string;
   readonly secret: boolean;
@@ -179,7 +216,10 @@ export interface TuiSnapshot {
   /** Every step that ran, by id (for the proof summary at the end). */
   readonly records: ReadonlyMap<string, CurrentStep>;
   readonly prompt?: PromptState;
-  readonly notice?: { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+  readonly notice?: {
+    readonly level: "info" | "warning" | "error";
+    readonly message: string;
+  };
   readonly end?: RunEnd;
   /** Ctrl-C was pressed while a step ran: it is being stopped. */
   readonly interrupting: boolean;

@@ -1,53 +1,141 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
 
 /**
  * ARCHITECTURE.md's import boundaries fail the build when crossed: each probe
  * is linted as if it were a file in that folder (nothing is written), and
  * must be rejected by `no-restricted-imports` / `no-restricted-properties`.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../..",
+);
 const eslint = new ESLint({ cwd: root });
 
 async function problems(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-properties').map((m) => m.message);
+  const [result] = await eslint.lintText(code, {
+    filePath: path.join(root, file),
+  });
+  return (result?.messages ?? [])
+    .filter(
+      (m) =>
+        m.ruleId === "no-restricted-imports" ||
+        m.ruleId === "no-restricted-properties",
+    )
+    .map((m) => m.message);
 }
 
 const probes: [string, string, string][] = [
-  ['engine/parse/probe.ts', "import { execa } from 'execa';\nvoid execa;\n", 'no processes'],
-  ['engine/parse/probe.ts', "import pg from 'pg';\nvoid pg;\n", 'no processes'],
-  ['engine/parse/probe.ts', "import { runRunbook } from '../run/run-loop.js';\nvoid runRunbook;\n", 'never executes'],
-  ['engine/parse/probe.ts', "import { x } from '../journal/index.js';\nvoid x;\n", 'never executes'],
-  ['engine/model/probe.ts', "import type { RunEvent } from '../run/events.js';\nexport type X = RunEvent;\n", 'engine/model imports nothing'],
-  ['engine/model/probe.ts', "import { parseRunbook } from '../parse/index.js';\nvoid parseRunbook;\n", 'engine/model imports nothing'],
-  ['engine/run/probe.ts', "import { render } from 'ink';\nvoid render;\n", 'know nothing of reporters'],
-  ['engine/run/probe.ts', "import { x } from '../../renderers/plain/index.js';\nvoid x;\n", 'know nothing of reporters'],
-  ['engine/run/probe.ts', "import { main } from '../../cli/main.js';\nvoid main;\n", 'nothing imports cli/'],
-  ['checks/probe.ts', "import { x } from '../engine/run/index.js';\nvoid x;\n", 'never executes'],
-  ['checks/lint/probe.ts', "import { x } from '../../engine/sandbox/index.js';\nvoid x;\n", 'never executes'],
-  ['renderers/tui/probe.ts', "import { execa } from 'execa';\nvoid execa;\n", 'no processes'],
-  ['renderers/html/probe.ts', "import { spawn } from 'node:child_process';\nvoid spawn;\n", 'no processes'],
-  ['renderers/html/probe.ts', "import { main } from '../../cli/main.js';\nvoid main;\n", 'nothing imports cli/'],
-  ['engine/run/probe.ts', 'export const home = process.env.HOME;\n', 'no ambient process state'],
-  ['engine/actions/probe.ts', 'export const here = process.cwd();\n', 'no ambient process state'],
-  ['checks/probe.ts', 'process.exit(1);\n', 'no ambient process state'],
-  ['renderers/tui/probe.ts', "process.stdout.write('x');\n", 'no ambient process state'],
+  [
+    "engine/parse/probe.ts",
+    "import { execa } from 'execa';\nvoid execa;\n",
+    "no processes",
+  ],
+  ["engine/parse/probe.ts", "import pg from 'pg';\nvoid pg;\n", "no processes"],
+  [
+    "engine/parse/probe.ts",
+    "import { runRunbook } from '../run/run-loop.js';\nvoid runRunbook;\n",
+    "never executes",
+  ],
+  [
+    "engine/parse/probe.ts",
+    "import { x } from '../journal/index.js';\nvoid x;\n",
+    "never executes",
+  ],
+  [
+    "engine/model/probe.ts",
+    "import type { RunEvent } from '../run/events.js';\nexport type X = RunEvent;\n",
+    "engine/model imports nothing",
+  ],
+  [
+    "engine/model/probe.ts",
+    "import { parseRunbook } from '../parse/index.js';\nvoid parseRunbook;\n",
+    "engine/model imports nothing",
+  ],
+  [
+    "engine/run/probe.ts",
+    "import { render } from 'ink';\nvoid render;\n",
+    "know nothing of reporters",
+  ],
+  [
+    "engine/run/probe.ts",
+    "import { x } from '../../renderers/plain/index.js';\nvoid x;\n",
+    "know nothing of reporters",
+  ],
+  [
+    "engine/run/probe.ts",
+    "import { main } from '../../cli/main.js';\nvoid main;\n",
+    "nothing imports cli/",
+  ],
+  [
+    "checks/probe.ts",
+    "import { x } from '../engine/run/index.js';\nvoid x;\n",
+    "never executes",
+  ],
+  [
+    "checks/lint/probe.ts",
+    "import { x } from '../../engine/sandbox/index.js';\nvoid x;\n",
+    "never executes",
+  ],
+  [
+    "renderers/tui/probe.ts",
+    "import { execa } from 'execa';\nvoid execa;\n",
+    "no processes",
+  ],
+  [
+    "renderers/html/probe.ts",
+    "import { spawn } from 'node:child_process';\nvoid spawn;\n",
+    "no processes",
+  ],
+  [
+    "renderers/html/probe.ts",
+    "import { main } from '../../cli/main.js';\nvoid main;\n",
+    "nothing imports cli/",
+  ],
+  [
+    "engine/run/probe.ts",
+    "export const home = process.env.HOME;\n",
+    "no ambient process state",
+  ],
+  [
+    "engine/actions/probe.ts",
+    "export const here = process.cwd();\n",
+    "no ambient process state",
+  ],
+  ["checks/probe.ts", "process.exit(1);\n", "no ambient process state"],
+  [
+    "renderers/tui/probe.ts",
+    "process.stdout.write('x');\n",
+    "no ambient process state",
+  ],
 ];
 
-describe('import boundaries are enforced by lint', () => {
-  it.each(probes)('%s: %s is rejected', async (file, code, reason) => {
+describe("import boundaries are enforced by lint", () => {
+  it.each(probes)("%s: %s is rejected", async (file, code, reason) => {
     const found = await problems(file, code);
-    expect(found.some((m) => m.includes(reason)), found.join('\n') || 'no finding').toBe(true);
+    expect(
+      found.some((m) => m.includes(reason)),
+      found.join("\n") || "no finding",
+    ).toBe(true);
   });
 
-  it('cli/ may import everything and read the process', async () => {
-    expect(await problems('cli/probe.ts', "import { execa } from 'execa';\nimport { render } from 'ink';\nvoid execa;\nvoid render;\nexport const env = process.env;\n")).toEqual([]);
+  it("cli/ may import everything and read the process", async () => {
+    expect(
+      await problems(
+        "cli/probe.ts",
+        "import { execa } from 'execa';\nimport { render } from 'ink';\nvoid execa;\nvoid render;\nexport const env = process.env;\n",
+      ),
+    ).toEqual([]);
   });
 
-  it('the engine may import its model and its own folder', async () => {
-    expect(await problems('engine/run/probe.ts', "import type { Runbook } from '../model/index.js';\nimport { execa } from 'execa';\nexport type R = Runbook;\nvoid execa;\n")).toEqual([]);
+  it("the engine may import its model and its own folder", async () => {
+    expect(
+      await problems(
+        "engine/run/probe.ts",
+        "import type { Runbook } from '../model/index.js';\nimport { execa } from 'execa';\nexport type R = Runbook;\nvoid execa;\n",
+      ),
+    ).toEqual([]);
   });
 });

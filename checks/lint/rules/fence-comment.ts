@@ -1,6 +1,11 @@
-import { diagnostic, isCodeAction, type Diagnostic, type SourceLocation } from '../../../engine/model/index.js';
-import { parseCodeAttributes } from '../../../engine/parse/index.js';
-import type { LintContext, LintRule } from '../types.js';
+import {
+  diagnostic,
+  isCodeAction,
+  type Diagnostic,
+  type SourceLocation,
+} from "../../../engine/model/index.js";
+import { parseCodeAttributes } from "../../../engine/parse/index.js";
+import type { LintContext, LintRule } from "../types.js";
 
 /** The fence, the language and the blanks after it: what comes next is the meta. */
 const FENCE = /^(?:`{3,}|~{3,})[ \t]*\S+[ \t]+/;
@@ -12,11 +17,13 @@ const FENCE = /^(?:`{3,}|~{3,})[ \t]*\S+[ \t]+/;
  * GitHub does not show.
  */
 export const fenceComment: LintRule = {
-  id: 'fence-comment',
+  id: "fence-comment",
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     const report = (fence: SourceLocation): void => {
-      const line = ctx.source.line(fence.file, fence.line).slice(fence.column - 1);
+      const line = ctx.source
+        .line(fence.file, fence.line)
+        .slice(fence.column - 1);
       const meta = FENCE.exec(line);
       if (!meta) return;
       const parsed = parseCodeAttributes(line.slice(meta[0].length));
@@ -26,15 +33,18 @@ export const fenceComment: LintRule = {
       out.push(
         diagnostic(
           { ...fence, column: fence.column + meta[0].length + offset },
-          'warning',
-          'fence-comment',
+          "warning",
+          "fence-comment",
           `"${shown}" after the language is a comment: runbook ignores it when running (GitHub does not show it either); write attributes in braces ({timeout=5m}) and notes as prose`,
         ),
       );
     };
     for (const step of ctx.runbook.steps) {
-      for (const action of step.actions) if (isCodeAction(action)) report(action.at);
-      for (const check of step.checks) if (check.form === 'container') report({ ...check.codeAt, line: check.codeAt.line - 1 });
+      for (const action of step.actions)
+        if (isCodeAction(action)) report(action.at);
+      for (const check of step.checks)
+        if (check.form === "container")
+          report({ ...check.codeAt, line: check.codeAt.line - 1 });
     }
     return out;
   },

@@ -1,7 +1,11 @@
-import { diagnostic, type Diagnostic } from '../../../engine/model/index.js';
-import { checkPattern, interpolateParams, type ResolvedParam } from '../../../engine/params/index.js';
-import { braceRefNames } from '../../../engine/parse/refs.js';
-import type { LintContext, LintRule } from '../types.js';
+import { diagnostic, type Diagnostic } from "../../../engine/model/index.js";
+import {
+  checkPattern,
+  interpolateParams,
+  type ResolvedParam,
+} from "../../../engine/params/index.js";
+import { braceRefNames } from "../../../engine/parse/refs.js";
+import type { LintContext, LintRule } from "../types.js";
 
 /**
  * SPEC 5: everything `run` refuses before running is a lint error. Of the
@@ -12,23 +16,37 @@ import type { LintContext, LintRule } from '../types.js';
  * is a circle between params, which needs no environment).
  */
 export const paramValues: LintRule = {
-  id: 'param-pattern',
+  id: "param-pattern",
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     const templates = new Map<string, ResolvedParam>();
     for (const param of ctx.runbook.params) {
-      for (const [value, source] of [[param.default, 'default'], [param.rehearsal, 'rehearsal']] as const) {
+      for (const [value, source] of [
+        [param.default, "default"],
+        [param.rehearsal, "rehearsal"],
+      ] as const) {
         if (value === undefined) continue;
         if (braceRefNames(value).length > 0) {
-          if (source === 'default') templates.set(param.name, { param, value, source });
+          if (source === "default")
+            templates.set(param.name, { param, value, source });
           continue;
         }
         const problem = checkPattern(param, value);
-        if (problem) out.push(diagnostic(param.at, 'error', 'param-pattern', `${problem} (its ${source === 'default' ? 'default' : 'rehearsal value'})`));
+        if (problem)
+          out.push(
+            diagnostic(
+              param.at,
+              "error",
+              "param-pattern",
+              `${problem} (its ${source === "default" ? "default" : "rehearsal value"})`,
+            ),
+          );
       }
     }
     // Only params: a name from elsewhere is left unresolved, so no message but the circle's can come of it.
-    const cycles = interpolateParams(templates, { lookup: () => undefined }).diagnostics.filter((d) => d.rule === 'param-cycle');
+    const cycles = interpolateParams(templates, {
+      lookup: () => undefined,
+    }).diagnostics.filter((d) => d.rule === "param-cycle");
     return [...out, ...cycles];
   },
 };

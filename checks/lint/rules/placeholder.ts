@@ -1,11 +1,15 @@
-import { diagnostic, type Diagnostic, type SourceLocation } from '../../../engine/model/index.js';
-import { placeholderFix } from '../placeholder-fix.js';
-import type { Placeholder } from '../placeholders.js';
-import type { LintContext, LintRule, Snippet } from '../types.js';
+import {
+  diagnostic,
+  type Diagnostic,
+  type SourceLocation,
+} from "../../../engine/model/index.js";
+import { placeholderFix } from "../placeholder-fix.js";
+import type { Placeholder } from "../placeholders.js";
+import type { LintContext, LintRule, Snippet } from "../types.js";
 
 interface Use {
   readonly at: SourceLocation;
-  readonly language: 'shell' | 'sql' | 'psql';
+  readonly language: "shell" | "sql" | "psql";
   readonly param: string;
   readonly angle: boolean;
 }
@@ -19,10 +23,13 @@ interface Use {
  * a syntax error. `--fix` makes them params (placeholder-fix.ts).
  */
 export const placeholder: LintRule = {
-  id: 'placeholder',
+  id: "placeholder",
   check(ctx: LintContext): Diagnostic[] {
     const byText = new Map<string, Use[]>();
-    const byFile = new Map<string, { snippet: Snippet; placeholder: Placeholder }[]>();
+    const byFile = new Map<
+      string,
+      { snippet: Snippet; placeholder: Placeholder }[]
+    >();
     for (const snippet of ctx.snippets) {
       for (const p of snippet.placeholders) {
         const at = snippet.locate(p.line, p.column);
@@ -31,7 +38,12 @@ export const placeholder: LintRule = {
         else byFile.set(at.file, [{ snippet, placeholder: p }]);
         const key = `${at.file}\0${p.text}`;
         const uses = byText.get(key) ?? [];
-        uses.push({ at, language: snippet.language, param: p.param, angle: /^[<{[]/.test(p.text) });
+        uses.push({
+          at,
+          language: snippet.language,
+          param: p.param,
+          angle: /^[<{[]/.test(p.text),
+        });
         byText.set(key, uses);
       }
     }
@@ -40,9 +52,16 @@ export const placeholder: LintRule = {
     for (const [key, uses] of byText) {
       const first = uses[0];
       if (!first) continue;
-      const text = key.slice(key.indexOf('\0') + 1);
-      const places = uses.length === 1 ? '' : ` (${uses.length} places)`;
-      out.push(diagnostic(first.at, 'error', 'placeholder', `placeholder ${text} left in the code${places}: ${advice(first, declared)}`));
+      const text = key.slice(key.indexOf("\0") + 1);
+      const places = uses.length === 1 ? "" : ` (${uses.length} places)`;
+      out.push(
+        diagnostic(
+          first.at,
+          "error",
+          "placeholder",
+          `placeholder ${text} left in the code${places}: ${advice(first, declared)}`,
+        ),
+      );
     }
     for (const [file, uses] of byFile) {
       const fix = placeholderFix(ctx, file, uses);
@@ -54,8 +73,13 @@ export const placeholder: LintRule = {
 
 function advice(use: Use, declared: ReadonlySet<string>): string {
   const name = use.param;
-  const where = use.language === 'shell' ? `"$${name}"` : `:'${name}' (a value) or :"${name}" (a name)`;
-  if (!use.angle) return `declare a param for this value (secret: true for a password or token) and use it instead, like ${use.language === 'shell' ? '"$name"' : ":'name'"}`;
-  if (declared.has(name)) return `param ${name} is declared: write ${where} here`;
+  const where =
+    use.language === "shell"
+      ? `"$${name}"`
+      : `:'${name}' (a value) or :"${name}" (a name)`;
+  if (!use.angle)
+    return `declare a param for this value (secret: true for a password or token) and use it instead, like ${use.language === "shell" ? '"$name"' : ":'name'"}`;
+  if (declared.has(name))
+    return `param ${name} is declared: write ${where} here`;
   return `declare a param (params: { ${name}: { description: … } }) and write ${where} here`;
 }

@@ -1,10 +1,17 @@
-import { diagnostic, type Diagnostic } from '../../../engine/model/index.js';
-import { RUNBOOK_DIRECTIVES } from '../../../engine/parse/index.js';
-import { suggest } from '../suggest.js';
-import type { LintContext, LintRule } from '../types.js';
+import { diagnostic, type Diagnostic } from "../../../engine/model/index.js";
+import { RUNBOOK_DIRECTIVES } from "../../../engine/parse/index.js";
+import { suggest } from "../suggest.js";
+import type { LintContext, LintRule } from "../types.js";
 
 /** Containers that documentation sites render (VitePress, Docusaurus) beside the admonitions the parser knows. */
-const DOC_CONTAINERS = new Set(['details', 'code-group', 'tabs', 'tab', 'raw', 'v-pre']);
+const DOC_CONTAINERS = new Set([
+  "details",
+  "code-group",
+  "tabs",
+  "tab",
+  "raw",
+  "v-pre",
+]);
 
 /**
  * A `::name` or `:::name` directive runbook does not know. Most are another
@@ -13,17 +20,32 @@ const DOC_CONTAINERS = new Set(['details', 'code-group', 'tabs', 'tab', 'raw', '
  * the author meant will silently not happen.
  */
 export const unknownDirective: LintRule = {
-  id: 'unknown-directive',
+  id: "unknown-directive",
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const use of ctx.runbook.directives) {
-      if (use.known || use.type === 'textDirective' || DOC_CONTAINERS.has(use.name)) continue;
+      if (
+        use.known ||
+        use.type === "textDirective" ||
+        DOC_CONTAINERS.has(use.name)
+      )
+        continue;
       const meant = suggest(use.name, RUNBOOK_DIRECTIVES);
-      const written = `${use.type === 'containerDirective' ? ':::' : '::'}${use.name}`;
+      const written = `${use.type === "containerDirective" ? ":::" : "::"}${use.name}`;
       out.push(
         meant
-          ? diagnostic(use.at, 'error', 'unknown-directive', `unknown directive ${written}: did you mean ::${meant}? As written it is ignored`)
-          : diagnostic(use.at, 'warning', 'unknown-directive', `unknown directive ${written}: runbook ignores it (known: ${[...RUNBOOK_DIRECTIVES].join(', ')})`),
+          ? diagnostic(
+              use.at,
+              "error",
+              "unknown-directive",
+              `unknown directive ${written}: did you mean ::${meant}? As written it is ignored`,
+            )
+          : diagnostic(
+              use.at,
+              "warning",
+              "unknown-directive",
+              `unknown directive ${written}: runbook ignores it (known: ${[...RUNBOOK_DIRECTIVES].join(", ")})`,
+            ),
       );
     }
     return out;

@@ -1,2 +1,13 @@
-export { bashSyntax, parseBashErrors, type BashSyntaxOptions, type ShellText, type ToolResults } from './bash-syntax.js';
-export { shellcheck, SHELLCHECK_EXCLUDED, type ShellcheckInput, type ShellcheckOptions } from './shellcheck.js';
+export {
+  bashSyntax,
+  parseBashErrors,
+  type BashSyntaxOptions,
+  type ShellText,
+  type ToolResults,
+} from "./bash-syntax.js";
+export {
+  shellcheck,
+  SHELLCHECK_EXCLUDED,
+  type ShellcheckInput,
+  type ShellcheckOptions,
+} from "./shellcheck.js";

@@ -1,15 +1,15 @@
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ToolFinding } from '../types.js';
-import type { ToolResults } from './bash-syntax.js';
-import { runTool, toolEnv } from './run-tool.js';
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
+import type { ToolFinding } from "../types.js";
+import type { ToolResults } from "./bash-syntax.js";
+import { runTool, toolEnv } from "./run-tool.js";
 
 export interface ShellcheckInput {
   readonly id: number;
   readonly code: string;
-  readonly shell: 'sh' | 'bash';
+  readonly shell: "sh" | "bash";
 }
 
 export interface ShellcheckOptions {
@@ -39,7 +39,15 @@ export interface ShellcheckOptions {
  * (On the adoption corpus, test/fixtures/corpus, every finding of SC2029
  * and SC2153 was a false alarm.)
  */
-export const SHELLCHECK_EXCLUDED = ['SC1090', 'SC1091', 'SC2029', 'SC2148', 'SC2153', 'SC2154', 'SC2164'] as const;
+export const SHELLCHECK_EXCLUDED = [
+  "SC1090",
+  "SC1091",
+  "SC2029",
+  "SC2148",
+  "SC2153",
+  "SC2154",
+  "SC2164",
+] as const;
 
 /** Files per shellcheck process: under any argv limit, and shellcheck slows down per file in very long runs. */
 const MAX_FILES_PER_RUN = 1000;
@@ -54,12 +62,16 @@ const MAX_FILES_PER_RUN = 1000;
  * removed before returning. Resolves with a `failure` of `missing` when
  * shellcheck is not installed.
  */
-export async function shellcheck(snippets: readonly ShellcheckInput[], options: ShellcheckOptions): Promise<ToolResults> {
+export async function shellcheck(
+  snippets: readonly ShellcheckInput[],
+  options: ShellcheckOptions,
+): Promise<ToolResults> {
   const findings = new Map<number, ToolFinding[]>();
-  const program = options.shellcheck ?? 'shellcheck';
+  const program = options.shellcheck ?? "shellcheck";
   if (snippets.length === 0) return { findings };
   // Not installed is the common case on a laptop: know it before writing thousands of files.
-  if (!onPath(program, options.env['PATH'])) return { findings, failure: 'missing' };
+  if (!onPath(program, options.env["PATH"]))
+    return { findings, failure: "missing" };
   // Identical snippets (`true`, a repeated check) are read once.
   const byText = new Map<string, number[]>();
   for (const s of snippets) {
@@ -68,46 +80,81 @@ export async function shellcheck(snippets: readonly ShellcheckInput[], options: 
     if (ids) ids.push(s.id);
     else byText.set(key, [s.id]);
   }
-  const dir = await mkdtemp(path.join(options.env['TMPDIR'] ?? tmpdir(), 'runbook-lint-'));
+  const dir = await mkdtemp(
+    path.join(options.env["TMPDIR"] ?? tmpdir(), "runbook-lint-"),
+  );
   try {
     // The dialect goes on the command line, one group of files per shell: the file is the
     // block as written, so a shebang stays on line 1 and lines are the block's own.
-    const groups = new Map<'sh' | 'bash', string[]>();
+    const groups = new Map<"sh" | "bash", string[]>();
     const idsOf = new Map<string, number[]>();
     let n = 0;
     for (const [key, ids] of byText) {
-      const newline = key.indexOf('\n');
-      const shell = key.slice(0, newline) === 'sh' ? 'sh' : 'bash';
+      const newline = key.indexOf("\n");
+      const shell = key.slice(0, newline) === "sh" ? "sh" : "bash";
       const name = `${n++}.sh`;
       groups.set(shell, [...(groups.get(shell) ?? []), name]);
       idsOf.set(name, ids);
       // Written one at a time: thousands of open files at once would hit the descriptor limit.
       writeFileSync(path.join(dir, name), `${key.slice(newline + 1)}\n`);
     }
-    const parallelism = Math.max(options.parallelism ?? availableParallelism(), 1);
-    const base = ['--norc', '--format=json1', '--severity=info', `--exclude=${SHELLCHECK_EXCLUDED.join(',')}`];
-    const env = toolEnv(options.env, 'C.UTF-8');
+    const parallelism = Math.max(
+      options.parallelism ?? availableParallelism(),
+      1,
+    );
+    const base = [
+      "--norc",
+      "--format=json1",
+      "--severity=info",
+      `--exclude=${SHELLCHECK_EXCLUDED.join(",")}`,
+    ];
+    const env = toolEnv(options.env, "C.UTF-8");
     const tasks: (() => ReturnType<typeof runTool>)[] = [];
     for (const [shell, files] of groups) {
-      const runs = Math.max(Math.min(parallelism, Math.ceil(files.length / 50)), Math.ceil(files.length / MAX_FILES_PER_RUN), 1);
+      const runs = Math.max(
+        Math.min(parallelism, Math.ceil(files.length / 50)),
+        Math.ceil(files.length / MAX_FILES_PER_RUN),
+        1,
+      );
       const chunk = Math.ceil(files.length / runs);
       for (let i = 0; i < runs; i++) {
         const slice = files.slice(i * chunk, (i + 1) * chunk);
-        if (slice.length > 0) tasks.push(() => runTool(program, [...base, `--shell=${shell}`, '--', ...slice], { cwd: dir, env, timeoutMs: 600_000 }));
+        if (slice.length > 0)
+          tasks.push(() =>
+            runTool(program, [...base, `--shell=${shell}`, "--", ...slice], {
+              cwd: dir,
+              env,
+              timeoutMs: 600_000,
+            }),
+          );
       }
     }
     const results = await pool(tasks, parallelism);
     for (const result of results) {
-      if (result.failure === 'missing') return { findings, failure: 'missing' };
+      if (result.failure === "missing") return { findings, failure: "missing" };
       if (result.failure || (result.code !== 0 && result.code !== 1)) {
-        return { findings, failure: `shellcheck could not be run (${result.failure ?? (result.stderr.trim().split('\n')[0] || `exit ${result.code}`)}): its findings are missing` };
+        return {
+          findings,
+          failure: `shellcheck could not be run (${result.failure ?? (result.stderr.trim().split("\n")[0] || `exit ${result.code}`)}): its findings are missing`,
+        };
       }
       const comments = parseJson1(result.stdout);
-      if (!comments) return { findings, failure: `shellcheck printed something that is not its JSON: its findings are missing` };
+      if (!comments)
+        return {
+          findings,
+          failure: `shellcheck printed something that is not its JSON: its findings are missing`,
+        };
       for (const comment of comments) {
         for (const id of idsOf.get(comment.file) ?? []) {
           const list = findings.get(id) ?? [];
-          list.push({ tool: 'shellcheck', line: comment.line, column: comment.column, code: comment.code, level: comment.level, message: comment.message });
+          list.push({
+            tool: "shellcheck",
+            line: comment.line,
+            column: comment.column,
+            code: comment.code,
+            level: comment.level,
+            message: comment.message,
+          });
           findings.set(id, list);
         }
       }
@@ -123,24 +170,29 @@ interface Json1Comment {
   readonly line: number;
   readonly column: number;
   readonly code: number;
-  readonly level: 'error' | 'warning' | 'info' | 'style';
+  readonly level: "error" | "warning" | "info" | "style";
   readonly message: string;
 }
 
 /** The comments of `-f json1` output, or undefined when it is not that. */
 function parseJson1(stdout: string): Json1Comment[] | undefined {
-  if (stdout.trim() === '') return [];
+  if (stdout.trim() === "") return [];
   let parsed: { comments?: Json1Comment[] };
   try {
     parsed = JSON.parse(stdout) as { comments?: Json1Comment[] };
   } catch {
     return undefined;
   }
-  return (parsed.comments ?? []).filter((c) => typeof c.file === 'string' && typeof c.line === 'number');
+  return (parsed.comments ?? []).filter(
+    (c) => typeof c.file === "string" && typeof c.line === "number",
+  );
 }
 
 /** Runs the tasks with at most `limit` at a time; results in task order. */
-async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+async function pool<T>(
+  tasks: readonly (() => Promise<T>)[],
+  limit: number,
+): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -149,13 +201,20 @@ async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Pro
       results[i] = await (tasks[i] as () => Promise<T>)();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, worker),
+  );
   return results;
 }
 
 /** Whether `program` (a name, or a path) is an executable file, looked up on `PATH` like a spawn would. */
 function onPath(program: string, searchPath: string | undefined): boolean {
-  const candidates = program.includes('/') ? [program] : (searchPath ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, program));
+  const candidates = program.includes("/")
+    ? [program]
+    : (searchPath ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);

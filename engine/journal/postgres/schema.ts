@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from "pg";
 
 /**
  * The schema `runbook` (SPEC 2), one migration per version. A migration is
@@ -58,7 +58,8 @@ export function stateClient(url: string, applicationName: string): pg.Client {
   return new pg.Client({
     connectionString: url,
     application_name: applicationName,
-    options: '-c synchronous_commit=on -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=0',
+    options:
+      "-c synchronous_commit=on -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=0",
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: 10_000,
@@ -72,35 +73,57 @@ export function stateClient(url: string, applicationName: string): pg.Client {
  */
 export async function migrate(client: pg.Client): Promise<void> {
   if ((await currentVersion(client)) === SCHEMA_VERSION) return;
-  await client.query('BEGIN');
+  await client.query("BEGIN");
   try {
-    await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1, 0)', [LOCK_NAMESPACE]);
-    await client.query('CREATE SCHEMA IF NOT EXISTS runbook');
-    await client.query('CREATE TABLE IF NOT EXISTS runbook.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM runbook.schema_version');
+    await client.query("SELECT pg_catalog.pg_advisory_xact_lock($1, 0)", [
+      LOCK_NAMESPACE,
+    ]);
+    await client.query("CREATE SCHEMA IF NOT EXISTS runbook");
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS runbook.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      "SELECT max(version) AS v FROM runbook.schema_version",
+    );
     const from = rows[0]?.v ?? 0;
-    if (from > SCHEMA_VERSION) throw new Error(`its schema runbook is at version ${from}, written by a newer runbook (this one knows ${SCHEMA_VERSION}): upgrade runbook`);
+    if (from > SCHEMA_VERSION)
+      throw new Error(
+        `its schema runbook is at version ${from}, written by a newer runbook (this one knows ${SCHEMA_VERSION}): upgrade runbook`,
+      );
     for (let v = from + 1; v <= SCHEMA_VERSION; v++) {
-      await client.query(MIGRATIONS[v - 1] ?? '');
-      await client.query('INSERT INTO runbook.schema_version (version) VALUES ($1)', [v]);
+      await client.query(MIGRATIONS[v - 1] ?? "");
+      await client.query(
+        "INSERT INTO runbook.schema_version (version) VALUES ($1)",
+        [v],
+      );
     }
-    await client.query('COMMIT');
+    await client.query("COMMIT");
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
 }
 
 async function currentVersion(client: pg.Client): Promise<number | undefined> {
-  const { rows } = await client.query<{ t: string | null }>("SELECT pg_catalog.to_regclass('runbook.schema_version')::text AS t");
+  const { rows } = await client.query<{ t: string | null }>(
+    "SELECT pg_catalog.to_regclass('runbook.schema_version')::text AS t",
+  );
   if (!rows[0]?.t) return undefined;
-  const v = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM runbook.schema_version');
+  const v = await client.query<{ v: number | null }>(
+    "SELECT max(version) AS v FROM runbook.schema_version",
+  );
   const version = v.rows[0]?.v ?? undefined;
-  if (version !== undefined && version > SCHEMA_VERSION) throw new Error(`its schema runbook is at version ${version}, written by a newer runbook (this one knows ${SCHEMA_VERSION}): upgrade runbook`);
+  if (version !== undefined && version > SCHEMA_VERSION)
+    throw new Error(
+      `its schema runbook is at version ${version}, written by a newer runbook (this one knows ${SCHEMA_VERSION}): upgrade runbook`,
+    );
   return version;
 }
 
 /** The int4 key of an identity's run lock (within LOCK_NAMESPACE), non-negative so it reads the same in pg_locks.objid. */
-export function lockKey(identity: string, hash: (text: string) => Buffer): number {
+export function lockKey(
+  identity: string,
+  hash: (text: string) => Buffer,
+): number {
   return hash(identity).readUInt32BE(0) & 0x7fffffff;
 }

@@ -1,9 +1,14 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { SyncCall, WorkerInit } from './protocol.js';
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from "node:worker_threads";
+import type { SyncCall, WorkerInit } from "./protocol.js";
 
-const WORKER = new URL('./state-worker.js', import.meta.url);
+const WORKER = new URL("./state-worker.js", import.meta.url);
 
 /** A commit that has not come back by then is given up on: the journal cannot be written. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -31,20 +36,30 @@ export class SyncConnection {
   private waiters: (() => void)[] = [];
 
   private constructor() {
-    if (!existsSync(fileURLToPath(WORKER))) throw new Error(`the state worker ${fileURLToPath(WORKER)} is missing: build runbook (npm run build)`);
+    if (!existsSync(fileURLToPath(WORKER)))
+      throw new Error(
+        `the state worker ${fileURLToPath(WORKER)} is missing: build runbook (npm run build)`,
+      );
     const a = new MessageChannel();
     const b = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const init: WorkerInit = { requests: a.port2, replies: b.port2, flag };
     // Not the parent's flags (`node --input-type=module -e …` would make the worker fail to load).
-    this.worker = new Worker(WORKER, { workerData: init, transferList: [a.port2, b.port2], execArgv: [] });
+    this.worker = new Worker(WORKER, {
+      workerData: init,
+      transferList: [a.port2, b.port2],
+      execArgv: [],
+    });
     this.worker.unref();
-    this.worker.on('error', (error) => (this.dead ??= `the state worker failed: ${error.message}`));
+    this.worker.on(
+      "error",
+      (error) => (this.dead ??= `the state worker failed: ${error.message}`),
+    );
     this.requests = a.port1 as unknown as MessagePort;
     this.replies = b.port1 as unknown as MessagePort;
     this.flag = new Int32Array(flag);
-    this.requests.on('message', (m: { type: string; chars: number }) => {
-      if (m.type !== 'chunk-done') return;
+    this.requests.on("message", (m: { type: string; chars: number }) => {
+      if (m.type !== "chunk-done") return;
       this.inFlight -= m.chars;
       this.settle();
     });
@@ -58,7 +73,7 @@ export class SyncConnection {
   static open(url: string): SyncConnection {
     const c = new SyncConnection();
     try {
-      c.call({ op: 'open', url });
+      c.call({ op: "open", url });
     } catch (error) {
       c.terminate();
       throw error;
@@ -74,14 +89,16 @@ export class SyncConnection {
     this.requests.postMessage({ ...request, id });
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const message = receiveMessageOnPort(this.replies as never)?.message as { id: number; ok: boolean; value?: unknown; error?: string } | undefined;
+      const message = receiveMessageOnPort(this.replies as never)?.message as
+        | { id: number; ok: boolean; value?: unknown; error?: string }
+        | undefined;
       if (message && message.id === id) {
-        if (!message.ok) throw new Error(message.error ?? 'failed');
+        if (!message.ok) throw new Error(message.error ?? "failed");
         return message.value;
       }
       if (message) continue;
       const left = until - Date.now();
-      if (left <= 0 || Atomics.wait(this.flag, 0, 0, left) === 'timed-out') {
+      if (left <= 0 || Atomics.wait(this.flag, 0, 0, left) === "timed-out") {
         if (receiveMessageOnPort(this.replies as never) !== undefined) continue;
         this.dead = `the state database did not answer within ${Math.round(timeoutMs / 1000)} s`;
         this.terminate();
@@ -96,7 +113,7 @@ export class SyncConnection {
     if (this.dead) return;
     this.inFlight += text.length;
     this.requests.ref();
-    this.requests.postMessage({ op: 'chunk', runId, step, text });
+    this.requests.postMessage({ op: "chunk", runId, step, text });
   }
 
   /** Resolves when less than `limit` characters of output are waiting to be saved. */
@@ -113,7 +130,7 @@ export class SyncConnection {
   }
 
   terminate(): void {
-    this.dead ??= 'closed';
+    this.dead ??= "closed";
     this.requests.close();
     this.replies.close();
     void this.worker.terminate();

@@ -1,238 +1,309 @@
-import { Buffer } from 'node:buffer';
-import { describe, expect, it } from 'vitest';
-import { createRedactingStream, MAX_SEQUENCE_LENGTH, type RedactingStream } from '../../../engine/secrets/index.js';
+import { Buffer } from "node:buffer";
+import { describe, expect, it } from "vitest";
+import {
+  createRedactingStream,
+  MAX_SEQUENCE_LENGTH,
+  type RedactingStream,
+} from "../../../engine/secrets/index.js";
 
 type Chunk = Buffer | Uint8Array | string;
 
 /** Pushes every chunk and flushes; returns what each call released and the whole output. */
-function run(stream: RedactingStream, chunks: readonly Chunk[]): { pieces: string[]; output: string } {
+function run(
+  stream: RedactingStream,
+  chunks: readonly Chunk[],
+): { pieces: string[]; output: string } {
   const pieces = chunks.map((chunk) => stream.push(chunk));
   pieces.push(stream.flush());
-  return { pieces, output: pieces.join('') };
+  return { pieces, output: pieces.join("") };
 }
 
 function bytesOneByOne(text: string): Buffer[] {
-  return [...Buffer.from(text, 'utf8')].map((byte) => Buffer.from([byte]));
+  return [...Buffer.from(text, "utf8")].map((byte) => Buffer.from([byte]));
 }
 
-function redact(text: string, secrets: readonly string[], neutralizeEscapes = true): string {
-  return run(createRedactingStream({ secrets, neutralizeEscapes }), [text]).output;
+function redact(
+  text: string,
+  secrets: readonly string[],
+  neutralizeEscapes = true,
+): string {
+  return run(createRedactingStream({ secrets, neutralizeEscapes }), [text])
+    .output;
 }
 
-describe('createRedactingStream: masking', () => {
-  it('masks secrets within a chunk', () => {
-    expect(redact('password is hunter2, ok\n', ['hunter2'])).toBe('password is ***, ok\n');
-  });
-
-  it('masks a secret written one byte at a time, and never releases any part of it', () => {
-    const stream = createRedactingStream({ secrets: ['hunter2'] });
-    const { pieces, output } = run(stream, bytesOneByOne('pw=hunter2\n'));
-    expect(output).toBe('pw=***\n');
-    expect(pieces.filter((piece) => /[hunter2]/.test(piece))).toEqual([]);
-  });
-
-  it('releases ordinary output at once and holds back only a possible start of a secret', () => {
-    const stream = createRedactingStream({ secrets: ['hunter2'] });
-    expect(stream.push('line one\n')).toBe('line one\n');
-    expect(stream.push('abc hun')).toBe('abc ');
-    // As soon as the held text cannot be a secret any more, it is released.
-    expect(stream.push('g')).toBe('hung');
-    expect(stream.push('ry hunter')).toBe('ry ');
-    expect(stream.push('2!')).toBe('***!');
-    expect(stream.flush()).toBe('');
-  });
-
-  it('releases a held-back prefix at the end of the stream', () => {
-    const stream = createRedactingStream({ secrets: ['hunter2'] });
-    expect(stream.push('the end: hunt')).toBe('the end: ');
-    expect(stream.flush()).toBe('hunt');
-  });
-
-  it('masks a longer secret that extends a shorter one even when it arrives in pieces', () => {
-    const secrets = ['hunter2', 'hunter2-admin'];
-    expect(run(createRedactingStream({ secrets }), ['x hunter2', '-adm', 'in y']).output).toBe('x *** y');
-    expect(run(createRedactingStream({ secrets }), ['x hunter2', ' y']).output).toBe('x *** y');
-    expect(run(createRedactingStream({ secrets }), ['x hunter2', '-adx']).output).toBe('x ***-adx');
-  });
-
-  it('masks the encoded forms of a secret across chunks', () => {
-    const secret = 'p@ss/w0rd';
-    const base64 = Buffer.from(secret).toString('base64');
-    const { output } = run(createRedactingStream({ secrets: [secret] }), bytesOneByOne(`url=u:p%40ss%2Fw0rd@h b64=${base64}\n`));
-    expect(output).toBe('url=u:***@h b64=***\n');
-  });
-
-  it('masks a non-ASCII secret split inside its multi-byte characters', () => {
-    const { output } = run(createRedactingStream({ secrets: ['pässwörd'] }), bytesOneByOne('[pässwörd]'));
-    expect(output).toBe('[***]');
-  });
-
-  it('reports secrets too short to mask', () => {
-    expect(createRedactingStream({ secrets: ['ab', 'hunter2'] }).ignored).toEqual(['ab']);
-    expect(redact('ab hunter2', ['ab', 'hunter2'])).toBe('ab ***');
-  });
-
-  it('passes everything through when there are no secrets', () => {
-    const stream = createRedactingStream({ secrets: [] });
-    expect(stream.push('hello ')).toBe('hello ');
-    expect(stream.push(Buffer.from('world\n'))).toBe('world\n');
-    expect(stream.flush()).toBe('');
-  });
-});
-
-describe('createRedactingStream: decoding', () => {
-  it('decodes a multi-byte character split over chunks', () => {
-    const bytes = Buffer.from('a日本b', 'utf8');
-    const stream = createRedactingStream({ secrets: [] });
-    expect(stream.push(bytes.subarray(0, 2))).toBe('a');
-    expect(stream.push(bytes.subarray(2, 5))).toBe('日');
-    expect(stream.push(bytes.subarray(5))).toBe('本b');
-  });
-
-  it('turns invalid bytes into U+FFFD, also a truncated character at the end', () => {
-    expect(run(createRedactingStream({ secrets: [] }), [Buffer.from([0x66, 0xff, 0x67]), Buffer.from([0xe6, 0x97])]).output).toBe(
-      'f\uFFFDg\uFFFD',
+describe("createRedactingStream: masking", () => {
+  it("masks secrets within a chunk", () => {
+    expect(redact("password is hunter2, ok\n", ["hunter2"])).toBe(
+      "password is ***, ok\n",
     );
   });
 
-  it('accepts Uint8Array and string chunks, including a surrogate pair split between strings', () => {
+  it("masks a secret written one byte at a time, and never releases any part of it", () => {
+    const stream = createRedactingStream({ secrets: ["hunter2"] });
+    const { pieces, output } = run(stream, bytesOneByOne("pw=hunter2\n"));
+    expect(output).toBe("pw=***\n");
+    expect(pieces.filter((piece) => /[hunter2]/.test(piece))).toEqual([]);
+  });
+
+  it("releases ordinary output at once and holds back only a possible start of a secret", () => {
+    const stream = createRedactingStream({ secrets: ["hunter2"] });
+    expect(stream.push("line one\n")).toBe("line one\n");
+    expect(stream.push("abc hun")).toBe("abc ");
+    // As soon as the held text cannot be a secret any more, it is released.
+    expect(stream.push("g")).toBe("hung");
+    expect(stream.push("ry hunter")).toBe("ry ");
+    expect(stream.push("2!")).toBe("***!");
+    expect(stream.flush()).toBe("");
+  });
+
+  it("releases a held-back prefix at the end of the stream", () => {
+    const stream = createRedactingStream({ secrets: ["hunter2"] });
+    expect(stream.push("the end: hunt")).toBe("the end: ");
+    expect(stream.flush()).toBe("hunt");
+  });
+
+  it("masks a longer secret that extends a shorter one even when it arrives in pieces", () => {
+    const secrets = ["hunter2", "hunter2-admin"];
+    expect(
+      run(createRedactingStream({ secrets }), ["x hunter2", "-adm", "in y"])
+        .output,
+    ).toBe("x *** y");
+    expect(
+      run(createRedactingStream({ secrets }), ["x hunter2", " y"]).output,
+    ).toBe("x *** y");
+    expect(
+      run(createRedactingStream({ secrets }), ["x hunter2", "-adx"]).output,
+    ).toBe("x ***-adx");
+  });
+
+  it("masks the encoded forms of a secret across chunks", () => {
+    const secret = "p@ss/w0rd";
+    const base64 = Buffer.from(secret).toString("base64");
+    const { output } = run(
+      createRedactingStream({ secrets: [secret] }),
+      bytesOneByOne(`url=u:p%40ss%2Fw0rd@h b64=${base64}\n`),
+    );
+    expect(output).toBe("url=u:***@h b64=***\n");
+  });
+
+  it("masks a non-ASCII secret split inside its multi-byte characters", () => {
+    const { output } = run(
+      createRedactingStream({ secrets: ["pässwörd"] }),
+      bytesOneByOne("[pässwörd]"),
+    );
+    expect(output).toBe("[***]");
+  });
+
+  it("reports secrets too short to mask", () => {
+    expect(
+      createRedactingStream({ secrets: ["ab", "hunter2"] }).ignored,
+    ).toEqual(["ab"]);
+    expect(redact("ab hunter2", ["ab", "hunter2"])).toBe("ab ***");
+  });
+
+  it("passes everything through when there are no secrets", () => {
     const stream = createRedactingStream({ secrets: [] });
-    expect(stream.push(new Uint8Array([0x6f, 0x6b, 0x20]))).toBe('ok ');
-    expect(stream.push('a\ud83d')).toBe('a');
-    expect(stream.push('\ude00b')).toBe('😀b');
-    expect(stream.flush()).toBe('');
+    expect(stream.push("hello ")).toBe("hello ");
+    expect(stream.push(Buffer.from("world\n"))).toBe("world\n");
+    expect(stream.flush()).toBe("");
   });
 });
 
-describe('createRedactingStream: terminal escapes', () => {
+describe("createRedactingStream: decoding", () => {
+  it("decodes a multi-byte character split over chunks", () => {
+    const bytes = Buffer.from("a日本b", "utf8");
+    const stream = createRedactingStream({ secrets: [] });
+    expect(stream.push(bytes.subarray(0, 2))).toBe("a");
+    expect(stream.push(bytes.subarray(2, 5))).toBe("日");
+    expect(stream.push(bytes.subarray(5))).toBe("本b");
+  });
+
+  it("turns invalid bytes into U+FFFD, also a truncated character at the end", () => {
+    expect(
+      run(createRedactingStream({ secrets: [] }), [
+        Buffer.from([0x66, 0xff, 0x67]),
+        Buffer.from([0xe6, 0x97]),
+      ]).output,
+    ).toBe("f\uFFFDg\uFFFD");
+  });
+
+  it("accepts Uint8Array and string chunks, including a surrogate pair split between strings", () => {
+    const stream = createRedactingStream({ secrets: [] });
+    expect(stream.push(new Uint8Array([0x6f, 0x6b, 0x20]))).toBe("ok ");
+    expect(stream.push("a\ud83d")).toBe("a");
+    expect(stream.push("\ude00b")).toBe("😀b");
+    expect(stream.flush()).toBe("");
+  });
+});
+
+describe("createRedactingStream: terminal escapes", () => {
   const clean = (text: string): string => redact(text, []);
 
-  it('keeps SGR colour, tabs, newlines and carriage returns', () => {
-    const text = '\x1b[1;31mred\x1b[0m\tx\r\n\x1b[38:2::255:0:0mtrue colour\x1b[m\n';
+  it("keeps SGR colour, tabs, newlines and carriage returns", () => {
+    const text =
+      "\x1b[1;31mred\x1b[0m\tx\r\n\x1b[38:2::255:0:0mtrue colour\x1b[m\n";
     expect(clean(text)).toBe(text);
   });
 
   it.each([
-    ['OSC 52 clipboard write (BEL)', 'a\x1b]52;c;aGVsbG8=\x07b'],
-    ['OSC 0 window title (ST)', 'a\x1b]0;pwned\x1b\\b'],
-    ['OSC 2 window title', 'a\x1b]2;title\x07b'],
-    ['DCS string', 'a\x1bP1$r0m\x1b\\b'],
-    ['APC string', 'a\x1b_Gf=100;AAAA\x1b\\b'],
-    ['PM string', 'a\x1b^private\x1b\\b'],
-    ['SOS string', 'a\x1bXstart of string\x1b\\b'],
-    ['screen clear', 'a\x1b[2Jb'],
-    ['cursor home', 'a\x1b[Hb'],
-    ['title report (CSI 21 t)', 'a\x1b[21tb'],
-    ['alternate screen', 'a\x1b[?1049hb'],
-    ['XTMODKEYS, which ends in m but is not SGR', 'a\x1b[>4;2mb'],
-    ['full reset (ESC c)', 'a\x1bcb'],
-    ['charset designation (ESC ( 0)', 'a\x1b(0b'],
-    ['8-bit CSI', 'a\u009b2Jb'],
-    ['8-bit OSC ended by BEL', 'a\u009d0;title\u0007b'],
-    ['8-bit DCS ended by 8-bit ST', 'a\u0090qpayload\u009cb'],
-    ['8-bit APC ended by ESC \\', 'a\u009fapc\x1b\\b'],
-    ['BEL, backspace, shift-out, DEL and C1 NEL', 'a\x07\x08\x0e\x7f\u0085b'],
-  ])('removes %s', (_name, text) => {
-    expect(clean(text)).toBe('ab');
+    ["OSC 52 clipboard write (BEL)", "a\x1b]52;c;aGVsbG8=\x07b"],
+    ["OSC 0 window title (ST)", "a\x1b]0;pwned\x1b\\b"],
+    ["OSC 2 window title", "a\x1b]2;title\x07b"],
+    ["DCS string", "a\x1bP1$r0m\x1b\\b"],
+    ["APC string", "a\x1b_Gf=100;AAAA\x1b\\b"],
+    ["PM string", "a\x1b^private\x1b\\b"],
+    ["SOS string", "a\x1bXstart of string\x1b\\b"],
+    ["screen clear", "a\x1b[2Jb"],
+    ["cursor home", "a\x1b[Hb"],
+    ["title report (CSI 21 t)", "a\x1b[21tb"],
+    ["alternate screen", "a\x1b[?1049hb"],
+    ["XTMODKEYS, which ends in m but is not SGR", "a\x1b[>4;2mb"],
+    ["full reset (ESC c)", "a\x1bcb"],
+    ["charset designation (ESC ( 0)", "a\x1b(0b"],
+    ["8-bit CSI", "a\u009b2Jb"],
+    ["8-bit OSC ended by BEL", "a\u009d0;title\u0007b"],
+    ["8-bit DCS ended by 8-bit ST", "a\u0090qpayload\u009cb"],
+    ["8-bit APC ended by ESC \\", "a\u009fapc\x1b\\b"],
+    ["BEL, backspace, shift-out, DEL and C1 NEL", "a\x07\x08\x0e\x7f\u0085b"],
+  ])("removes %s", (_name, text) => {
+    expect(clean(text)).toBe("ab");
   });
 
-  it('keeps the text of an OSC 8 hyperlink and drops the link', () => {
-    expect(clean('see \x1b]8;;https://evil.example\x1b\\the docs\x1b]8;;\x1b\\.')).toBe('see the docs.');
+  it("keeps the text of an OSC 8 hyperlink and drops the link", () => {
+    expect(
+      clean("see \x1b]8;;https://evil.example\x1b\\the docs\x1b]8;;\x1b\\."),
+    ).toBe("see the docs.");
   });
 
-  it('rewrites an 8-bit SGR into its 7-bit form', () => {
-    expect(clean('\u009b31mred\u009b0m')).toBe('\x1b[31mred\x1b[0m');
+  it("rewrites an 8-bit SGR into its 7-bit form", () => {
+    expect(clean("\u009b31mred\u009b0m")).toBe("\x1b[31mred\x1b[0m");
   });
 
-  it('ends an OSC at an ESC that does not make ST and reads the next sequence', () => {
-    expect(clean('a\x1b]0;t\x1b[31mb')).toBe('a\x1b[31mb');
+  it("ends an OSC at an ESC that does not make ST and reads the next sequence", () => {
+    expect(clean("a\x1b]0;t\x1b[31mb")).toBe("a\x1b[31mb");
   });
 
-  it('drops a sequence cancelled by CAN or SUB, and a malformed CSI', () => {
-    expect(clean('a\x1b[3\x18b')).toBe('ab');
-    expect(clean('a\x1b]0;x\x1ab')).toBe('ab');
-    expect(clean('a\x1b[3\u00e9b')).toBe('a\u00e9b');
+  it("drops a sequence cancelled by CAN or SUB, and a malformed CSI", () => {
+    expect(clean("a\x1b[3\x18b")).toBe("ab");
+    expect(clean("a\x1b]0;x\x1ab")).toBe("ab");
+    expect(clean("a\x1b[3\u00e9b")).toBe("a\u00e9b");
   });
 
-  it('holds a sequence split across chunks until it is complete', () => {
+  it("holds a sequence split across chunks until it is complete", () => {
     const stream = createRedactingStream({ secrets: [] });
-    expect(stream.push('a\x1b')).toBe('a');
-    expect(stream.push('[3')).toBe('');
-    expect(stream.push('1mb')).toBe('\x1b[31mb');
-    expect(stream.push('\x1b]0;ti')).toBe('');
-    expect(stream.push('tle\x1b')).toBe('');
-    expect(stream.push('\\c')).toBe('c');
-    expect(stream.flush()).toBe('');
+    expect(stream.push("a\x1b")).toBe("a");
+    expect(stream.push("[3")).toBe("");
+    expect(stream.push("1mb")).toBe("\x1b[31mb");
+    expect(stream.push("\x1b]0;ti")).toBe("");
+    expect(stream.push("tle\x1b")).toBe("");
+    expect(stream.push("\\c")).toBe("c");
+    expect(stream.flush()).toBe("");
   });
 
-  it('drops an unterminated sequence at the end of the stream', () => {
-    expect(run(createRedactingStream({ secrets: [] }), ['ok\x1b]0;never ends']).output).toBe('ok');
+  it("drops an unterminated sequence at the end of the stream", () => {
+    expect(
+      run(createRedactingStream({ secrets: [] }), ["ok\x1b]0;never ends"])
+        .output,
+    ).toBe("ok");
   });
 
   it(`gives up on a sequence longer than ${MAX_SEQUENCE_LENGTH} characters and shows what follows`, () => {
     const stream = createRedactingStream({ secrets: [] });
-    const { output } = run(stream, ['\x1b]52;c;', 'x'.repeat(10_000), '\x07done']);
+    const { output } = run(stream, [
+      "\x1b]52;c;",
+      "x".repeat(10_000),
+      "\x07done",
+    ]);
     // The sequence (ESC ] 52;c; and the x's read with it) is dropped once it is too long.
-    expect(output).toBe('x'.repeat(10_000 - (MAX_SEQUENCE_LENGTH + 1 - '\x1b]52;c;'.length)) + 'done');
+    expect(output).toBe(
+      "x".repeat(10_000 - (MAX_SEQUENCE_LENGTH + 1 - "\x1b]52;c;".length)) +
+        "done",
+    );
   });
 
-  it('copes with a huge run of colour sequences in one chunk', () => {
-    const text = `${'\x1b[0m'.repeat(1_000_000)}end`;
+  it("copes with a huge run of colour sequences in one chunk", () => {
+    const text = `${"\x1b[0m".repeat(1_000_000)}end`;
     expect(clean(text)).toBe(text);
     expect(redact(text, [], false)).toBe(text);
   });
 
-  it('lets everything through without neutralizeEscapes', () => {
-    const text = 'a\x1b[2J\x1b]0;title\x07\x07\x08b\u009b2J';
+  it("lets everything through without neutralizeEscapes", () => {
+    const text = "a\x1b[2J\x1b]0;title\x07\x07\x08b\u009b2J";
     expect(redact(text, [], false)).toBe(text);
   });
 });
 
-describe('createRedactingStream: secrets and escapes together', () => {
-  it('masks a secret interleaved with an OSC sequence', () => {
-    expect(redact('pw: hun\x1b]0;title\x07ter2\n', ['hunter2'])).toBe('pw: ***\n');
-    expect(run(createRedactingStream({ secrets: ['hunter2'] }), bytesOneByOne('pw: hun\x1b]0;t\x07ter2\n')).output).toBe('pw: ***\n');
+describe("createRedactingStream: secrets and escapes together", () => {
+  it("masks a secret interleaved with an OSC sequence", () => {
+    expect(redact("pw: hun\x1b]0;title\x07ter2\n", ["hunter2"])).toBe(
+      "pw: ***\n",
+    );
+    expect(
+      run(
+        createRedactingStream({ secrets: ["hunter2"] }),
+        bytesOneByOne("pw: hun\x1b]0;t\x07ter2\n"),
+      ).output,
+    ).toBe("pw: ***\n");
   });
 
-  it('masks a secret that grep --color highlights in part, keeping the colours balanced', () => {
-    const line = '\x1b[01;31m\x1b[Kpass\x1b[m\x1b[Kword123\n';
-    const expected = '\x1b[01;31m***\x1b[m\n';
-    expect(redact(line, ['password123'])).toBe(expected);
-    expect(run(createRedactingStream({ secrets: ['password123'] }), bytesOneByOne(line)).output).toBe(expected);
+  it("masks a secret that grep --color highlights in part, keeping the colours balanced", () => {
+    const line = "\x1b[01;31m\x1b[Kpass\x1b[m\x1b[Kword123\n";
+    const expected = "\x1b[01;31m***\x1b[m\n";
+    expect(redact(line, ["password123"])).toBe(expected);
+    expect(
+      run(
+        createRedactingStream({ secrets: ["password123"] }),
+        bytesOneByOne(line),
+      ).output,
+    ).toBe(expected);
   });
 
-  it('without neutralizeEscapes, still sees through sequences and masks secrets inside them', () => {
-    expect(redact('x hun\x1b[1mter2 y', ['hunter2'], false)).toBe('x ***\x1b[1m y');
-    expect(redact('\x1b]0;hunter2\x07', ['hunter2'], false)).toBe('\x1b]0;***\x07');
+  it("without neutralizeEscapes, still sees through sequences and masks secrets inside them", () => {
+    expect(redact("x hun\x1b[1mter2 y", ["hunter2"], false)).toBe(
+      "x ***\x1b[1m y",
+    );
+    expect(redact("\x1b]0;hunter2\x07", ["hunter2"], false)).toBe(
+      "\x1b]0;***\x07",
+    );
   });
 
-  it('gives the same output however the input is cut into chunks', () => {
-    const secrets = ['hunter2', 'hunter2-admin', 'pässwörd', 'tok_ABCDEF123456'];
-    const parts = [
-      'plain ',
-      'hunter2',
-      '-admin',
-      ' pässwörd ',
-      '\x1b[31m',
-      'tok_ABC',
-      '\x1b]0;t\x07',
-      'DEF123456',
-      '\x1b[0m',
-      ' 日本 ',
-      Buffer.from('tok_ABCDEF123456').toString('base64'),
-      ' hunt',
-      '\x1b[2J',
-      'hunter',
-      '\n\x1b[01;31mhun\x1b[m\x1b[Kter2\x1b[m ',
-      '\u009b1mpäss\u009b0mwörd \x1b[1mhunter2-ad\x1b[0mmin\r\n',
+  it("gives the same output however the input is cut into chunks", () => {
+    const secrets = [
+      "hunter2",
+      "hunter2-admin",
+      "pässwörd",
+      "tok_ABCDEF123456",
     ];
-    const text = parts.join('').repeat(3);
-    const bytes = Buffer.from(text, 'utf8');
+    const parts = [
+      "plain ",
+      "hunter2",
+      "-admin",
+      " pässwörd ",
+      "\x1b[31m",
+      "tok_ABC",
+      "\x1b]0;t\x07",
+      "DEF123456",
+      "\x1b[0m",
+      " 日本 ",
+      Buffer.from("tok_ABCDEF123456").toString("base64"),
+      " hunt",
+      "\x1b[2J",
+      "hunter",
+      "\n\x1b[01;31mhun\x1b[m\x1b[Kter2\x1b[m ",
+      "\u009b1mpäss\u009b0mwörd \x1b[1mhunter2-ad\x1b[0mmin\r\n",
+    ];
+    const text = parts.join("").repeat(3);
+    const bytes = Buffer.from(text, "utf8");
     for (const neutralizeEscapes of [true, false]) {
-      const expected = run(createRedactingStream({ secrets, neutralizeEscapes }), [bytes]).output;
+      const expected = run(
+        createRedactingStream({ secrets, neutralizeEscapes }),
+        [bytes],
+      ).output;
       // What the terminal shows (colour removed) must not hold any secret either.
-      expect(expected.replace(/\x1b\[[0-9;:]*m/g, '')).not.toMatch(/hunter2|pässwörd|päss|tok_ABC|DEF123456/);
-      expect(expected).toContain('***');
+      expect(expected.replace(/\x1b\[[0-9;:]*m/g, "")).not.toMatch(
+        /hunter2|pässwörd|päss|tok_ABC|DEF123456/,
+      );
+      expect(expected).toContain("***");
       let seed = 42;
       const random = (max: number): number => {
         seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -240,44 +311,54 @@ describe('createRedactingStream: secrets and escapes together', () => {
       };
       for (let round = 0; round < 200; round += 1) {
         const chunks: Buffer[] = [];
-        for (let at = 0; at < bytes.length; ) {
+        for (let at = 0; at < bytes.length;) {
           const size = random(round % 2 === 0 ? 4 : 40);
           chunks.push(bytes.subarray(at, at + size));
           at += size;
         }
-        expect(run(createRedactingStream({ secrets, neutralizeEscapes }), chunks).output).toBe(expected);
+        expect(
+          run(createRedactingStream({ secrets, neutralizeEscapes }), chunks)
+            .output,
+        ).toBe(expected);
       }
     }
   });
 });
 
-describe('createRedactingStream: throughput', () => {
-  it('redacts every occurrence in ~20 MB of output taken in 64 KiB chunks', () => {
-    const secrets = ['hunter2-Sup3r', 'p@ss/w0rd+x', 'tok_ABCDEF123456'];
-    const line = 'INFO 2024-05-01T12:00:00Z copied row 12345 of 99999 (table public.orders) ok\n';
-    const coloured = 'INFO 2024-05-01T12:00:00Z copied row 12346 of 99999 (table public.orders) \x1b[32mok\x1b[0m\n';
-    const leak = 'WARN connecting with hunter2-Sup3r\n';
+describe("createRedactingStream: throughput", () => {
+  it("redacts every occurrence in ~20 MB of output taken in 64 KiB chunks", () => {
+    const secrets = ["hunter2-Sup3r", "p@ss/w0rd+x", "tok_ABCDEF123456"];
+    const line =
+      "INFO 2024-05-01T12:00:00Z copied row 12345 of 99999 (table public.orders) ok\n";
+    const coloured =
+      "INFO 2024-05-01T12:00:00Z copied row 12346 of 99999 (table public.orders) \x1b[32mok\x1b[0m\n";
+    const leak = "WARN connecting with hunter2-Sup3r\n";
     const block = `${line.repeat(9)}${coloured}`.repeat(100) + leak;
-    let text = '';
+    let text = "";
     let leaks = 0;
     while (text.length < 20_000_000) {
       text += block;
       leaks += 1;
     }
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = Buffer.from(text, "utf8");
     const stream = createRedactingStream({ secrets });
     const started = performance.now();
     // Like a real consumer, take each piece as it comes (written to a terminal or a file).
     const pieces: string[] = [];
-    for (let at = 0; at < bytes.length; at += 65_536) pieces.push(stream.push(bytes.subarray(at, at + 65_536)));
+    for (let at = 0; at < bytes.length; at += 65_536)
+      pieces.push(stream.push(bytes.subarray(at, at + 65_536)));
     pieces.push(stream.flush());
     const elapsed = performance.now() - started;
-    const output = pieces.join('');
+    const output = pieces.join("");
     const megabytesPerSecond = bytes.length / 1e6 / (elapsed / 1000);
-    console.info(`redacting stream: ${(bytes.length / 1e6).toFixed(1)} MB in ${elapsed.toFixed(0)} ms (${megabytesPerSecond.toFixed(0)} MB/s)`);
-    expect(output.split('WARN connecting with ***\n').length - 1).toBe(leaks);
-    expect(output).not.toContain('hunter2');
-    expect(output.length).toBe(text.length - leaks * ('hunter2-Sup3r'.length - 3));
+    console.info(
+      `redacting stream: ${(bytes.length / 1e6).toFixed(1)} MB in ${elapsed.toFixed(0)} ms (${megabytesPerSecond.toFixed(0)} MB/s)`,
+    );
+    expect(output.split("WARN connecting with ***\n").length - 1).toBe(leaks);
+    expect(output).not.toContain("hunter2");
+    expect(output.length).toBe(
+      text.length - leaks * ("hunter2-Sup3r".length - 3),
+    );
     // The rate is printed above; the budget is held by `npm run bench` (a 135 MB step, bench/figures/big-output.ts).
   });
 });
