@@ -1,5 +1,6 @@
 import {
   isCodeAction,
+  type Check,
   type CodeAction,
   type Runbook,
 } from "../engine/model/index.js";
@@ -190,11 +191,7 @@ export class RunProof {
         });
       });
       step.checks.forEach((check, i) => {
-        if (
-          !check.refs.some((r) => r.name === name) &&
-          !(check.expectation.expect ?? "").includes(`\${${name}}`)
-        )
-          return;
+        if (!verifies(check, name)) return;
         const c = this.checks.get(`${step.id}#${i}`);
         const got =
           c && !c.outcome.ok
@@ -225,8 +222,16 @@ export class RunProof {
   }
 }
 
+/** The check looks for the variable's value: it names it (`${name}` in an attribute, `:'name'` in its SQL). */
+export function verifies(check: Check, name: string): boolean {
+  return (
+    check.refs.some((r) => r.name === name) ||
+    (check.expectation.expect ?? "").includes(`\${${name}}`)
+  );
+}
+
 /** The code uses the variable: a `${name}`/psql reference the parser found, or `$name` in a shell. */
-function uses(action: CodeAction, name: string): boolean {
+export function uses(action: CodeAction, name: string): boolean {
   if (action.refs.some((r) => r.name === name)) return true;
   if (action.kind === "sh" || action.kind === "console")
     return new RegExp(`\\$\\{?${name}\\b`).test(action.code);

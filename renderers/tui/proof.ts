@@ -1,6 +1,7 @@
 import type { Check, CodeAction, Step } from "../../engine/model/index.js";
 import { isCodeAction } from "../../engine/model/index.js";
 import type { CheckOutcome } from "../../engine/run/index.js";
+import { uses, verifies } from "../run-proof.js";
 import type { ActionRun, CurrentStep, TuiSnapshot } from "./tui-store.js";
 
 /** The four words a run can end with (SPEC 2: the outcome is honest). */
@@ -80,11 +81,7 @@ export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
         written.push({ step, action, ...(run ? { run } : {}) });
       });
     }
-    const found = checks.filter(
-      (c) =>
-        c.check.refs.some((r) => r.name === name) ||
-        (c.check.expectation.expect ?? "").includes(`\${${name}}`),
-    );
+    const found = checks.filter((c) => verifies(c.check, name));
     const passed = found.find(
       (c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`,
     );
@@ -100,12 +97,4 @@ export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
       proven,
     };
   });
-}
-
-/** The code uses the variable: a `${name}`/psql reference the parser found, or `$name` in a shell. */
-function uses(action: CodeAction, name: string): boolean {
-  if (action.refs.some((r) => r.name === name)) return true;
-  if (action.kind === "sh" || action.kind === "console")
-    return new RegExp(`\\$\\{?${name}\\b`).test(action.code);
-  return false;
 }
