@@ -1,23 +1,9 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
-import { DrainWriter } from "../run/drain-writer.js";
 import { fsProblem } from "./fs-problem.js";
 import { ensurePrivateDir } from "./private-files.js";
 import type { OutputSink } from "./state-store.js";
 
-/** Buffered log output above which the step's process is paused until the disk catches up. */
-const HIGH_WATER = 4 << 20;
-
-/**
- * A step's full output, masked, beside the journal (`output/<step>.log`).
- * Written as it arrives, off the main thread, with backpressure: a step may
- * print hundreds of megabytes, and neither the UI nor memory may suffer. The
- * file is only created when the step prints something.
- *
- * A log that cannot be written (a full disk) never stops the step that is
- * running: it is remembered in `failure`, and the run loop, which awaits
- * `close()`, never records the step as done without saying so (SPEC 2).
- */
 /** The file a step's output is kept in, in a run's folder. */
 export function logFile(runDir: string, stepId: string): string {
   return path.join(
@@ -27,9 +13,21 @@ export function logFile(runDir: string, stepId: string): string {
   );
 }
 
+/**
+ * A step's full output, masked, beside the journal (`output/<step>.log`).
+ * Written as it arrives, synchronously, before the screen shows it: what an
+ * operator saw is in the log even when `runbook` is killed the next moment
+ * (the unknown-state prompt of a resume shows it from there). A step may print
+ * hundreds of megabytes: each chunk is written and dropped, nothing is kept,
+ * and a slow disk slows the step's reading (the pipe fills), not memory. The
+ * file is only created when the step prints something.
+ *
+ * A log that cannot be written (a full disk) never stops the step that is
+ * running: it is remembered in `failure`, and the run loop, which awaits
+ * `close()`, never records the step as done without saying so (SPEC 2).
+ */
 export class OutputLog implements OutputSink {
-  private stream: WriteStream | undefined;
-  private writer: DrainWriter | undefined;
+  private fd: number | undefined;
   private pending = "";
   private problem: string | undefined;
   readonly file: string;
@@ -56,42 +54,37 @@ export class OutputLog implements OutputSink {
 
   write(text: string): void {
     if (!text || this.problem) return;
-    if (!this.stream) {
-      try {
+    try {
+      if (this.fd === undefined) {
         ensurePrivateDir(path.dirname(this.file));
+        this.fd = openSync(this.file, "a", 0o600);
+        text = this.pending + text;
+        this.pending = "";
+      }
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;)
+        at += writeSync(this.fd, bytes, at, bytes.length - at);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Never holds the step back: every write is done when `write` returns. */
+  get backpressure(): Promise<void> | undefined {
+    return undefined;
+  }
+
+  /** Closes the file; afterwards `failure` says whether everything was saved. */
+  close(): Promise<void> {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined)
+      try {
+        closeSync(fd);
       } catch (error) {
         this.fail(error);
-        return;
       }
-      const stream = createWriteStream(this.file, {
-        flags: "a",
-        mode: 0o600,
-        highWaterMark: HIGH_WATER,
-      });
-      stream.on("error", (error) => this.fail(error));
-      this.stream = stream;
-      this.writer = new DrainWriter(stream);
-      text = this.pending + text;
-      this.pending = "";
-    }
-    this.writer?.write(text);
-  }
-
-  /** Resolves when the log can take more: the producer should wait for it before reading on. */
-  get backpressure(): Promise<void> | undefined {
-    return this.writer?.drained;
-  }
-
-  /** Flushes and closes the file; afterwards `failure` says whether everything was saved. */
-  close(): Promise<void> {
-    const stream = this.stream;
-    this.stream = undefined;
-    this.writer = undefined;
-    if (!stream || stream.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      stream.once("close", () => resolve());
-      stream.end();
-    });
+    return Promise.resolve();
   }
 
   private fail(error: unknown): void {
