@@ -115,7 +115,10 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   );
   const who = runbookIdentity(runbook, config.cwd);
   const lock = await config.state.acquireLock({
-    identity: who.key,
+    // A rehearsal (or a --sandbox run) touches only its own throwaway clusters and state:
+    // it locks itself, so it runs beside a live run or another rehearsal of the same runbook.
+    identity:
+      config.mode === "rehearsal" ? `${who.key}#rehearsal-${runId}` : who.key,
     label:
       who.from === "id" ? `${runbook.file} (id: ${who.key})` : runbook.file,
     runId,

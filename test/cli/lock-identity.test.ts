@@ -111,4 +111,57 @@ describe("the run lock follows the runbook's identity (SPEC 2)", () => {
       /^runbook: another run of elsewhere\/two\.md \(id: move-to-own-primary\) is in progress/,
     );
   });
+
+  it("a rehearsal locks only itself: it runs beside a live run and beside another rehearsal of the same runbook", async () => {
+    // Its clusters, journal and state are its own: two CI jobs (or a broken copy and the original) may rehearse one runbook at once.
+    const root = tempDir();
+    const go = path.join(root, "go");
+    const env = { RUNBOOK_LOCK_DIR: path.join(root, "machine-locks") };
+    const repo = clone(
+      root,
+      "a",
+      "cutover.md",
+      waiting(go, "---\nid: move-to-own-primary\n---\n"),
+    );
+    const live = start(
+      ["run", "cutover.md", "--yes", "--state", path.join(root, "live")],
+      { cwd: repo, env },
+    );
+    const rehearsal = start(
+      ["rehearse", "cutover.md", "--state", path.join(root, "r1")],
+      { cwd: repo, env },
+    );
+    const runs = [collect(live), collect(rehearsal)];
+    let out = "";
+    for (const child of [live, rehearsal])
+      child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.split("waiting").length > 2, 30_000).catch(() => {
+      throw new Error(`not both waiting:\n${out}`);
+    });
+    const second = start(
+      ["rehearse", "cutover.md", "--state", path.join(root, "r2")],
+      { cwd: repo, env },
+    );
+    let secondOut = "";
+    second.stdout?.on("data", (d: Buffer) => (secondOut += d.toString()));
+    const third = collect(second);
+    await waitFor(() => secondOut.includes("waiting"), 30_000);
+    writeFileSync(go, "");
+    for (const r of [...runs, third]) expect((await r).code).toBe(0);
+    // A live run still keeps another live run of the same runbook out.
+    const goAgain = path.join(root, "go-again");
+    writeFileSync(
+      path.join(repo, "again.md"),
+      waiting(goAgain, "---\nid: move-to-own-primary\n---\n"),
+    );
+    const refused = await refusedBeside(
+      { file: "again.md", cwd: repo, state: path.join(root, "live-2") },
+      { file: "cutover.md", cwd: repo, state: path.join(root, "live-3") },
+      env,
+      goAgain,
+    );
+    expect(refused).toMatch(
+      /^runbook: another run of cutover\.md \(id: move-to-own-primary\) is in progress/,
+    );
+  });
 });
