@@ -19,11 +19,16 @@ import {
 const slow = {
   /**
    * Pure, but big: 10,000-level nesting and 2,000-step graphs, tens of MB
-   * through the streams, fuzzed chunkings, the lint corpus. Seconds each, so
-   * out of `test:fast`; a scale test of a fast file lives beside it as
+   * through the streams, fuzzed chunkings, sweeps over every conformance
+   * runbook and example, the lint corpus. Seconds each, so out of
+   * `test:fast`; a scale test of a fast file lives beside it as
    * `NAME.scale.test.ts`.
    */
-  scale: ["test/**/*.scale.test.{ts,tsx}", "test/checks/lint/corpus.test.ts"],
+  scale: [
+    "test/**/*.scale.test.{ts,tsx}",
+    "test/checks/lint/corpus.test.ts",
+    "test/engine/parse/github-readability.test.ts",
+  ],
   /** Throwaway clusters from the system's PostgreSQL binaries. */
   postgres: [
     "test/cli/preflight.test.ts",
