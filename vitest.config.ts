@@ -8,7 +8,8 @@ import {
  * The suite as projects, by the real component a test needs. `npm run
  * test:fast` runs `fast` and `fast-isolated` alone: the parser, the SQL and secrets units, lint
  * rules (with `bash -n` and shellcheck as lint itself runs them), the HTML,
- * Markdown and lint renderers and the UI through ink-testing-library — no
+ * Markdown and lint renderers and the UI through ink-testing-library — no scale
+ * tests (`*.scale.test.ts`, seconds each: the `scale` project), no
  * PostgreSQL, no built CLI, no terminal, browser or sshd. `npm test` runs
  * every project. A test file belongs to exactly one project: the slow ones
  * are listed by what they need, and `integration` takes everything else
@@ -16,6 +17,18 @@ import {
  * differential), so a new file is never left out.
  */
 const slow = {
+  /**
+   * Pure, but big: 10,000-level nesting and 2,000-step graphs, tens of MB
+   * through the streams, fuzzed chunkings, sweeps over every conformance
+   * runbook and example, the lint corpus. Seconds each, so out of
+   * `test:fast`; a scale test of a fast file lives beside it as
+   * `NAME.scale.test.ts`.
+   */
+  scale: [
+    "test/**/*.scale.test.{ts,tsx}",
+    "test/checks/lint/corpus.test.ts",
+    "test/engine/parse/github-readability.test.ts",
+  ],
   /** Throwaway clusters from the system's PostgreSQL binaries. */
   postgres: [
     "test/cli/preflight.test.ts",
@@ -69,9 +82,12 @@ const fast = {
     // Pure, but it parses every composition of the spec's examples: tens of seconds.
     "test/engine/parse/commonmark-differential.test.ts",
     // These start the built CLI, or time whole processes.
+    "test/checks/lint/cache.test.ts",
     "test/checks/lint/cli-lint.test.ts",
     "test/checks/lint/executes-nothing.test.ts",
     "test/checks/lint/performance.test.ts",
+    // `runbook render` over whole folders: every page lints its runbook (bash -n per file).
+    "test/renderers/html/render-command.test.ts",
     // These need shellcheck itself (the others only use it when it is there).
     "test/checks/lint/shellcheck-lines.test.ts",
     "test/checks/lint/tools.test.ts",

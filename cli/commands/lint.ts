@@ -92,7 +92,7 @@ export async function lintCommand(
       version: packageVersion(),
       describe: ruleInfo,
       color: colorEnabled(io.stdout, io.env),
-      files: files.length,
+      files: files.map((f) => displayPath(path.resolve(io.cwd, f), io.cwd)),
     }),
   );
   const errors = diagnostics.filter((d) => d.severity === "error").length;

@@ -1,17 +1,31 @@
-import { randomBytes } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { readJournal } from "./journal-reader.js";
 import { runState, type RunState } from "./run-state.js";
 
-/** A sortable, readable run id: UTC time and 4 random hex digits. */
+/** The last id this process made: ids of the same second then still sort in start order. */
+let last: { second: string; order: number } | undefined;
+
+/**
+ * A sortable, readable run id: the UTC second, then 4 hex digits that sort
+ * by start within it — the millisecond times 64, plus 6 random bits (two
+ * processes starting in the same millisecond hardly ever collide), raised
+ * past the last id this process made in that second (a fixed clock, a fast
+ * machine). Ids made before this (4 random hex digits) have the same shape,
+ * so they stay readable; only their order within one second is unknown.
+ */
 export function newRunId(now: Date): string {
-  const t = now
+  const second = now
     .toISOString()
     .replace(/[-:]/g, "")
     .replace("T", "-")
     .slice(0, 15);
-  return `${t}-${randomBytes(2).toString("hex")}`;
+  let order = now.getUTCMilliseconds() * 64 + randomInt(64);
+  if (last?.second === second && order <= last.order) order = last.order + 1;
+  // 999 * 64 + 63 leaves 1,536 more ids in the last millisecond of a second before a fifth digit.
+  last = { second, order };
+  return `${second}-${order.toString(16).padStart(4, "0")}`;
 }
 
 export function runsDir(stateDir: string): string {
@@ -26,7 +40,7 @@ export function journalFile(stateDir: string, runId: string): string {
   return path.join(runDir(stateDir, runId), "journal.jsonl");
 }
 
-/** Run ids in the state dir, newest first. */
+/** Run ids in the state dir, newest first (their text sorts by start: see {@link newRunId}). */
 export function listRuns(stateDir: string): string[] {
   try {
     return readdirSync(runsDir(stateDir), { withFileTypes: true })

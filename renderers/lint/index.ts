@@ -16,8 +16,8 @@ export type LintFormat = (typeof LINT_FORMATS)[number];
 export interface RenderLintOptions extends SarifOptions {
   /** Colour for `stylish`. @default false */
   readonly color?: boolean;
-  /** Files linted, for `stylish`'s summary line. */
-  readonly files?: number;
+  /** Files linted (named as the diagnostics name them), for `stylish`'s summary line. */
+  readonly files?: readonly string[];
 }
 
 /** Lint's problems in one of the output formats. */

@@ -5,8 +5,13 @@ import { plural } from "../../engine/model/index.js";
 export interface StylishOptions {
   /** Colour the output (only for a terminal without NO_COLOR). @default false */
   readonly color?: boolean;
-  /** How many files were linted: a clean lint then says so in one line (`3 files, no problems`). */
-  readonly files?: number;
+  /**
+   * The files linted, named as the diagnostics name them: a clean lint then
+   * says so in one line (`3 files, no problems`), and the summary in how many
+   * of them the problems are. A file a runbook includes that has problems
+   * counts among them too (it was read, and named above).
+   */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -22,7 +27,7 @@ export function renderStylish(
   if (diagnostics.length === 0)
     return options.files === undefined
       ? ""
-      : `${plural(options.files, "file")}, no problems\n`;
+      : `${plural(options.files.length, "file")}, no problems\n`;
   const style = createStyle(options.color === true);
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics)
@@ -60,7 +65,7 @@ export function renderStylish(
   const where =
     options.files === undefined
       ? ""
-      : ` in ${byFile.size} of ${plural(options.files, "file")}`;
+      : ` in ${byFile.size} of ${plural(new Set([...options.files, ...byFile.keys()]).size, "file")}`;
   const summary = `✖ ${plural(diagnostics.length, "problem")} (${parts.join(", ")})${where}`;
   lines.push(
     "",

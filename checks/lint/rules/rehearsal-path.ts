@@ -11,28 +11,33 @@ import type { LintContext, LintRule } from "../types.js";
  * A param whose default is a path outside the sandbox, with no `rehearsal:`
  * value, when a rehearsal would write there (SPEC 5, a warning): a rehearsal
  * runs every block that is not `only=live` on this machine, so it would
- * create, fill or delete that real directory. Reported at the param, naming
- * the first write.
+ * create, fill or delete that real directory. A relative default counts too:
+ * a rehearsal, like a run, resolves it where runbook was started (or at the
+ * block's `cwd=`), not in the sandbox — unless the writing block's `cwd=` is
+ * in the sandbox or scratch space. Reported at the param, naming the first
+ * write.
  */
 export const rehearsalPath: LintRule = {
   id: "rehearsal-path",
   check(ctx: LintContext): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const param of ctx.runbook.params) {
-      if (
-        param.rehearsal !== undefined ||
-        param.default === undefined ||
-        !outsideSandbox(param.default)
-      )
+      if (param.rehearsal !== undefined || param.default === undefined)
         continue;
-      const write = firstWrite(ctx, param.name);
+      const kind = pathKind(param.default);
+      if (kind === undefined) continue;
+      const write = firstWrite(ctx, param.name, kind);
       if (!write) continue;
+      const where =
+        kind === "relative"
+          ? "a relative path: a rehearsal resolves it where runbook is started, outside the rehearsal's sandbox"
+          : "outside the rehearsal's sandbox";
       out.push(
         diagnostic(
           param.at,
           "warning",
           "rehearsal-path",
-          `param "${param.name}" defaults to ${param.default}, outside the rehearsal's sandbox, and a rehearsal would write there (line ${write.line}: ${write.what}): ` +
+          `param "${param.name}" defaults to ${param.default}, ${where}, and a rehearsal would write there (line ${write.line}: ${write.what}): ` +
             `give it a rehearsal value, like rehearsal: \${RUNBOOK_SANDBOX_DIR}/${suggestedDir(param)}, or mark the writing block {only=live}`,
         ),
       );
@@ -41,16 +46,36 @@ export const rehearsalPath: LintRule = {
   },
 };
 
-/** An absolute or home path that is not scratch space. */
-function outsideSandbox(value: string): boolean {
-  if (value.includes("RUNBOOK_SANDBOX_DIR")) return false;
-  if (!/^(?:\/|~\/|~$|\$HOME\b|\$\{HOME\})/.test(value)) return false;
-  return !/^\/(?:tmp|var\/tmp|dev|proc)(?:\/|$)/.test(value);
+/**
+ * Where a default points, if it is a path outside the sandbox: an absolute or
+ * home path that is not scratch space, or a relative path (`.`, `./…`,
+ * `../…`, or words with a `/`). A bare word (`app`) is taken for a name.
+ */
+function pathKind(value: string): "absolute" | "relative" | undefined {
+  if (value.includes("RUNBOOK_SANDBOX_DIR")) return undefined;
+  if (/^(?:\/|~\/|~$|\$HOME\b|\$\{HOME\})/.test(value))
+    return scratch(value) ? undefined : "absolute";
+  if (/^[$~]|:\/\//.test(value)) return undefined;
+  return /^\.\.?(?:\/|$)/.test(value) || value.includes("/")
+    ? "relative"
+    : undefined;
+}
+
+/** Scratch space a rehearsal may write to: the temporary folders and devices. */
+function scratch(value: string): boolean {
+  return /^\/(?:tmp|var\/tmp|dev|proc)(?:\/|$)/.test(value);
+}
+
+/** A block's `cwd=` in the sandbox or scratch space: a relative path written there stays out of the operator's folders. */
+function cwdInSandbox(cwd: string | undefined): boolean {
+  return (
+    cwd !== undefined && (cwd.includes("RUNBOOK_SANDBOX_DIR") || scratch(cwd))
+  );
 }
 
 function suggestedDir(param: Param): string {
   const last = param.default?.replace(/\/+$/, "").split("/").pop() ?? "";
-  return /^[\w.-]+$/.test(last) ? last : param.name;
+  return /^[\w.-]+$/.test(last) && !/^\.+$/.test(last) ? last : param.name;
 }
 
 interface Write {
@@ -58,7 +83,14 @@ interface Write {
   readonly what: string;
 }
 
-function firstWrite(ctx: LintContext, name: string): Write | undefined {
+function firstWrite(
+  ctx: LintContext,
+  name: string,
+  kind: "absolute" | "relative",
+): Write | undefined {
+  // A relative path written by a block whose cwd= is in the sandbox lands there.
+  const lands = (cwd: string | undefined): boolean =>
+    kind === "absolute" || !cwdInSandbox(cwd);
   const uses = new RegExp(`\\$(?:${name}(?!\\w)|\\{${name}(?![\\w]))`);
   let first: (Write & { at: SourceLocation }) | undefined;
   const keep = (at: SourceLocation, what: string): void => {
@@ -69,6 +101,7 @@ function firstWrite(ctx: LintContext, name: string): Write | undefined {
       if (
         action.kind === "file" &&
         action.options.only !== "live" &&
+        lands(action.options.cwd) &&
         uses.test(action.path)
       )
         keep(action.at, `file=${action.path}`);
@@ -79,7 +112,8 @@ function firstWrite(ctx: LintContext, name: string): Write | undefined {
     if (
       snippet.language !== "shell" ||
       origin.kind !== "action" ||
-      origin.action.options.only === "live"
+      origin.action.options.only === "live" ||
+      !lands(origin.action.options.cwd)
     )
       continue;
     for (const command of ctx.shell(snippet).commands) {

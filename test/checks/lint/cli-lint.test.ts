@@ -130,6 +130,26 @@ describe("runbook lint (the built CLI)", () => {
     ).toBe(2);
   });
 
+  it("counts the files a runbook includes in stylish's summary: never more files with problems than files", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, "main.md"),
+      "## A\n\n```sh\nif true\n```\n\n::include{file=./part.md}\n",
+    );
+    writeFileSync(path.join(dir, "part.md"), "## B\n\n```sh\nif true\n```\n");
+    writeFileSync(path.join(dir, "clean.md"), "## C\n\n```sh\necho ok\n```\n");
+    const one = await cli(["lint", "main.md", "--no-shellcheck"], { cwd: dir });
+    expect(one.stdout).toContain("main.md\n  4:1  error");
+    expect(one.stdout).toContain("part.md\n  4:1  error");
+    expect(one.stdout).toMatch(
+      /✖ 2 problems \(2 errors, 0 warnings\) in 2 of 2 files\n/,
+    );
+    const two = await cli(["lint", "main.md", "clean.md", "--no-shellcheck"], {
+      cwd: dir,
+    });
+    expect(two.stdout).toMatch(/ in 2 of 3 files\n/);
+  });
+
   it("prints stylish by default, and GitHub annotations and SARIF when asked", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, "bad.md"), "## A\n\n```sh\nif true\n```\n");

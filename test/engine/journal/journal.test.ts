@@ -12,6 +12,7 @@ import {
   JournalWriteError,
   JournalWriter,
   latestUnfinishedRun,
+  listRuns,
   newRunId,
   readJournal,
   runDir,
@@ -174,6 +175,41 @@ describe("the journal", () => {
     expect(newRunId(new Date("2026-11-23T13:14:15Z"))).toMatch(
       /^20261123-131415-[0-9a-f]{4}$/,
     );
+  });
+
+  it("orders run ids started in the same second exactly: by millisecond, then by start within this process", () => {
+    const second = Date.parse("2026-11-23T13:14:15.000Z");
+    // Every pair of neighbouring milliseconds of one second (a random suffix gets about half of them wrong).
+    for (let ms = 0; ms < 999; ms++) {
+      const earlier = newRunId(new Date(second + ms));
+      const later = newRunId(new Date(second + ms + 1));
+      expect(earlier < later, `${earlier} then ${later} (ms ${ms})`).toBe(true);
+    }
+    // The same instant (a fast machine, or a fixed clock): still in start order, never the same id.
+    const ids = Array.from({ length: 200 }, () =>
+      newRunId(new Date(second + 500)),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    for (const id of ids) expect(id).toMatch(/^20261123-131415-[0-9a-f]{4}$/);
+  });
+
+  it("lists runs of the same second newest first, and resumes the latest unfinished one of them", () => {
+    const state = tempDir();
+    const second = Date.parse("2026-11-23T13:14:15.000Z");
+    // Old ids (a random suffix) stay readable beside new ones.
+    const old = "20261123-131414-ffff";
+    const ids = [
+      old,
+      ...[3, 140, 141, 998].map((ms) => newRunId(new Date(second + ms))),
+    ];
+    for (const id of ids) {
+      const w = JournalWriter.open(runDir(state, id));
+      w.append(run(id));
+      w.close();
+    }
+    expect(listRuns(state)).toEqual([...ids].reverse());
+    expect(latestUnfinishedRun(state)?.runId).toBe(ids[4]);
   });
 
   it("locks a runbook by its identity; a dead holder's lock is taken over", () => {

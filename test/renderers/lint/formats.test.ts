@@ -77,14 +77,40 @@ describe("stylish", () => {
 
   it("prints nothing for a clean run, or one line when it knows how many files it read (SPEC 5)", () => {
     expect(renderStylish([])).toBe("");
-    expect(renderStylish([], { files: 3 })).toBe("3 files, no problems\n");
-    expect(renderStylish([], { files: 1 })).toBe("1 file, no problems\n");
+    expect(
+      renderStylish([], { files: ["a.md", "b.md", "runbooks/upgrade.md"] }),
+    ).toBe("3 files, no problems\n");
+    expect(renderStylish([], { files: ["a.md"] })).toBe(
+      "1 file, no problems\n",
+    );
   });
 
   it("says in how many of the files the problems are", () => {
-    expect(renderStylish(DIAGNOSTICS.slice(0, 2), { files: 5 })).toMatch(
-      /✖ 2 problems \(1 error, 1 warning\) in 1 of 5 files/,
+    const five = ["a.md", "b.md", "c.md", "d.md", "runbooks/upgrade.md"];
+    expect(renderStylish(DIAGNOSTICS.slice(0, 2), { files: five })).toMatch(
+      /✖ 2 problems \(1 error, 1 warning\) in 1 of 5 files\n/,
     );
+  });
+
+  it("counts a file that a runbook includes among the files, never more files with problems than files", () => {
+    const included = (file: string): Diagnostic =>
+      ({
+        ...DIAGNOSTICS[0],
+        file,
+      }) as Diagnostic;
+    // One runbook linted; its findings and those of the file it includes.
+    expect(
+      renderStylish(
+        [...DIAGNOSTICS.slice(0, 2), included("runbooks/parts/prepare.md")],
+        { files: ["runbooks/upgrade.md"] },
+      ),
+    ).toMatch(/✖ 3 problems \(2 errors, 1 warning\) in 2 of 2 files\n/);
+    // Two runbooks, one clean; the other's include has the only finding.
+    expect(
+      renderStylish([included("runbooks/parts/prepare.md")], {
+        files: ["runbooks/upgrade.md", "runbooks/clean.md"],
+      }),
+    ).toMatch(/✖ 1 problem \(1 error, 0 warnings\) in 1 of 3 files\n/);
   });
 });
 

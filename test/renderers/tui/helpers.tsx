@@ -1,4 +1,5 @@
 import { render } from "ink-testing-library";
+import { act, type ReactElement } from "react";
 import { onTestFinished } from "vitest";
 import type { Runbook, Step } from "../../../engine/model/index.js";
 import {
@@ -44,7 +45,10 @@ export interface Harness {
   emit(...events: RunEvent[]): Promise<void>;
   /** Advances the fake clock. */
   advance(ms: number): Promise<void>;
+  /** Lets the UI draw what was sent: every render and effect it causes (React's act). */
   settle(): Promise<void>;
+  /** Waits, up to a deadline, for a frame the UI draws after real I/O (a log read from disk). */
+  waitFor(ok: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
 export interface HarnessOptions {
@@ -56,6 +60,70 @@ export interface HarnessOptions {
   readonly guardMs?: number;
   /** Where runbook was started (paths on screen are relative to it). @default '/work' */
   readonly cwd?: string;
+}
+
+// React's act(): when it returns, every render and effect that what it wrapped caused is done. So the harness
+// waits for the UI's own work, never a guessed number of milliseconds (it used to sleep 2-40 ms per key).
+// React is told it runs under act only inside act (as Testing Library does around its waits): what the UI does
+// on its own between two acts (a frame the store schedules) runs as in the real terminal, without warnings.
+const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+
+/** One turn of the event loop: Ink reads a lone Esc, and React runs its scheduled work, on a setImmediate. */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `change` inside act() and lets the event loop turn once inside it, so
+ * that what Ink defers to the next turn (a lone Esc) is drawn before act
+ * returns.
+ */
+export async function acted(change: () => void): Promise<void> {
+  actEnvironment.IS_REACT_ACT_ENVIRONMENT = true;
+  try {
+    await act(async () => {
+      change();
+      await nextTurn();
+    });
+  } finally {
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false;
+  }
+}
+
+/** Renders inside act(), so that Ink listens for keys (an effect) before the first key is pressed. */
+function renderActed(tree: ReactElement): ReturnType<typeof render> {
+  const rendered: { ui?: ReturnType<typeof render> } = {};
+  actEnvironment.IS_REACT_ACT_ENVIRONMENT = true;
+  try {
+    void act(() => {
+      rendered.ui = render(tree);
+    });
+  } finally {
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false;
+  }
+  if (!rendered.ui) throw new Error("Ink did not render");
+  return rendered.ui;
+}
+
+/**
+ * Polls `frame()` until `ok` holds, or fails with the last frame at the
+ * deadline: for what the UI draws after real I/O (a log read from disk),
+ * which act() does not wait for.
+ */
+export async function waitForFrame(
+  frame: () => string,
+  ok: (frame: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = frame();
+    if (ok(shown)) return shown;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the UI never drew the frame awaited in ${timeoutMs} ms; it shows:\n${shown}`,
+      );
+    await acted(() => undefined);
+  }
 }
 
 /** The UI on a fake terminal (ink-testing-library), fed by hand instead of by the engine. */
@@ -89,7 +157,7 @@ export function harness(
   });
   const reporter = new TuiReporter(store);
   const interaction = tuiInteraction(store);
-  const ui = render(
+  const shown = renderActed(
     <App
       store={store}
       onKey={onKey}
@@ -99,19 +167,21 @@ export function harness(
     />,
   );
   // Ink lays out what it writes once (the summary at the end) at the terminal's width.
-  Object.defineProperty(ui.stdout, "columns", {
+  Object.defineProperty(shown.stdout, "columns", {
     value: options.columns ?? 80,
     configurable: true,
   });
   onTestFinished(() => {
-    ui.unmount();
-    ui.cleanup();
+    shown.unmount();
+    shown.cleanup();
     store.close();
   });
-  const settle = async (): Promise<void> => {
-    store.flush();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  };
+  const settle = (): Promise<void> => acted(() => store.flush());
+  const frame = (): string =>
+    (shown.lastFrame() ?? "")
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .join("\n");
   const emitOne = (event: RunEvent): void => {
     const hook = `on${event.type.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
     (reporter as unknown as Record<string, (e: RunEvent) => void>)[hook]?.(
@@ -124,18 +194,9 @@ export function harness(
     reporter,
     interaction,
     interrupter,
-    frame: () =>
-      (ui.lastFrame() ?? "")
-        .split("\n")
-        .map((l) => l.trimEnd())
-        .join("\n"),
+    frame,
     press: async (...keys) => {
-      for (const k of keys) {
-        ui.stdin.write(k);
-        await new Promise((resolve) =>
-          setTimeout(resolve, k === KEYS.escape ? 40 : 2),
-        );
-      }
+      for (const k of keys) await acted(() => shown.stdin.write(k));
       await settle();
     },
     emit: async (...events) => {
@@ -147,6 +208,7 @@ export function harness(
       await settle();
     },
     settle,
+    waitFor: (ok, timeoutMs) => waitForFrame(frame, ok, timeoutMs),
   };
 }
 

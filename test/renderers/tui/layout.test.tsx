@@ -11,7 +11,7 @@ import { createTheme } from "../../../renderers/tui/theme.js";
 import { TuiReporter } from "../../../renderers/tui/tui-reporter.js";
 import { TuiStore } from "../../../renderers/tui/tui-store.js";
 import { parse } from "../../helpers/parse.js";
-import { harness, md, runStart, logOf } from "./helpers.js";
+import { acted, harness, md, runStart, logOf } from "./helpers.js";
 
 const LONG = md(
   "# A runbook whose step titles are much longer than any sidebar could ever show in full",
@@ -110,8 +110,7 @@ describe("layout", () => {
         value: rows,
         configurable: true,
       });
-      ui.stdout.emit("resize");
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await acted(() => ui.stdout.emit("resize"));
       return strip(ui.lastFrame() ?? "");
     };
     new TuiReporter(store).onRunStart(runStart(runbook));

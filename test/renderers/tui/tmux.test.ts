@@ -169,6 +169,8 @@ function terminal(
     waitFor,
     waitForPrompt: async (what, timeoutMs) => {
       const shown = await waitFor(what, timeoutMs);
+      // Not a wait for the UI: the UI ignores keys for 150 ms after it shows a question (key-handler.ts guardMs,
+      // so that a key meant for the last one does not answer this one). This lets that time pass.
       await new Promise((resolve) => setTimeout(resolve, 250));
       return shown;
     },
@@ -224,6 +226,7 @@ async function answerEverything(
       seen.questions.push(
         `${where.replace(/ {2,}.*$/, "")} | ${prompt.replace(/ {2,}.*$/, "")}`,
       );
+      // Past the 150 ms in which the UI ignores keys after showing a question (see waitForPrompt).
       await new Promise((resolve) => setTimeout(resolve, 250));
       const typed = /Type "([^"]+)"/.exec(prompt)?.[1];
       if (prompt.startsWith("? Run step")) t.keys("y");
