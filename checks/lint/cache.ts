@@ -12,6 +12,13 @@ import {
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  asFileFindings,
+  asFileReads,
+  unchanged,
+  type FileFindings,
+  type FileReads,
+} from "./file-result.js";
 
 /** What lint keeps: chunk scans (the Markdown parse), tool findings by snippet text, SQL analyses. */
 export type CacheKind = "scan" | "bash" | "shellcheck" | "sql";
@@ -32,6 +39,7 @@ export interface LintCacheOptions {
 }
 
 const FORMAT = "runbook-lint-cache 1";
+const RESULT_FORMAT = "runbook-lint-result 1";
 
 /**
  * lint's content-keyed cache, like `eslint --cache`: what is slow in lint
@@ -53,6 +61,8 @@ const FORMAT = "runbook-lint-cache 1";
  */
 export class LintCache {
   private readonly packs = new Map<string, Pack>();
+  /** Whole-file results to write, by file. */
+  private readonly results = new Map<string, string>();
   private readonly fingerprint: string;
 
   constructor(private readonly options: LintCacheOptions) {
@@ -61,10 +71,7 @@ export class LintCache {
 
   /** The pack of runbook `file` (read on first use). */
   store(file: string): CacheStore {
-    const name = createHash("sha256")
-      .update(path.resolve(file))
-      .digest("hex")
-      .slice(0, 24);
+    const name = packName(file);
     let pack = this.packs.get(name);
     if (!pack) {
       pack = new Pack(
@@ -76,9 +83,89 @@ export class LintCache {
     return pack;
   }
 
-  /** Writes every pack that changed. Never throws: a cache that cannot be written is only slower next time. */
+  /**
+   * The findings of runbook `file` kept by an earlier lint under the same
+   * `key` (the lint's options and tools), when every file that lint read
+   * still holds the same text: then the runbook need not be parsed at all.
+   * Undefined when there is none, it is of another build or key, a file
+   * changed, or the entry does not read back.
+   */
+  result(file: string, key: string): FileFindings | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.resultFile(file), "utf8");
+    } catch {
+      return undefined;
+    }
+    const lines = text.split("\n");
+    if (lines.length < 4 || lines[0] !== `${RESULT_FORMAT} ${this.fingerprint}`)
+      return undefined;
+    try {
+      if (JSON.parse(lines[1] as string) !== key) return undefined;
+      const reads = asFileReads(JSON.parse(lines[2] as string));
+      if (!reads || !unchanged(reads)) return undefined;
+      return asFileFindings(JSON.parse(lines[3] as string));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps `findings` of runbook `file`, found from what `reads` recorded, under `key` (written by {@link save}). */
+  keepResult(
+    file: string,
+    key: string,
+    reads: FileReads,
+    findings: FileFindings,
+  ): void {
+    this.results.set(
+      this.resultFile(file),
+      [
+        `${RESULT_FORMAT} ${this.fingerprint}`,
+        JSON.stringify(key),
+        JSON.stringify(reads),
+        JSON.stringify(findings),
+        "",
+      ].join("\n"),
+    );
+  }
+
+  /** Writes every pack that changed and the results kept. Never throws: a cache that cannot be written is only slower next time. */
   save(): void {
     for (const pack of this.packs.values()) pack.save(this.options.dir);
+    for (const [file, text] of this.results)
+      writeAtomically(this.options.dir, file, text);
+    this.results.clear();
+  }
+
+  private resultFile(file: string): string {
+    return path.join(this.options.dir, `${packName(file)}.result`);
+  }
+}
+
+/** A runbook file's entries are named by a hash of its absolute path. */
+function packName(file: string): string {
+  return createHash("sha256")
+    .update(path.resolve(file))
+    .digest("hex")
+    .slice(0, 24);
+}
+
+/**
+ * Writes `text` to a temporary file and renames it over `file`: a
+ * concurrent reader sees the old file or the new, never half of one.
+ */
+function writeAtomically(dir: string, file: string, text: string): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the folder cannot hold it (a file where the folder should be): nothing was written
+    }
   }
 }
 
@@ -88,20 +175,26 @@ class Pack implements CacheStore {
   /** Entries this run used or made. */
   private readonly used = new Map<string, string>();
   private changed = false;
+  /** Read on first use: a lint whose whole-file result holds never reads the pack. */
+  private loaded = false;
 
   constructor(
     private readonly file: string,
     private readonly fingerprint: string,
-  ) {
+  ) {}
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readFileSync(this.file, "utf8");
     } catch {
       this.changed = true;
       return;
     }
     const lines = text.split("\n");
-    if (lines[0] !== `${FORMAT} ${fingerprint}`) {
+    if (lines[0] !== `${FORMAT} ${this.fingerprint}`) {
       this.changed = true;
       return;
     }
@@ -114,6 +207,7 @@ class Pack implements CacheStore {
   }
 
   get(kind: CacheKind, key: string): unknown {
+    this.load();
     const id = entryId(kind, key);
     const json = this.used.get(id) ?? this.stored.get(id);
     if (json === undefined) return undefined;
@@ -128,6 +222,7 @@ class Pack implements CacheStore {
   }
 
   set(kind: CacheKind, key: string, json: string): void {
+    this.load();
     const id = entryId(kind, key);
     if (this.used.get(id) === json) return;
     this.used.set(id, json);
@@ -136,17 +231,12 @@ class Pack implements CacheStore {
 
   save(dir: string): void {
     // Unchanged when this run used exactly what was stored: nothing to write (a warm lint writes nothing).
+    // Never read (the whole-file result held): left as it is.
+    if (!this.loaded) return;
     if (!this.changed && this.used.size === this.stored.size) return;
     const lines = [`${FORMAT} ${this.fingerprint}`];
     for (const [id, json] of this.used) lines.push(`${id}\t${json}`);
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(temp, `${lines.join("\n")}\n`);
-      renameSync(temp, this.file);
-    } catch {
-      rmSync(temp, { force: true });
-    }
+    writeAtomically(dir, this.file, `${lines.join("\n")}\n`);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   existsSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -154,9 +155,14 @@ describe("lint cache", () => {
     expect(existsSync(path.join(dir, "node_modules"))).toBe(false);
     expect(readdirSync(cache)).toEqual([]);
     await lint(["07.md"], { cwd: dir, cache });
-    const packs = readdirSync(cache);
-    expect(packs).toEqual([expect.stringMatching(/\.cache$/)]);
+    const packs = readdirSync(cache).sort();
+    expect(packs).toEqual([
+      expect.stringMatching(/\.cache$/),
+      expect.stringMatching(/\.result$/),
+    ]);
     const file = path.join(cache, packs[0] as string);
+    // Without the whole-file result the next lint parses again, from the pack.
+    const result = path.join(cache, packs[1] as string);
     const good = readFileSync(file, "utf8");
     const lines = good.split("\n");
     const corruptions = [
@@ -189,11 +195,13 @@ describe("lint cache", () => {
     ];
     for (const corrupt of corruptions) {
       writeFileSync(file, corrupt);
+      rmSync(result);
       expect(outcome(await lint(["07.md"], { cwd: dir, cache }))).toEqual(
         outcome(cold),
       );
       // Rewritten: the next run reads it back whole.
       expect(readFileSync(file, "utf8").split("\n").length).toBe(lines.length);
+      rmSync(result);
       expect(outcome(await lint(["07.md"], { cwd: dir, cache }))).toEqual(
         outcome(cold),
       );
