@@ -1,6 +1,7 @@
 import { createHash, hash, randomBytes } from "node:crypto";
 import {
   accessSync,
+  appendFileSync,
   constants,
   mkdirSync,
   readFileSync,
@@ -50,11 +51,14 @@ const RESULT_FORMAT = "runbook-lint-result 1";
  * what changed. The rules themselves always run.
  *
  * One pack per runbook file (named by a hash of its absolute path), holding
- * the entries its last lint used: a pack never grows past one lint's worth.
- * A pack is written to a temporary file and renamed over the old one, so a
- * concurrent lint reads either the old pack or the new, never half of one;
- * the last writer wins, and the other run's entries are computed again next
- * time. A pack from another build of runbook is ignored; an entry that does
+ * the entries its last lints used: what a lint adds is appended, and the
+ * pack rewritten without the entries no longer used when it would grow past
+ * 1.5 lints' worth. A pack is rewritten to a temporary file renamed over the
+ * old one, so a concurrent lint reads either the old pack or the new, never
+ * half of one; the last writer wins, and the other run's entries are
+ * computed again next time. Beside each pack, the runbook's whole-file
+ * result ({@link LintCache.result}): when it holds, neither the runbook is
+ * parsed nor the pack read. A pack from another build of runbook is ignored; an entry that does
  * not read back (not JSON, not the shape expected) is ignored and computed
  * again, and the pack is rewritten. Writing is best effort: a read-only
  * folder costs the cache, never the lint.
@@ -174,7 +178,10 @@ class Pack implements CacheStore {
   private readonly stored = new Map<string, string>();
   /** Entries this run used or made. */
   private readonly used = new Map<string, string>();
-  private changed = false;
+  /** The file is missing, of another build, or has a line or entry that does not read back: rewrite it whole. */
+  private corrupt = false;
+  /** Entry lines in the file (an entry appended again counts twice). */
+  private lines = 0;
   /** Read on first use: a lint whose whole-file result holds never reads the pack. */
   private loaded = false;
 
@@ -190,19 +197,24 @@ class Pack implements CacheStore {
     try {
       text = readFileSync(this.file, "utf8");
     } catch {
-      this.changed = true;
+      this.corrupt = true;
       return;
     }
     const lines = text.split("\n");
     if (lines[0] !== `${FORMAT} ${this.fingerprint}`) {
-      this.changed = true;
+      this.corrupt = true;
       return;
     }
+    // Cut short (a write that did not finish): appending would join the last line to the next.
+    if (!text.endsWith("\n")) this.corrupt = true;
+    // A later line of the same entry (appended by a later lint) wins.
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
       const tab = line.indexOf("\t");
-      if (tab > 0) this.stored.set(line.slice(0, tab), line.slice(tab + 1));
-      else if (line !== "") this.changed = true;
+      if (tab > 0) {
+        this.stored.set(line.slice(0, tab), line.slice(tab + 1));
+        this.lines++;
+      } else if (line !== "") this.corrupt = true;
     }
   }
 
@@ -216,24 +228,43 @@ class Pack implements CacheStore {
       this.used.set(id, json);
       return value;
     } catch {
-      this.changed = true;
+      this.corrupt = true;
       return undefined;
     }
   }
 
   set(kind: CacheKind, key: string, json: string): void {
     this.load();
-    const id = entryId(kind, key);
-    if (this.used.get(id) === json) return;
-    this.used.set(id, json);
-    this.changed = true;
+    this.used.set(entryId(kind, key), json);
   }
 
+  /**
+   * Writes what this run made. Entries new since the pack was read are
+   * appended to it in one write (a lint where one step changed writes a few
+   * lines, not 30 MB again); the pack is rewritten whole, to a temporary file
+   * renamed over it, when it was missing or corrupt, or when appending would
+   * leave it more than half again as long as what this run used (entries no
+   * longer used are dropped then: a pack stays within 1.5 lints' worth).
+   */
   save(dir: string): void {
-    // Unchanged when this run used exactly what was stored: nothing to write (a warm lint writes nothing).
     // Never read (the whole-file result held): left as it is.
     if (!this.loaded) return;
-    if (!this.changed && this.used.size === this.stored.size) return;
+    const fresh: string[] = [];
+    for (const [id, json] of this.used)
+      if (this.stored.get(id) !== json) fresh.push(`${id}\t${json}\n`);
+    // Unchanged when this run used only what was stored: nothing to write (a warm lint writes nothing).
+    if (!this.corrupt && fresh.length === 0) return;
+    if (
+      !this.corrupt &&
+      this.lines + fresh.length <= this.used.size * 1.5 + 16
+    ) {
+      try {
+        appendFileSync(this.file, fresh.join(""));
+        return;
+      } catch {
+        // rewrite it whole below
+      }
+    }
     const lines = [`${FORMAT} ${this.fingerprint}`];
     for (const [id, json] of this.used) lines.push(`${id}\t${json}`);
     writeAtomically(dir, this.file, `${lines.join("\n")}\n`);

@@ -124,7 +124,13 @@ describe("lint cache", () => {
     expect(edited).not.toBe(text);
     writeFileSync(path.join(dir, "big.md"), edited);
     const before = calls().length;
+    const pack = readdirSync(cache).find((f) => f.endsWith(".cache"));
+    const packBefore = readFileSync(path.join(cache, pack ?? "-"), "utf8");
     const warmEdited = await lint(["big.md"], { cwd: dir, cache, env });
+    // What the edit made was appended to the pack, not the pack written again.
+    const packAfter = readFileSync(path.join(cache, pack ?? "-"), "utf8");
+    expect(packAfter.length).toBeGreaterThan(packBefore.length);
+    expect(packAfter.startsWith(packBefore)).toBe(true);
     const warmCalls = calls().slice(before);
     const coldEdited = await lint(["big.md"], { cwd: dir, env });
     const coldCalls = calls().slice(before + warmCalls.length);
