@@ -233,5 +233,30 @@ describe("lint cache", () => {
     expect(
       outcome(await lint(["big.md", "07.md"], { cwd: dir, cache })),
     ).toEqual(outcome(cold));
+
+    // Concurrent lints of an edited runbook all append to the same pack: each is right, and so is the next.
+    const text = readFileSync(path.join(dir, "big.md"), "utf8");
+    const edited = text.replace(
+      "## Batch 5: move orders of batch 5\n",
+      "## Batch 5: move orders of batch 5\n\n```bash\nrm -rf $archive_dir/tmp\n```\n",
+    );
+    expect(edited).not.toBe(text);
+    writeFileSync(path.join(dir, "big.md"), edited);
+    const coldEdited = await lint(["big.md", "07.md"], { cwd: dir });
+    expect(coldEdited.stdout).toMatch(/destructive-shell/);
+    const appending = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        lint(["big.md", "07.md"], { cwd: dir, cache }),
+      ),
+    );
+    for (const run of appending)
+      expect(outcome(run)).toEqual(outcome(coldEdited));
+    for (const result of readdirSync(cache).filter((f) =>
+      f.endsWith(".result"),
+    ))
+      rmSync(path.join(cache, result));
+    expect(
+      outcome(await lint(["big.md", "07.md"], { cwd: dir, cache })),
+    ).toEqual(outcome(coldEdited));
   }, 300_000);
 });
