@@ -47,12 +47,18 @@ export async function libraryRehearsal(ctx: BenchContext): Promise<Figure> {
       `the library test printed no rehearsal times (exit ${code}):\n${output.split("\n").slice(-20).join("\n")}`,
     );
   const wall = Number(m[4]) * 1000;
+  // What failed, in vitest's words: a figure that is not met says why.
+  const failed = output
+    .split("\n")
+    .filter((line) => /^\s*(×|✗|FAIL)\s/.test(line))
+    .map((line) => line.trim())
+    .slice(0, 5);
   ctx.log(`  ${m[1]} rehearsals, ${m[2]} at a time: ${m[4]} s wall`);
   return {
     name: "the whole library rehearsed (runbooks/ + examples/ and a broken copy of each, as CI does)",
     ours: summarize([wall]),
     budget: "measured (every rehearsal as expected)",
     ok: code === 0,
-    notes: `${m[1]} rehearsals, ${m[2]} at a time; ${m[3]} s of rehearsal in all; the vitest process ${(whole / 1000).toFixed(0)} s${code === 0 ? "" : `; the test failed (exit ${code})`}`,
+    notes: `${m[1]} rehearsals, ${m[2]} at a time; ${m[3]} s of rehearsal in all; the vitest process ${(whole / 1000).toFixed(0)} s${code === 0 ? "" : `; the test failed (exit ${code}): ${failed.join("; ") || "see the test's output"}`}`,
   };
 }
