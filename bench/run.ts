@@ -11,6 +11,7 @@ import type { BenchContext, Figure } from "./figure.js";
 import { bigOutput } from "./figures/big-output.js";
 import { coldStart } from "./figures/cold-start.js";
 import { journalAppends } from "./figures/journal.js";
+import { libraryRehearsal } from "./figures/library.js";
 import { lint } from "./figures/lint.js";
 import { parse } from "./figures/parse.js";
 import { pgState } from "./figures/pg-state.js";
@@ -32,6 +33,7 @@ const FIGURES: [string, (ctx: BenchContext) => Promise<Figure | Figure[]>][] = [
   ["start", coldStart],
   ["journal", journalAppends],
   ["pg-state", pgState],
+  ["library", libraryRehearsal],
 ];
 
 async function main(): Promise<number> {

@@ -22,6 +22,11 @@ import {
   type LintCache,
 } from "./cache.js";
 import {
+  recordingFs,
+  type FileFindings,
+  type FileReads,
+} from "./file-result.js";
+import {
   analyzeSql,
   restoreAnalysis,
   storedAnalysis,
@@ -60,6 +65,10 @@ interface Unit {
   readonly diagnostics: Diagnostic[];
   readonly snippets: Snippet[];
   readonly store?: CacheStore;
+  /** What its parse read (when whole-file results are kept). */
+  readonly reads?: FileReads;
+  /** Its findings, kept by an earlier lint of the same input: it was not parsed. */
+  readonly stored?: FileFindings;
 }
 
 /** What {@link lintWithFixes} found, and the safe fixes it offers. */
@@ -81,7 +90,7 @@ export async function lintFiles(
   files: readonly string[],
   options: LintOptions,
 ): Promise<Diagnostic[]> {
-  return (await lintWithFixes(files, options)).diagnostics;
+  return (await lintRunbooks(files, options, { fixes: false })).diagnostics;
 }
 
 /** {@link lintFiles}, with the fixes the rules offer. */
@@ -89,20 +98,69 @@ export async function lintWithFixes(
   files: readonly string[],
   options: LintOptions,
 ): Promise<LintResult> {
+  return lintRunbooks(files, options, { fixes: true });
+}
+
+/**
+ * The lint itself. With a cache and the real file system, a runbook whose
+ * whole-file result still holds (every file its last lint read is
+ * unchanged, same options and tools) is not parsed: its findings are the
+ * stored ones. Those results are not used when fixes are wanted (they hold
+ * no fixes), but they are kept.
+ */
+async function lintRunbooks(
+  files: readonly string[],
+  options: LintOptions,
+  want: { readonly fixes: boolean },
+): Promise<LintResult> {
   const source = new SourceText();
   const ids = snippetIds();
-  const read = options.readFile ?? ((f: string) => readFileSync(f, "utf8"));
-  const readFile = (file: string): string => {
-    const text = read(file);
-    source.add(file, text);
-    return text;
-  };
-  const units = files.map((file) =>
-    parseUnit(file, { ...options, readFile }, ids),
-  );
+  const programs = toolIdentities(options);
+  const results =
+    options.cache && !options.readFile && !options.realpath
+      ? options.cache
+      : undefined;
+  const sqlParser = results ? sqlParserIdentity() : "";
+  const resultKey = (file: string): string =>
+    JSON.stringify({
+      file,
+      shellcheck: options.shellcheck !== false,
+      bash: programs.bash ?? null,
+      shellcheckProgram: programs.shellcheck ?? null,
+      sql: sqlParser,
+    });
+  const units = files.map((file): Unit => {
+    const stored = want.fixes
+      ? undefined
+      : results?.result(file, resultKey(file));
+    if (stored) return { file, diagnostics: [], snippets: [], stored };
+    const reads: FileReads | undefined = results
+      ? { read: [], resolved: [] }
+      : undefined;
+    const fs = reads ? recordingFs(reads) : undefined;
+    const read =
+      options.readFile ??
+      fs?.readFile ??
+      ((f: string) => readFileSync(f, "utf8"));
+    const readFile = (f: string): string => {
+      const text = read(f);
+      source.add(f, text);
+      return text;
+    };
+    const unit = parseUnit(
+      file,
+      {
+        ...options,
+        readFile,
+        ...(fs && !options.realpath ? { realpath: fs.realpath } : {}),
+      },
+      ids,
+    );
+    return reads ? { ...unit, reads } : unit;
+  });
   const snippets = units.flatMap((u) => u.snippets);
   const shell = snippets.filter((s) => s.language === "shell");
-  const cached = cachedResults(units, options);
+  const cached = cachedResults(units, options, programs);
   // The tools run in their own processes while the rules that do not need them run here.
   const toolRuns = Promise.all([
     cached.tool("bash", shell, (missing) =>
@@ -131,15 +189,30 @@ export async function lintWithFixes(
   const tools = new Map<number, readonly ToolFinding[]>();
 
   const order = new Map<string, number>();
-  const out: Diagnostic[] = [];
   const fixes: LintFix[] = [];
-  const later: LintContext[] = [];
-  for (const unit of units) {
-    for (const f of [unit.file, ...(unit.runbook?.files ?? [])])
-      if (!order.has(f)) order.set(f, order.size);
+  // Each file's findings, kept apart so that a file's can be stored, in the order they were always merged.
+  const found = units.map(
+    (unit): { early: Diagnostic[]; late: Diagnostic[]; order: string[] } =>
+      unit.stored
+        ? {
+            early: [...unit.stored.early],
+            late: [...unit.stored.late],
+            order: [...unit.stored.order],
+          }
+        : {
+            early: [],
+            late: [],
+            order: [unit.file, ...(unit.runbook?.files ?? [])],
+          },
+  );
+  const later: [LintContext, Diagnostic[]][] = [];
+  units.forEach((unit, i) => {
+    const { early, late, order: files } = found[i] as (typeof found)[number];
+    for (const f of files) if (!order.has(f)) order.set(f, order.size);
+    if (unit.stored) return;
     if (!unit.runbook) {
-      out.push(...unit.diagnostics);
-      continue;
+      early.push(...unit.diagnostics);
+      return;
     }
     const context = createContext(
       unit.runbook,
@@ -150,25 +223,25 @@ export async function lintWithFixes(
       cached.sql,
     );
     const alarms = psqlLocalFalseAlarms(context);
-    out.push(
+    early.push(
       ...collapseMissingDb(
         unit.diagnostics.filter((d) => !isFalseAlarm(d, alarms)),
         unit.runbook,
       ),
     );
     for (const rule of LINT_RULES)
-      if (!rule.needsTools) out.push(...rule.check(context));
-    later.push(context);
-  }
+      if (!rule.needsTools) early.push(...rule.check(context));
+    later.push([context, late]);
+  });
   const [bash, check] = await toolRuns;
   for (const [id, findings] of mergeFindings(bash.findings, check.findings))
     tools.set(id, findings);
-  for (const context of later) {
+  for (const [context, late] of later) {
     for (const rule of LINT_RULES)
-      if (rule.needsTools) out.push(...rule.check(context));
+      if (rule.needsTools) late.push(...rule.check(context));
     const firstShell = context.snippets.find((s) => s.language === "shell");
     if (firstShell && bash.failure)
-      out.push(
+      late.push(
         diagnostic(
           firstShell.locate(1, 1),
           "warning",
@@ -177,7 +250,7 @@ export async function lintWithFixes(
         ),
       );
     if (firstShell && check.failure && check.failure !== "missing")
-      out.push(
+      late.push(
         diagnostic(
           firstShell.locate(1, 1),
           "warning",
@@ -186,6 +259,24 @@ export async function lintWithFixes(
         ),
       );
   }
+  // A file's findings are kept when the tools answered (a failed run's findings may be missing some).
+  const toolsFailed =
+    bash.failure !== undefined ||
+    (check.failure !== undefined && check.failure !== "missing");
+  if (results && !toolsFailed)
+    units.forEach((unit, i) => {
+      if (unit.reads)
+        results.keepResult(
+          unit.file,
+          resultKey(unit.file),
+          unit.reads,
+          found[i] as FileFindings,
+        );
+    });
+  const out = [
+    ...found.flatMap((f) => f.early),
+    ...found.flatMap((f) => f.late),
+  ];
   const rank = (file: string): number => order.get(file) ?? order.size;
   return {
     diagnostics: dedupe(out).sort(
@@ -294,22 +385,12 @@ interface CachedResults {
 function cachedResults(
   units: readonly Unit[],
   options: LintOptions,
+  programs: ToolIdentities,
 ): CachedResults {
   const storeOf = new Map<number, CacheStore>();
   for (const unit of units)
     if (unit.store)
       for (const s of unit.snippets) storeOf.set(s.id, unit.store);
-  const programs = {
-    bash: options.cache
-      ? programIdentity(options.bash ?? "bash", options.env["PATH"])
-      : undefined,
-    shellcheck: options.cache
-      ? programIdentity(
-          options.shellcheckProgram ?? "shellcheck",
-          options.env["PATH"],
-        )
-      : undefined,
-  };
   const sqlParser = options.cache ? sqlParserIdentity() : "";
   const sqlKey = (s: Snippet): string =>
     `${sqlParser}\0${s.language}\0${s.code}`;
@@ -378,6 +459,26 @@ function cachedResults(
       }
       return analysis;
     },
+  };
+}
+
+interface ToolIdentities {
+  readonly bash: string | undefined;
+  readonly shellcheck: string | undefined;
+}
+
+/** Where the tools are, their size and date (with a cache; undefined when not installed). */
+function toolIdentities(options: LintOptions): ToolIdentities {
+  return {
+    bash: options.cache
+      ? programIdentity(options.bash ?? "bash", options.env["PATH"])
+      : undefined,
+    shellcheck: options.cache
+      ? programIdentity(
+          options.shellcheckProgram ?? "shellcheck",
+          options.env["PATH"],
+        )
+      : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   existsSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -123,7 +124,13 @@ describe("lint cache", () => {
     expect(edited).not.toBe(text);
     writeFileSync(path.join(dir, "big.md"), edited);
     const before = calls().length;
+    const pack = readdirSync(cache).find((f) => f.endsWith(".cache"));
+    const packBefore = readFileSync(path.join(cache, pack ?? "-"), "utf8");
     const warmEdited = await lint(["big.md"], { cwd: dir, cache, env });
+    // What the edit made was appended to the pack, not the pack written again.
+    const packAfter = readFileSync(path.join(cache, pack ?? "-"), "utf8");
+    expect(packAfter.length).toBeGreaterThan(packBefore.length);
+    expect(packAfter.startsWith(packBefore)).toBe(true);
     const warmCalls = calls().slice(before);
     const coldEdited = await lint(["big.md"], { cwd: dir, env });
     const coldCalls = calls().slice(before + warmCalls.length);
@@ -154,9 +161,14 @@ describe("lint cache", () => {
     expect(existsSync(path.join(dir, "node_modules"))).toBe(false);
     expect(readdirSync(cache)).toEqual([]);
     await lint(["07.md"], { cwd: dir, cache });
-    const packs = readdirSync(cache);
-    expect(packs).toEqual([expect.stringMatching(/\.cache$/)]);
+    const packs = readdirSync(cache).sort();
+    expect(packs).toEqual([
+      expect.stringMatching(/\.cache$/),
+      expect.stringMatching(/\.result$/),
+    ]);
     const file = path.join(cache, packs[0] as string);
+    // Without the whole-file result the next lint parses again, from the pack.
+    const result = path.join(cache, packs[1] as string);
     const good = readFileSync(file, "utf8");
     const lines = good.split("\n");
     const corruptions = [
@@ -189,11 +201,13 @@ describe("lint cache", () => {
     ];
     for (const corrupt of corruptions) {
       writeFileSync(file, corrupt);
+      rmSync(result);
       expect(outcome(await lint(["07.md"], { cwd: dir, cache }))).toEqual(
         outcome(cold),
       );
       // Rewritten: the next run reads it back whole.
       expect(readFileSync(file, "utf8").split("\n").length).toBe(lines.length);
+      rmSync(result);
       expect(outcome(await lint(["07.md"], { cwd: dir, cache }))).toEqual(
         outcome(cold),
       );
@@ -219,5 +233,30 @@ describe("lint cache", () => {
     expect(
       outcome(await lint(["big.md", "07.md"], { cwd: dir, cache })),
     ).toEqual(outcome(cold));
+
+    // Concurrent lints of an edited runbook all append to the same pack: each is right, and so is the next.
+    const text = readFileSync(path.join(dir, "big.md"), "utf8");
+    const edited = text.replace(
+      "## Batch 5: move orders of batch 5\n",
+      "## Batch 5: move orders of batch 5\n\n```bash\nrm -rf $archive_dir/tmp\n```\n",
+    );
+    expect(edited).not.toBe(text);
+    writeFileSync(path.join(dir, "big.md"), edited);
+    const coldEdited = await lint(["big.md", "07.md"], { cwd: dir });
+    expect(coldEdited.stdout).toMatch(/destructive-shell/);
+    const appending = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        lint(["big.md", "07.md"], { cwd: dir, cache }),
+      ),
+    );
+    for (const run of appending)
+      expect(outcome(run)).toEqual(outcome(coldEdited));
+    for (const result of readdirSync(cache).filter((f) =>
+      f.endsWith(".result"),
+    ))
+      rmSync(path.join(cache, result));
+    expect(
+      outcome(await lint(["big.md", "07.md"], { cwd: dir, cache })),
+    ).toEqual(outcome(coldEdited));
   }, 300_000);
 });
