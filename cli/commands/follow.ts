@@ -17,11 +17,8 @@ import { colorEnabled, createStyle } from "../../renderers/style.js";
 import { findRunbook } from "../find-runbook.js";
 import { writeLine, type Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-import { openState, stateFlags, type StateFlags } from "../state.js";
-
-export interface FollowFlags extends StateFlags {
-  readonly reporter?: "tui" | "plain";
-}
+import { openState, stateFlags } from "../state.js";
+import type { FollowFlags } from "../definitions.js";
 
 /** How often the state is asked what is new (docs/decisions.md: polling, measured). */
 const POLL_MS = 250;
