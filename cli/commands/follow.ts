@@ -61,7 +61,7 @@ async function follow(
   if (!first || first.type !== "run")
     throw usageError(`run ${runId} in ${store.where} has no run entry`);
   const interrupter = new Interrupter();
-  // A follower runs no step: the UI's first Ctrl-C ("stop this step") ends the following.
+  // A follower runs no step: an interrupt of "the step" (SIGINT in plain output) ends the following.
   interrupter.signal.addEventListener("abort", () => interrupter.quit(), {
     once: true,
   });
@@ -152,6 +152,7 @@ async function reporterFor(
         interrupter: c.interrupter,
         runbook,
         cwd: c.io.cwd,
+        readOnly: true,
       });
       return { reporter: tui.reporter, close: () => tui.close() };
     }

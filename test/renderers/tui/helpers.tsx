@@ -56,6 +56,8 @@ export interface HarnessOptions {
   readonly guardMs?: number;
   /** Where runbook was started (paths on screen are relative to it). @default '/work' */
   readonly cwd?: string;
+  /** A follower's view (`runbook follow`). @default false */
+  readonly readOnly?: boolean;
 }
 
 /** The UI on a fake terminal (ink-testing-library), fed by hand instead of by the engine. */
@@ -80,6 +82,7 @@ export function harness(
     clock: () => now,
     ticking: false,
     params,
+    readOnly: options.readOnly ?? false,
   });
   const interrupter = new Interrupter();
   const onKey = createKeyHandler({
