@@ -17,11 +17,8 @@ import { colorEnabled, createStyle } from "../../renderers/style.js";
 import { findRunbook } from "../find-runbook.js";
 import { writeLine, type Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-import { openState, stateFlags, type StateFlags } from "../state.js";
-
-export interface FollowFlags extends StateFlags {
-  readonly reporter?: "tui" | "plain";
-}
+import { openState, stateFlags } from "../state.js";
+import type { FollowFlags } from "../definitions.js";
 
 /** How often the state is asked what is new (docs/decisions.md: polling, measured). */
 const POLL_MS = 250;
@@ -64,7 +61,7 @@ async function follow(
   if (!first || first.type !== "run")
     throw usageError(`run ${runId} in ${store.where} has no run entry`);
   const interrupter = new Interrupter();
-  // A follower runs no step: the UI's first Ctrl-C ("stop this step") ends the following.
+  // A follower runs no step: an interrupt of "the step" (SIGINT in plain output) ends the following.
   interrupter.signal.addEventListener("abort", () => interrupter.quit(), {
     once: true,
   });
@@ -155,6 +152,7 @@ async function reporterFor(
         interrupter: c.interrupter,
         runbook,
         cwd: c.io.cwd,
+        readOnly: true,
       });
       return { reporter: tui.reporter, close: () => tui.close() };
     }

@@ -9,27 +9,10 @@ import {
   ruleInfo,
 } from "../../checks/lint/index.js";
 import { fixFiles } from "./lint-fix.js";
-import {
-  LINT_FORMATS,
-  renderLint,
-  type LintFormat,
-} from "../../renderers/lint/index.js";
+import { renderLint } from "../../renderers/lint/index.js";
 import { colorEnabled } from "../../renderers/style.js";
 import type { Io } from "../io.js";
-
-/** The options commander parsed for `runbook lint`. */
-export interface LintFlags {
-  readonly format?: string;
-  readonly maxWarnings?: number;
-  /** Commander's `--no-shellcheck`: false when given. */
-  readonly shellcheck?: boolean;
-  /** `--fix`: apply the safe fixes in place first, and print what changed. */
-  readonly fix?: boolean;
-  /** Commander's `--no-cache`: false when given. */
-  readonly cache?: boolean;
-  /** `--cache-location DIR`, relative to the current directory. @default {@link defaultCacheDir} */
-  readonly cacheLocation?: string;
-}
+import type { LintFlags } from "../definitions.js";
 
 /**
  * `runbook lint PATHS…` (SPEC 5): lints every runbook the paths name, prints
@@ -41,14 +24,10 @@ export interface LintFlags {
  */
 export async function lintCommand(
   paths: string[],
-  flags: LintFlags,
+  flags: Partial<LintFlags>,
   io: Io,
 ): Promise<number> {
-  const format = (flags.format ?? "stylish") as LintFormat;
-  if (!LINT_FORMATS.includes(format))
-    throw usageError(
-      `--format must be one of ${LINT_FORMATS.join(", ")}, not "${flags.format}"`,
-    );
+  const format = flags.format ?? "stylish";
   const maxWarnings = flags.maxWarnings;
   if (
     maxWarnings !== undefined &&

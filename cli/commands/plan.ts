@@ -3,13 +3,8 @@ import { resolveParams } from "../../engine/params/index.js";
 import { renderPlanText } from "../../renderers/plan-text.js";
 import type { Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-import { parseSets, selectionOf, type SelectionFlags } from "../flags.js";
-
-export interface PlanFlags extends SelectionFlags {
-  readonly json?: boolean;
-  readonly set?: readonly string[];
-  readonly rehearsal?: boolean;
-}
+import { parseSets, selectionOf } from "../flags.js";
+import type { PlanFlags } from "../definitions.js";
 
 export async function planCommand(
   file: string,

@@ -19,11 +19,7 @@ import {
 import { parseSets } from "../flags.js";
 import { writeLine, type Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-
-export interface PreflightFlags {
-  readonly json?: boolean;
-  readonly set?: readonly string[];
-}
+import type { PreflightFlags } from "../definitions.js";
 
 /**
  * `runbook preflight FILE` (SPEC 3): the night-before check, which changes

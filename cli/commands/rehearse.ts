@@ -2,14 +2,7 @@ import type { Io } from "../io.js";
 import { loadRunbook } from "../load.js";
 import { runSession } from "../run-session.js";
 import { stateFlags } from "../state.js";
-
-export interface RehearseFlags {
-  readonly keep?: boolean;
-  readonly set?: readonly string[];
-  readonly stateDir?: string;
-  readonly state?: string;
-  readonly reporter?: string;
-}
+import type { RehearseFlags } from "../definitions.js";
 
 /** SPEC 3: the whole runbook, non-interactively, against throwaway clusters that are torn down after. */
 export async function rehearseCommand(

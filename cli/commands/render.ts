@@ -10,12 +10,7 @@ import {
 } from "../../engine/model/index.js";
 import { parseRunbookFile } from "../../engine/parse/index.js";
 import { writeLine, type Io } from "../io.js";
-
-export interface RenderFlags {
-  readonly out?: string;
-  /** `html` (default) or `md`. */
-  readonly format?: string;
-}
+import type { RenderFlags } from "../definitions.js";
 
 interface Parsed {
   readonly file: string;
@@ -33,12 +28,10 @@ interface Parsed {
  */
 export async function renderCommand(
   targets: string[],
-  flags: RenderFlags,
+  flags: Partial<RenderFlags>,
   io: Io,
 ): Promise<number> {
   const format = flags.format ?? "html";
-  if (format !== "html" && format !== "md")
-    throw usageError(`--format must be html or md, not "${format}"`);
   if (!flags.out)
     throw usageError("--out DIR is required: the folder to write the pages to");
   const started = performance.now();

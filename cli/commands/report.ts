@@ -10,13 +10,7 @@ import { usageError, type Runbook } from "../../engine/model/index.js";
 import { parseRunbookFile } from "../../engine/parse/index.js";
 import { writeLine, type Io } from "../io.js";
 import { openState, stateFlags } from "../state.js";
-
-export interface ReportFlags {
-  readonly out?: string;
-  /** @default .runbook */
-  readonly stateDir?: string;
-  readonly state?: string;
-}
+import type { ReportFlags } from "../definitions.js";
 
 /** SPEC 3: `runbook report [RUN-ID] --out FILE.html`, a run's transcript from its journal (default: the latest run). */
 export async function reportCommand(

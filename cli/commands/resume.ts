@@ -27,19 +27,7 @@ import {
   type RunningStep,
 } from "../running-steps.js";
 import { openState, stateFlags } from "../state.js";
-
-export interface ResumeFlags {
-  readonly yes?: boolean;
-  readonly yesAll?: boolean;
-  readonly rerunUnknown?: boolean;
-  readonly assumeDone?: boolean;
-  readonly set?: readonly string[];
-  readonly stateDir?: string;
-  readonly state?: string;
-  /** Where the runbook is on this machine, when it is not at its recorded place. */
-  readonly file?: string;
-  readonly reporter?: string;
-}
+import type { ResumeFlags } from "../definitions.js";
 
 /** SPEC 2: continue after the last completed step; an unknown-state step needs a decision. */
 export async function resumeCommand(

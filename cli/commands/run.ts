@@ -2,17 +2,8 @@ import type { Io } from "../io.js";
 import { loadRunbook, rereader } from "../load.js";
 import { runSession } from "../run-session.js";
 import { stateFlags } from "../state.js";
-import { selectionOf, type SelectionFlags } from "../flags.js";
-
-export interface RunFlags extends SelectionFlags {
-  readonly yes?: boolean;
-  readonly yesAll?: boolean;
-  readonly sandbox?: boolean;
-  readonly set?: readonly string[];
-  readonly stateDir?: string;
-  readonly state?: string;
-  readonly reporter?: string;
-}
+import { selectionOf } from "../flags.js";
+import type { RunFlags } from "../definitions.js";
 
 export async function runCommand(
   file: string,

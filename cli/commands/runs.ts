@@ -1,11 +1,8 @@
 import { hostname } from "node:os";
 import type { RunSummary, StateStore } from "../../engine/journal/index.js";
 import { writeLine, type Io } from "../io.js";
-import { openState, stateFlags, type StateFlags } from "../state.js";
-
-export interface RunsFlags extends StateFlags {
-  readonly json?: boolean;
-}
+import { openState, stateFlags } from "../state.js";
+import type { RunsFlags } from "../definitions.js";
 
 /** One run as `runs` shows it: an unfinished run whose runbook holds its lock is `running`. */
 export type ListedRun = Omit<RunSummary, "outcome"> & {

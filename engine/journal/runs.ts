@@ -8,12 +8,15 @@ import { runState, type RunState } from "./run-state.js";
 let last: { second: string; order: number } | undefined;
 
 /**
- * A sortable, readable run id: the UTC second, then 4 hex digits that sort
- * by start within it — the millisecond times 64, plus 6 random bits (two
- * processes starting in the same millisecond hardly ever collide), raised
+ * A sortable, readable run id: the UTC second, then 6 hex digits that sort
+ * by start within it — the millisecond times 16,384, plus 14 random bits, raised
  * past the last id this process made in that second (a fixed clock, a fast
- * machine). Ids made before this (4 random hex digits) have the same shape,
- * so they stay readable; only their order within one second is unknown.
+ * machine). Unique in practice across machines and state dirs, which matters
+ * beyond the journal: a rehearsal finds the servers its steps left behind by
+ * `RUNBOOK_RUN_ID` in their environment, and runbooks name scratch files after
+ * it. Two runs starting in the same millisecond share an id with chance
+ * 1/16,384 (the 4-hex-digit ids of earlier versions: 1/65,536 for two runs of
+ * the same second). Those older ids stay readable; they sort by their second.
  */
 export function newRunId(now: Date): string {
   const second = now
@@ -21,11 +24,11 @@ export function newRunId(now: Date): string {
     .replace(/[-:]/g, "")
     .replace("T", "-")
     .slice(0, 15);
-  let order = now.getUTCMilliseconds() * 64 + randomInt(64);
+  let order = now.getUTCMilliseconds() * 16_384 + randomInt(16_384);
   if (last?.second === second && order <= last.order) order = last.order + 1;
-  // 999 * 64 + 63 leaves 1,536 more ids in the last millisecond of a second before a fifth digit.
+  // 999 * 16,384 + 16,383 leaves 393,216 more ids in the last millisecond of a second before a seventh digit.
   last = { second, order };
-  return `${second}-${order.toString(16).padStart(4, "0")}`;
+  return `${second}-${order.toString(16).padStart(6, "0")}`;
 }
 
 export function runsDir(stateDir: string): string {

@@ -5,6 +5,7 @@ import type { ContainerDirective, LeafDirective } from "mdast-util-directive";
 import type { State } from "mdast-util-to-hast";
 import type { Step } from "../../engine/model/index.js";
 import { ADMONITIONS } from "../../engine/parse/index.js";
+import { sanitizeAuthored } from "./author-html.js";
 import { checkCard } from "./check-html.js";
 import {
   sentinelAnchor,
@@ -42,18 +43,20 @@ export function renderDirective(
   const { model } = ctx;
   const label = (): ElementContent[] => {
     const first = node.children[0];
-    if (node.type === "leafDirective") return state.all(node);
+    if (node.type === "leafDirective") return sanitizeAuthored(state.all(node));
     return first && isLabel(first) && "children" in first
-      ? state.all(first)
+      ? sanitizeAuthored(state.all(first))
       : [];
   };
   const body = (
     skip: (child: RootContent) => boolean = () => false,
   ): ElementContent[] =>
     node.type === "containerDirective"
-      ? node.children
-          .filter((c) => !isLabel(c) && !skip(c))
-          .flatMap((c) => toArray(state.one(c, node)))
+      ? sanitizeAuthored(
+          node.children
+            .filter((c) => !isLabel(c) && !skip(c))
+            .flatMap((c) => toArray(state.one(c, node))),
+        )
       : [];
 
   switch (node.name) {
@@ -174,9 +177,11 @@ function source(
   if (node.type === "leafDirective" || !state)
     return h("p.directive-source", text);
   const lines = text.split("\n");
-  const children = node.children
-    .filter((c) => !isLabel(c))
-    .flatMap((c) => toArray(state.one(c, node)));
+  const children = sanitizeAuthored(
+    node.children
+      .filter((c) => !isLabel(c))
+      .flatMap((c) => toArray(state.one(c, node))),
+  );
   return h("div.directive-source", [
     h("p.directive-fence", lines[0] ?? ""),
     ...children,

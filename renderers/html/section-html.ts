@@ -1,8 +1,14 @@
 import type { Element, ElementContent, Root as HastRoot } from "hast";
 import { h } from "hastscript";
-import type { Code, Heading } from "mdast";
+import { visit } from "unist-util-visit";
+import type { Code, FootnoteReference, Heading } from "mdast";
 import type { ContainerDirective, LeafDirective } from "mdast-util-directive";
-import { toHast, type Handlers, type State } from "mdast-util-to-hast";
+import {
+  defaultHandlers,
+  toHast,
+  type Handlers,
+  type State,
+} from "mdast-util-to-hast";
 import { toString } from "mdast-util-to-string";
 import type GithubSlugger from "github-slugger";
 import type { CodeAction, Section } from "../../engine/model/index.js";
@@ -21,7 +27,7 @@ import {
 } from "./docs-model.js";
 import { parseSectionMarkdown } from "./markdown-tree.js";
 import { maskTree } from "./mask-tree.js";
-import { sanitizeTree } from "./raw-html.js";
+import { prepareAuthorTree, sanitizeAuthored, trust } from "./author-html.js";
 
 export interface SectionOptions {
   readonly model: DocsModel;
@@ -45,7 +51,7 @@ export function renderSection(section: Section, o: SectionOptions): Element {
   const tree = parseSectionMarkdown(section.markdown, {
     definitions: model.runbook.definitions,
   });
-  sanitizeTree(tree);
+  prepareAuthorTree(tree);
   maskTree(tree, model.masker.text);
   const ctx: DirectiveContext = {
     model,
@@ -73,7 +79,7 @@ export function renderSection(section: Section, o: SectionOptions): Element {
             String(model.position.get(step.id) ?? "·"),
           ),
         );
-      children.push(...state.all(node));
+      children.push(...sanitizeAuthored(state.all(node)));
       if (target !== undefined)
         children.push(
           h(
@@ -82,20 +88,24 @@ export function renderSection(section: Section, o: SectionOptions): Element {
             "#",
           ),
         );
-      return h(`h${node.depth}`, id !== undefined ? { id } : {}, children);
+      return trust(
+        h(`h${node.depth}`, id !== undefined ? { id } : {}, children),
+      );
     },
     code(_state: State, node: Code): Element {
       const line = section.startLine + (node.position?.start.line ?? 1) - 1;
       const located = model.actionAt(section.file, line);
       if (located && isCode(located.item))
-        return actionCard(located as Located<CodeAction>, model);
+        return trust(actionCard(located as Located<CodeAction>, model));
       const attributes = parseCodeAttributes(node.meta);
       const lang = (node.lang ?? "").toLowerCase();
-      return plainCode(
-        node.value,
-        lang,
-        attributes.ok && attributes.attributes["run"] === "false",
-        model.masker.text,
+      return trust(
+        plainCode(
+          node.value,
+          lang,
+          attributes.ok && attributes.attributes["run"] === "false",
+          model.masker.text,
+        ),
       );
     },
     leafDirective(
@@ -103,21 +113,27 @@ export function renderSection(section: Section, o: SectionOptions): Element {
       node: LeafDirective,
     ): ElementContent | ElementContent[] {
       if (node.name === "step") hasStepDirective = true;
-      return renderDirective(state, node, ctx);
+      return trust(renderDirective(state, node, ctx));
     },
     containerDirective(
       state: State,
       node: ContainerDirective,
     ): ElementContent | ElementContent[] {
-      return renderDirective(state, node, ctx);
+      return trust(renderDirective(state, node, ctx));
+    },
+    footnoteReference(state: State, node: FootnoteReference) {
+      return trust(defaultHandlers.footnoteReference(state, node));
     },
   } as unknown as Handlers;
 
   const root = toHast(tree, {
     handlers,
     clobberPrefix: `s${o.index}-`,
+    allowDangerousHtml: true,
   }) as HastRoot;
-  const children = root.children as ElementContent[];
+  const children = sanitizeAuthored(
+    (root.children as ElementContent[]).map(trustFootnotes),
+  );
   if (!step) return h("section.context", children);
 
   if (!hasStepDirective) {
@@ -139,4 +155,31 @@ export function renderSection(section: Section, o: SectionOptions): Element {
     },
     children,
   );
+}
+
+/** The footnotes mdast-util-to-hast appends: its ids and back links are ours, each note's text the author's. */
+function trustFootnotes(node: ElementContent): ElementContent {
+  if (node.type !== "element" || node.properties["dataFootnotes"] !== true)
+    return node;
+  for (const list of node.children)
+    if (list.type === "element" && list.tagName === "ol")
+      for (const item of list.children)
+        if (item.type === "element") {
+          trust(
+            selectAll(
+              item,
+              (e) => e.properties["dataFootnoteBackref"] === true,
+            ),
+          );
+          item.children = sanitizeAuthored(item.children);
+        }
+  return trust(node);
+}
+
+function selectAll(root: Element, test: (e: Element) => boolean): Element[] {
+  const found: Element[] = [];
+  visit(root, "element", (e) => {
+    if (test(e)) found.push(e);
+  });
+  return found;
 }

@@ -2,7 +2,26 @@ import { seg, wrapWords, type Line } from "./segments.js";
 import { STATE_MARKS } from "./step-list-view.js";
 import type { TuiSnapshot } from "./tui-store.js";
 
-function keys(rehearsal: boolean): readonly (readonly [string, string])[] {
+/** A follower's keys: it looks at a run driven elsewhere and changes nothing. */
+const FOLLOWER_KEYS: readonly (readonly [string, string])[] = [
+  [
+    "↑ ↓  o",
+    "select a step; Enter or o opens it: whole output, checks, captures",
+  ],
+  ["e", "show the step’s prose whole (again: cut it)"],
+  ["Esc", "back"],
+  [
+    "Ctrl-C, q",
+    "stop following; the run goes on where it is driven (runbook follow again to watch it)",
+  ],
+  ["?", "show or hide this help"],
+];
+
+function keys(
+  snap: TuiSnapshot | undefined,
+): readonly (readonly [string, string])[] {
+  if (snap?.readOnly) return FOLLOWER_KEYS;
+  const rehearsal = snap?.run?.mode === "rehearsal";
   return [
     [
       "y, Enter",
@@ -47,7 +66,7 @@ export function helpLines(width: number, snap?: TuiSnapshot): Line[] {
       seg("  (the ones shown at the bottom work now)", "dim"),
     ],
   ];
-  for (const [key, meaning] of keys(snap?.run?.mode === "rehearsal"))
+  for (const [key, meaning] of keys(snap))
     rows.push(
       ...wrapWords([seg(`  ${key.padEnd(9)}`, "key"), seg(meaning)], width, [
         seg(" ".repeat(11)),

@@ -81,6 +81,18 @@ export function createKeyHandler(
   return (input, key) => {
     if (store.ended) return;
     const pending = store.prompt;
+    const leave =
+      store.readOnly &&
+      ((key.ctrl && input === "c") ||
+        (input === "q" &&
+          store.browser.openedStep === undefined &&
+          !store.help));
+    if (leave) {
+      // A follower stops no step: it only stops watching.
+      store.status("leaving…");
+      interrupter.quit();
+      return;
+    }
     if (key.ctrl && input === "c") {
       store.setContinuing(false);
       if (pending) {

@@ -61,11 +61,13 @@ export function openedLines(
     if (opened.log.window.length === 0)
       rows.push([
         seg(
-          opened.log.missing
-            ? "  (no output: nothing was printed, or the step has not run)"
-            : opened.log.error
-              ? `  the log cannot be read: ${opened.log.error}`
-              : "  (end of output)",
+          opened.log.missing && inDatabase(opened.log.path)
+            ? `  the whole output is kept in ${opened.log.path}, which this screen cannot page yet: runbook report writes it out`
+            : opened.log.missing
+              ? "  (no output: nothing was printed, or the step has not run)"
+              : opened.log.error
+                ? `  the log cannot be read: ${opened.log.error}`
+                : "  (end of output)",
           "dim",
         ),
       ]);
@@ -183,4 +185,9 @@ function logRows(
     );
   }
   return rows;
+}
+
+/** A log the state keeps in PostgreSQL (`--state postgres://…`): its location names the database, not a file. */
+function inDatabase(location: string | undefined): boolean {
+  return location !== undefined && /\bpostgres(?:ql)?:\/\//.test(location);
 }

@@ -88,6 +88,11 @@ export function promptLines(
     } else rows.push(...keyRows([...hints, ...extras], width));
   };
   const p = snap.prompt;
+  if (snap.readOnly) {
+    followerLines(snap, width, ask, options);
+    keys([["Ctrl-C/q", "stop following (the run goes on)"], HELP]);
+    return rows;
+  }
   if (snap.notice && snap.current && snap.notice.level !== "info") {
     rows.push([
       seg(
@@ -413,4 +418,37 @@ function keyRows(hints: readonly KeyHint[], width: number): Line[] {
     used += cost;
   }
   return rows;
+}
+
+/** What a follower sees at the bottom: what the run is doing where it is driven. */
+function followerLines(
+  snap: TuiSnapshot,
+  width: number,
+  ask: (line: Line) => void,
+  options: PromptViewOptions,
+): void {
+  if (snap.current?.state === "running") {
+    const log = snap.current.outputLog
+      ? shortPath(snap.current.outputLog, options.cwd)
+      : undefined;
+    const head = `▶ Running "${snap.current.step.title}" `;
+    ask([
+      seg("▶ Running ", "running"),
+      seg(`"${snap.current.step.title}"`, "bold"),
+      seg(
+        log
+          ? ` · full output: ${elideMiddle(log, width - textWidth(head) - 16)}`
+          : "",
+        "dim",
+      ),
+    ]);
+  } else
+    ask([
+      seg(
+        snap.run
+          ? "Following: the operator driving this run decides the next step…"
+          : "Following: waiting for the run…",
+        "dim",
+      ),
+    ]);
 }

@@ -38,6 +38,12 @@ export interface StartTuiOptions {
   readonly params?: ReadonlyMap<string, ResolvedParam>;
   /** Where runbook was started: paths on screen are relative to it. */
   readonly cwd?: string;
+  /**
+   * `runbook follow`: the run is driven elsewhere. The key bar offers only
+   * what works here (look at steps, help, stop following); Ctrl-C and `q`
+   * stop following at once. @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -67,6 +73,7 @@ export function startTui(options: StartTuiOptions): TuiSession {
   const store = new TuiStore({
     runbook: options.runbook,
     ...(options.params ? { params: options.params } : {}),
+    readOnly: options.readOnly === true,
   });
   const onKey = createKeyHandler({ store, interrupter: options.interrupter });
   let instance: Instance | undefined;

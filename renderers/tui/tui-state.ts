@@ -197,6 +197,8 @@ export interface DisplayValue {
 /** Everything the UI draws, immutable: a new snapshot at most once per frame. */
 export interface TuiSnapshot {
   readonly version: number;
+  /** A follower's view (`runbook follow`): the run is driven elsewhere, so no key here changes it. */
+  readonly readOnly: boolean;
   readonly runbook: Runbook;
   readonly now: number;
   readonly title: string;

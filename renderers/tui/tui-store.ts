@@ -55,6 +55,8 @@ export interface TuiStoreOptions {
   readonly clock?: () => number;
   /** Spinner and elapsed times tick while a step runs. @default true */
   readonly ticking?: boolean;
+  /** A follower's view of a run driven elsewhere: its keys only look, never act. @default false */
+  readonly readOnly?: boolean;
 }
 
 interface Pending {
@@ -76,6 +78,7 @@ interface Pending {
  */
 export class TuiStore {
   readonly runbook: Runbook;
+  readonly readOnly: boolean;
   private readonly stepsById: Map<string, Step>;
   private rows: StepRow[];
   /** Every step seen in this session, with what happened to it; the one on screen. */
@@ -111,6 +114,7 @@ export class TuiStore {
 
   constructor(options: TuiStoreOptions) {
     this.runbook = options.runbook;
+    this.readOnly = options.readOnly ?? false;
     this.clock = options.clock ?? (() => performance.now());
     this.ticking = options.ticking ?? true;
     this.stepsById = new Map(options.runbook.steps.map((s) => [s.id, s]));
@@ -532,6 +536,7 @@ export class TuiStore {
     const opened = this.browser.frame(curView);
     return {
       version: this.version,
+      readOnly: this.readOnly,
       runbook: this.runbook,
       now: this.clock(),
       title: this.runbook.title,

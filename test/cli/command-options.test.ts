@@ -306,7 +306,7 @@ describe("command options (SPEC 3)", () => {
       { cwd: dir },
     );
     expect(latest.code).toBe(0);
-    const id = /run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(latest.stdout)?.[1] ?? "";
+    const id = /run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(latest.stdout)?.[1] ?? "";
     expect(id).not.toBe("");
     const r = await cli(["report", "--out", "report.html"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);

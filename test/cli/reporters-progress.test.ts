@@ -47,7 +47,7 @@ describe("a waiting check through the line reporters (SPEC 1.4: the last value i
     });
     const start = events.find((e) => e["type"] === "step-start");
     expect(start?.["log"]).toMatch(
-      /\/\.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{4}\/output\/wait-for-the-replica\.log$/,
+      /\/\.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{6}\/output\/wait-for-the-replica\.log$/,
     );
   });
 

@@ -121,7 +121,7 @@ describe("run state in PostgreSQL (SPEC 2)", () => {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
       if (child.pid) process.kill(-child.pid, "SIGKILL");
       const first = await ran;
-      const runId = /run (\d{8}-\d{6}-[0-9a-f]{4})\)/.exec(first.stdout)?.[1];
+      const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})\)/.exec(first.stdout)?.[1];
       expect(runId, first.stdout + first.stderr).toBeDefined();
       if (first.signal !== "SIGKILL") continue; // it finished first: not a kill point
       kills++;
@@ -204,11 +204,11 @@ describe("run state in PostgreSQL (SPEC 2)", () => {
     expect(second.code).toBe(1);
     expect(second.stderr.trim()).toMatch(
       new RegExp(
-        `^runbook: another run of runbooks/rb\\.md is in progress \\(run \\d{8}-\\d{6}-[0-9a-f]{4}, by \\S+ on ${hostname()}, pid ${first.pid}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, less than a minute ago\\)`,
+        `^runbook: another run of runbooks/rb\\.md is in progress \\(run \\d{8}-\\d{6}-[0-9a-f]{6}, by \\S+ on ${hostname()}, pid ${first.pid}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, less than a minute ago\\)`,
       ),
     );
     // A resume from B is refused the same way while A drives the run.
-    const runId = /run (\d{8}-\d{6}-[0-9a-f]{4})\)/.exec(out)?.[1] ?? "";
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})\)/.exec(out)?.[1] ?? "";
     const resume = await cli(["resume", runId, "--yes"], {
       cwd: b.repo,
       env: b.env,
@@ -274,7 +274,7 @@ describe("run state in PostgreSQL (SPEC 2)", () => {
     );
     expect(r.stderr).not.toContain(new URL(state).password);
     expect(marks(markFile).map((m) => m.step)).toEqual(["before", "during"]);
-    const runId = /run (\d{8}-\d{6}-[0-9a-f]{4})\)/.exec(r.stdout)?.[1] ?? "";
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})\)/.exec(r.stdout)?.[1] ?? "";
     // Without a decision about the unknown step, B stops there (SPEC 2).
     const refused = await cli(["resume", runId, "--yes"], {
       cwd: b.repo,
@@ -311,7 +311,7 @@ describe("run state in PostgreSQL (SPEC 2)", () => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     await waitFor(() => out.includes("output of step 1"), 30_000);
-    const runId = /run (\d{8}-\d{6}-[0-9a-f]{4})\)/.exec(out)?.[1] ?? "";
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})\)/.exec(out)?.[1] ?? "";
     const follower = start(["follow", runId], { cwd: b.repo, env: b.env });
     const followed = collect(follower);
     let seen = "";

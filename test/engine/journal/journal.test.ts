@@ -173,7 +173,7 @@ describe("the journal", () => {
 
   it("makes sortable run ids", () => {
     expect(newRunId(new Date("2026-11-23T13:14:15Z"))).toMatch(
-      /^20261123-131415-[0-9a-f]{4}$/,
+      /^20261123-131415-[0-9a-f]{6}$/,
     );
   });
 
@@ -191,7 +191,7 @@ describe("the journal", () => {
     );
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
-    for (const id of ids) expect(id).toMatch(/^20261123-131415-[0-9a-f]{4}$/);
+    for (const id of ids) expect(id).toMatch(/^20261123-131415-[0-9a-f]{6}$/);
   });
 
   it("lists runs of the same second newest first, and resumes the latest unfinished one of them", () => {

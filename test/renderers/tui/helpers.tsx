@@ -60,6 +60,8 @@ export interface HarnessOptions {
   readonly guardMs?: number;
   /** Where runbook was started (paths on screen are relative to it). @default '/work' */
   readonly cwd?: string;
+  /** A follower's view (`runbook follow`). @default false */
+  readonly readOnly?: boolean;
 }
 
 // React's act(): when it returns, every render and effect that what it wrapped caused is done. So the harness
@@ -148,6 +150,7 @@ export function harness(
     clock: () => now,
     ticking: false,
     params,
+    readOnly: options.readOnly ?? false,
   });
   const interrupter = new Interrupter();
   const onKey = createKeyHandler({

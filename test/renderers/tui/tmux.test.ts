@@ -312,7 +312,7 @@ describe("runbook run in a real terminal (tmux)", () => {
         "✘ Night shift — a runbook to drive the terminal UI  stopped",
       );
       expect(screen).toMatch(
-        /to continue: runbook resume \d{8}-\d{6}-[0-9a-f]{4}/,
+        /to continue: runbook resume \d{8}-\d{6}-[0-9a-f]{6}/,
       );
 
       t.run(`clear; ${node("resume")}`);
@@ -400,7 +400,7 @@ describe("runbook run in a real terminal (tmux)", () => {
       expect(screen).toMatch(/── last 2 lines of 2 lines in its log/);
       expect(screen).toContain("│ started, sleeping");
       expect(screen).toMatch(
-        /log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{4}\/output\/wait-a-long-time\.log/,
+        /log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{6}\/output\/wait-a-long-time\.log/,
       );
       t.keys("d");
       const done = await t.waitFor("EXIT=0");
@@ -782,7 +782,7 @@ describe.each([
         expect(screen).toContain("│ 3");
         if (rows === 40) {
           expect(screen).toMatch(
-            /log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{4}\/output\/count-the-orders\.log/,
+            /log: \.runbook\/runs\/\d{8}-\d{6}-[0-9a-f]{6}\/output\/count-the-orders\.log/,
           );
           expect(screen).toMatch(
             /◇ check 1 · sh · expect=3 · line 26 +✓ passed/,
