@@ -83,12 +83,17 @@ export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
     }
     const found = checks.filter((c) => verifies(c.check, name));
     const passed = found.find(
-      (c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`,
+      (c) =>
+        c.outcome?.kind === "pass" &&
+        c.check.expectation.expect === `\${${name}}`,
     );
-    const token = snap.values.get(name)?.value ?? passed?.outcome?.actual;
+    const token =
+      snap.values.get(name)?.value ??
+      (passed?.outcome?.kind === "pass" ? passed.outcome.actual : undefined);
+    // A check that was not evaluated (only= the other kind of run) proves nothing, as in run-proof.ts.
     const proven =
       written.some((w) => w.run?.state === "ok") &&
-      found.some((c) => c.outcome?.ok === true);
+      found.some((c) => c.outcome?.kind === "pass");
     return {
       name,
       ...(token !== undefined ? { token } : {}),

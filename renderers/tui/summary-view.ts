@@ -14,6 +14,10 @@ import { STATE_MARKS } from "./step-list-view.js";
 import { padEnd, textWidth, truncate } from "./terminal-text.js";
 import type { TuiSnapshot } from "./tui-store.js";
 import { plural } from "../../engine/model/index.js";
+import {
+  checkHeld,
+  checkValues as engineValues,
+} from "../../engine/run/index.js";
 
 /**
  * The proof summary left in the terminal when the run ends (SPEC 4): the
@@ -97,7 +101,7 @@ function checkSection(snap: TuiSnapshot, width: number): Line[] {
   const proofs = checkProofs(snap);
   if (proofs.length === 0) return [];
   const ran = proofs.filter((p) => p.outcome && p.outcome.attempts > 0);
-  const passed = ran.filter((p) => p.outcome?.ok).length;
+  const passed = ran.filter((p) => p.outcome && checkHeld(p.outcome)).length;
   const failed = ran.length - passed;
   // A resumed run: steps done in an earlier session ran their checks then (the journal has them).
   const earlier = proofs.filter((p) => {
@@ -127,21 +131,20 @@ function checkLine(p: CheckProof, snap: TuiSnapshot, width: number): Line[] {
   const { expected, actual } = checkValues(p.check, outcome, snap);
   const where = `${p.step.title} › check ${p.index + 1} (line ${p.check.at.line})`;
   const values = `expected ${expected} · got ${actual}`;
-  const mark = [seg(outcome.ok ? "  ✔ " : "  ✘ ", outcome.ok ? "ok" : "fail")];
+  const held = checkHeld(outcome);
+  const mark = [seg(held ? "  ✔ " : "  ✘ ", held ? "ok" : "fail")];
   const one: Line = [
     ...mark,
     seg(where),
     seg("  "),
-    seg(values, outcome.ok ? "dim" : "fail"),
+    seg(values, held ? "dim" : "fail"),
   ];
   if (textWidth(one.map((s) => s.text).join("")) <= width) return [one];
   return [
     ...wrapWords([...mark, seg(where)], width, [seg("    ")]),
-    ...wrapLine(
-      [seg("      "), seg(values, outcome.ok ? "dim" : "fail")],
-      width,
-      [seg("      ")],
-    ),
+    ...wrapLine([seg("      "), seg(values, held ? "dim" : "fail")], width, [
+      seg("      "),
+    ]),
   ];
 }
 
@@ -205,9 +208,9 @@ function sentinelSection(
     const state =
       !f.outcome || f.outcome.attempts === 0
         ? "not checked"
-        : f.outcome.ok
+        : checkHeld(f.outcome)
           ? `✔ got the token`
-          : `✘ got ${f.outcome.actual ?? f.outcome.message}`;
+          : `✘ got ${engineValues(f.outcome)?.actual ?? f.outcome.message}`;
     const db =
       f.check.kind === "sql" && f.check.db ? ` on db ${f.check.db}` : "";
     rows.push(
@@ -217,7 +220,7 @@ function sentinelSection(
           seg(
             `${stepLabel(f.step, snap)} · check ${f.index + 1}, line ${f.check.at.line}${db} · `,
           ),
-          seg(state, f.outcome?.ok ? "ok" : "warn"),
+          seg(state, f.outcome?.kind === "pass" ? "ok" : "warn"),
         ],
         width,
         [seg("           ")],

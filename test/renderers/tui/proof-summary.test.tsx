@@ -95,14 +95,15 @@ async function demoRun(
             ? [
                 sentinelOk
                   ? {
-                      ok: true,
+                      kind: "pass",
                       message: `got "${TOKEN}"`,
+                      expected: TOKEN,
                       actual: TOKEN,
                       attempts: 1,
                       durationMs: 3,
                     }
                   : {
-                      ok: false,
+                      kind: "mismatch",
                       message: `expected "${TOKEN}", got "old note"`,
                       expected: TOKEN,
                       actual: "old note",
@@ -110,15 +111,18 @@ async function demoRun(
                       durationMs: 3,
                     },
                 {
-                  ok: true,
+                  kind: "pass",
                   message: 'got "3"',
+                  expected: "3",
                   actual: "3",
                   attempts: 1,
                   durationMs: 3,
                 },
                 {
-                  ok: true,
+                  kind: "pass",
                   message: "2 rows as expected",
+                  expected: "the table of 2 rows",
+                  actual: "2 rows",
                   table: {
                     columns: ["status", "orders"],
                     expected: [
@@ -136,8 +140,9 @@ async function demoRun(
               ]
             : [
                 {
-                  ok: true,
+                  kind: "pass",
                   message: 'got "1"',
+                  expected: "1",
                   actual: "1",
                   attempts: 1,
                   durationMs: 3,
@@ -180,7 +185,7 @@ describe("the proof summary at the end of the run", () => {
       "✔ Create the database on the new server › check 1 (line 53)  expected 1 · got 1",
     );
     expect(frame).toContain(
-      `✔ Prove nothing was lost › check 1 (line 66)  expected \${last_write} · got ${TOKEN}`,
+      `✔ Prove nothing was lost › check 1 (line 66)  expected ${TOKEN} · got ${TOKEN}`,
     );
     expect(frame).toContain(
       "✔ Prove nothing was lost › check 2 (line 72)  expected 3 · got 3",
