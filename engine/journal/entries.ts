@@ -166,6 +166,8 @@ export type JournalEntry =
       readonly exitCode: number;
       readonly message: string;
       readonly durationMs?: number;
+      /** The steps skipped unproven (absent when none, and in journals from before it was recorded). */
+      readonly unproven?: readonly string[];
     };
 
 export type RunEntry = Extract<JournalEntry, { type: "run" }>;

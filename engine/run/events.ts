@@ -243,6 +243,8 @@ export type RunEvent =
       readonly exitCode: number;
       readonly durationMs: number;
       readonly message: string;
+      /** The selected steps skipped after they failed or were interrupted (this session or an earlier one): nothing proves what they did. The status is `incomplete` when the run got past every step with some here. */
+      readonly unproven: readonly string[];
       readonly resumeHint?: string;
     };
 

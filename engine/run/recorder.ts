@@ -234,6 +234,7 @@ export class Recorder {
           exitCode: shown.exitCode,
           message: shown.message,
           durationMs: Math.round(shown.durationMs),
+          ...(shown.unproven.length > 0 ? { unproven: shown.unproven } : {}),
         };
       case "run-start":
       case "action-start":

@@ -16,6 +16,8 @@ export class JournalReplay {
   private readonly started = new Set<string>();
   private readonly held = new Map<string, string[]>();
   private position = 0;
+  /** Steps whose last end says skipped unproven: a run-end line from before it named them gets them from here. */
+  private readonly unproven = new Set<string>();
   /** The run ended (its last entry so far is a run-end). */
   ended = false;
 
@@ -147,6 +149,8 @@ export class JournalReplay {
           },
         ];
       case "step-end":
+        if (e.state === "skipped" && e.unproven) this.unproven.add(e.step);
+        else this.unproven.delete(e.step);
         return [
           {
             type: "step-end",
@@ -170,6 +174,7 @@ export class JournalReplay {
             exitCode: e.exitCode,
             durationMs: e.durationMs ?? 0,
             message: e.message,
+            unproven: e.unproven ?? [...this.unproven],
           },
         ];
       case "action":

@@ -4,7 +4,7 @@ import { formatDuration, shortPath } from "./format.js";
 import { progressOf } from "./header-view.js";
 import {
   checkProofs,
-  outcomeOf,
+  outcomeWord,
   sentinelProofs,
   type CheckProof,
   type SentinelProof,
@@ -13,7 +13,6 @@ import { seg, wrapLine, wrapWords, type Line } from "./segments.js";
 import { STATE_MARKS } from "./step-list-view.js";
 import { padEnd, textWidth, truncate } from "./terminal-text.js";
 import type { TuiSnapshot } from "./tui-store.js";
-import { plural } from "../../engine/model/index.js";
 import {
   checkHeld,
   checkValues as engineValues,
@@ -34,7 +33,7 @@ export function summaryLines(
 ): Line[] {
   const end = snap.end;
   if (!end) return [];
-  const { word, unproven } = outcomeOf(snap);
+  const word = outcomeWord(end.status);
   const ok = word === "done";
   const { finished, total } = progressOf(snap);
   const rows: Line[] = [
@@ -44,10 +43,7 @@ export function summaryLines(
       seg(`  ${word}`, ok ? "ok" : "fail"),
     ],
   ];
-  const message =
-    word === "incomplete" && end.status === "done"
-      ? `${plural(unproven.length, "step was", "steps were")} skipped without being proven (${unproven.join(", ")})`
-      : end.message;
+  const message = end.message;
   rows.push(
     ...wrapWords(
       [
@@ -238,20 +234,23 @@ function stepLabel(
   return `step ${n + 1} "${step.title}"`;
 }
 
+/** The skipped steps; unproven are those the engine's run-end names. */
 function skippedSection(snap: TuiSnapshot, width: number): Line[] {
   const skipped = snap.steps.filter((r) => r.selected && r.state === "skipped");
   if (skipped.length === 0) return [];
+  const unproven = new Set(snap.end?.unproven);
   const rows: Line[] = [[], [seg("Skipped", "heading")]];
   for (const r of skipped) {
-    const why = r.unproven
+    const bad = unproven.has(r.id);
+    const why = bad
       ? `unproven: ${r.note ?? "skipped after it started"}`
       : `by choice, before it ran${r.note && r.note !== "skipped by the operator" ? ` (${r.note})` : ""}`;
     rows.push(
       ...wrapWords(
         [
-          seg("  ↷ ", r.unproven ? "fail" : "warn"),
+          seg("  ↷ ", bad ? "fail" : "warn"),
           seg(r.title),
-          seg(` — ${why}`, r.unproven ? "fail" : "dim"),
+          seg(` — ${why}`, bad ? "fail" : "dim"),
         ],
         width,
         [seg("    ")],

@@ -212,6 +212,7 @@ describe("the end of a plain run: its proof", () => {
     });
     r.onRunEnd({
       type: "run-end",
+      unproven: [],
       status: "done",
       exitCode: 0,
       durationMs: 10,

@@ -786,6 +786,7 @@ describe("the end of the run", () => {
       },
       {
         type: "run-end",
+        unproven: [],
         status: "stopped",
         exitCode: 1,
         durationMs: 65_000,
@@ -818,6 +819,7 @@ describe("the end of the run", () => {
     const h = harness(NIGHT);
     await h.emit(runStart(h.runbook), {
       type: "run-end",
+      unproven: [],
       status: "done",
       exitCode: 0,
       durationMs: 10,
