@@ -1,4 +1,4 @@
-import type { Expectation } from "../engine/model/check.js";
+import type { Expectation, TableComparison } from "../engine/model/check.js";
 import { plural } from "../engine/model/index.js";
 
 /** What a check observed: a result set (SQL) or a process's output (shell). */
@@ -16,17 +16,41 @@ export type Observation =
       readonly expectedExit: number;
     };
 
-export interface Judgement {
-  readonly ok: boolean;
-  readonly message: string;
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly table?: {
-    readonly columns: readonly string[];
-    readonly expected: readonly (readonly string[])[];
-    readonly actual: readonly (readonly string[])[];
-  };
-}
+/** How an observation compares with its expectation (SPEC 1.4). */
+export type Judgement =
+  /** It holds: what was expected and what was got, both shown like a failure's (SPEC 4). */
+  | {
+      readonly kind: "pass";
+      /** One line: what passed (`got "3"`, `2 rows as expected`). */
+      readonly message: string;
+      /** What was expected, in words or as a value (`3`, `/^ok/`, `empty`, `exit 0`). */
+      readonly expected: string;
+      /** What was got (masked once recorded). */
+      readonly actual: string;
+      /** For a table expectation: both tables. */
+      readonly table?: TableComparison;
+    }
+  /** A value, a row count or an exit status differs. */
+  | {
+      readonly kind: "mismatch";
+      /** One line: why it failed (`expected "3", got "2"`). */
+      readonly message: string;
+      readonly expected: string;
+      readonly actual: string;
+    }
+  /** A table expectation's columns or rows differ. */
+  | {
+      readonly kind: "table-mismatch";
+      /** One line: the first differences (`missing 1 row: …`). */
+      readonly message: string;
+      readonly table: TableComparison;
+    }
+  /** Nothing to judge: the check could not run (a refused connection, a missing table, a timeout). */
+  | {
+      readonly kind: "error";
+      /** One line: what went wrong. */
+      readonly message: string;
+    };
 
 /** The expectation with `${name}` already interpolated in `expect`. */
 export type ResolvedExpectation = Expectation;
@@ -47,7 +71,7 @@ export function judge(
     observation.exitCode !== observation.expectedExit
   ) {
     return {
-      ok: false,
+      kind: "mismatch",
       message: `exit status ${observation.exitCode ?? "none (killed)"}, expected ${observation.expectedExit}`,
       expected: `exit ${observation.expectedExit}`,
       actual: `exit ${observation.exitCode ?? "?"}`,
@@ -70,7 +94,7 @@ export function judge(
       observation.kind === "rows" && (observation.booleans[0] ?? false);
     if (value === undefined || !sameValue(value, expectation.expect, isBool)) {
       return {
-        ok: false,
+        kind: "mismatch",
         message: `expected ${JSON.stringify(expectation.expect)}, got ${shown}`,
         expected: expectation.expect,
         actual: value ?? "(no rows)",
@@ -82,7 +106,7 @@ export function judge(
     (value === undefined || !new RegExp(expectation.match, "u").test(value))
   ) {
     return {
-      ok: false,
+      kind: "mismatch",
       message: `expected a value matching /${expectation.match}/, got ${shown}`,
       expected: `/${expectation.match}/`,
       actual: value ?? "(no rows)",
@@ -90,7 +114,7 @@ export function judge(
   }
   if (expectation.empty && rows.length > 0) {
     return {
-      ok: false,
+      kind: "mismatch",
       message: `expected no ${observation.kind === "rows" ? "rows" : "output"}, got ${plural(rows.length, observation.kind === "rows" ? "row" : "line")} (first: ${JSON.stringify(rows[0]?.join(" | "))})`,
       expected: "empty",
       actual: `${rows.length} rows`,
@@ -102,7 +126,7 @@ export function judge(
   ) {
     const want = `${expectation.rows.op === "=" ? "" : expectation.rows.op}${expectation.rows.count}`;
     return {
-      ok: false,
+      kind: "mismatch",
       message: `expected ${want} rows, got ${rows.length}`,
       expected: `${want} rows`,
       actual: `${rows.length} rows`,
@@ -112,7 +136,7 @@ export function judge(
     const t = expectation.table;
     const columns =
       observation.kind === "rows" ? observation.columns : ["output"];
-    const table = {
+    const table: TableComparison = {
       columns: t.columns,
       expected: t.rows,
       actual: rows.map((r) => r.map((v) => v)),
@@ -122,7 +146,7 @@ export function judge(
       columns.join("\u0000") !== t.columns.join("\u0000")
     ) {
       return {
-        ok: false,
+        kind: "table-mismatch",
         message: `expected columns ${t.columns.join(", ")}, got ${columns.join(", ")}`,
         table,
       };
@@ -133,11 +157,11 @@ export function judge(
       expectation.ordered,
       observation.kind === "rows" ? observation.booleans : [],
     );
-    if (diff) return { ok: false, message: diff, table };
+    if (diff) return { kind: "table-mismatch", message: diff, table };
     return {
-      ok: true,
+      kind: "pass",
       message: `${plural(rows.length, "row")} as expected`,
-      expected: `the table (${count(t.rows.length)})`,
+      expected: `the table of ${count(t.rows.length)}`,
       actual: count(rows.length),
       table,
     };
@@ -150,14 +174,14 @@ export function judge(
   if (plain && observation.kind === "rows") {
     if (value === "false")
       return {
-        ok: false,
+        kind: "mismatch",
         message: "the query returned false",
         expected: "true",
         actual: "false",
       };
   }
   return {
-    ok: true,
+    kind: "pass",
     message: value === undefined ? "passed" : `got ${shown}`,
     ...passed(expectation, observation, rows.length, value),
   };
@@ -261,8 +285,8 @@ function normalizeCell(expected: string, boolean: boolean): string {
 
 /** A one-line difference between expected and actual rows, or undefined when they agree. */
 function compareTables(
-  expected: readonly (readonly string[])[],
-  actual: readonly (readonly string[])[],
+  expected: TableComparison["expected"],
+  actual: TableComparison["actual"],
   ordered: boolean,
   booleans: readonly boolean[],
 ): string | undefined {

@@ -4,7 +4,12 @@ import {
   type CodeAction,
   type Runbook,
 } from "../engine/model/index.js";
-import type { CheckOutcome, RunEvent } from "../engine/run/index.js";
+import {
+  checkHeld,
+  checkValues,
+  type CheckOutcome,
+  type RunEvent,
+} from "../engine/run/index.js";
 
 type Of<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
@@ -87,7 +92,7 @@ export class RunProof {
   }
 
   actionEnd(e: Of<"action-end">): void {
-    if (e.ok && e.skipped === undefined) this.ran.add(`${e.stepId}#${e.index}`);
+    if (e.outcome.kind === "ok") this.ran.add(`${e.stepId}#${e.index}`);
   }
 
   checkEnd(e: Of<"check-end">): void {
@@ -116,11 +121,8 @@ export class RunProof {
       title: this.title(c.step),
       index: c.index,
       line: c.line,
-      ok: c.outcome.ok,
-      ...(c.outcome.expected !== undefined
-        ? { expected: c.outcome.expected }
-        : {}),
-      ...(c.outcome.actual !== undefined ? { actual: c.outcome.actual } : {}),
+      ok: checkHeld(c.outcome),
+      ...checkValues(c.outcome),
       message: c.outcome.message,
     }));
     const sentinels = (this.runbook?.sentinels ?? []).map((s) =>
@@ -194,14 +196,14 @@ export class RunProof {
         if (!verifies(check, name)) return;
         const c = this.checks.get(`${step.id}#${i}`);
         const got =
-          c && !c.outcome.ok
-            ? (c.outcome.actual ?? c.outcome.message)
+          c && !checkHeld(c.outcome)
+            ? (checkValues(c.outcome)?.actual ?? c.outcome.message)
             : undefined;
         found.push({
           step: step.id,
           title: step.title,
           line: check.at.line,
-          ok: c?.outcome.ok === true,
+          ok: c !== undefined && checkHeld(c.outcome),
           what: `check ${i + 1}`,
           ...(got !== undefined ? { got } : {}),
         });

@@ -3,7 +3,7 @@ import { matchTranscript } from "../../checks/transcript.js";
 import type { ActionContext, ActionResult } from "./context.js";
 import { runProcess } from "./process.js";
 import { randomBytes } from "node:crypto";
-import { failureMessage } from "./failure-message.js";
+import { failureMessage, spawnFailure } from "./failure-message.js";
 import { remoteInvocation } from "./remote.js";
 import { remoteVars } from "./shell.js";
 import { resolveCwd, sudoSupervised, userProblem, withUser } from "./user.js";
@@ -45,7 +45,7 @@ export async function runConsole(
       ? await userProblem(action.options.user, ctx.isRoot)
       : undefined;
   if (noUser)
-    return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
+    return { kind: "failed", message: spawnFailure(noUser), durationMs: 0 };
   // As another user without being root, a supervisor under sudo can stop the transcript's group (user.ts).
   const sudo =
     on === undefined && action.options.user && !ctx.isRoot
@@ -107,16 +107,15 @@ export async function runConsole(
     !result.interrupted
   )
     return {
-      ok: false,
-      message: `could not start: ${viaStdin.setup.reason}${on === undefined ? "" : ` (host ${on})`}`,
+      kind: "failed",
+      message: spawnFailure(viaStdin.setup.reason, on),
       durationMs: result.durationMs,
     };
   const durationMs = result.durationMs;
   if (buffer) ctx.output("stdout", buffer);
   if (result.spawnError || result.interrupted || result.timedOut) {
     return {
-      ok: false,
-      ...(result.interrupted ? { interrupted: true } : {}),
+      kind: result.interrupted ? "interrupted" : "failed",
       message: failureMessage({
         ...result,
         expectedExit: 0,
@@ -129,18 +128,18 @@ export async function runConsole(
     const out = outputs[i];
     if (out === undefined)
       return {
-        ok: false,
+        kind: "failed",
         message: `line ${c.at.line}: \`${c.command}\` did not finish (exit status ${result.exitCode ?? "?"})`,
         durationMs,
       };
     const lines = out.replace(/\n+$/, "").split("\n");
     if (!matchTranscript(c.expected, lines)) {
       return {
-        ok: false,
+        kind: "failed",
         message: `line ${c.at.line}: \`${c.command}\` printed ${JSON.stringify(lines.slice(0, 5).join("\n"))}${lines.length > 5 ? "…" : ""}, expected ${JSON.stringify(c.expected.slice(0, 5).join("\n"))}`,
         durationMs,
       };
     }
   }
-  return { ok: true, durationMs };
+  return { kind: "ok", durationMs };
 }

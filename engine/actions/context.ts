@@ -29,16 +29,30 @@ export interface ActionContext {
   readonly onProcessGroup?: (pgid: number) => void;
 }
 
-export interface ActionResult {
-  readonly ok: boolean;
-  readonly exitCode?: number;
-  /** Why it failed, one line, masked. */
-  readonly message?: string;
-  /** The value for `capture=`. */
-  readonly captured?: string;
-  readonly interrupted?: boolean;
-  readonly durationMs: number;
-}
+/** How an action ran (every producer builds one of these; failure wording comes from failure-message.ts). */
+export type ActionResult = (
+  | {
+      readonly kind: "ok";
+      /** The process's exit status, for a process-backed action. */
+      readonly exitCode?: number;
+      /** The value for `capture=`, when the action has one. */
+      readonly captured?: string;
+    }
+  /** It ran and failed, or could not start: the step fails (after `retry=`). */
+  | {
+      readonly kind: "failed";
+      /** Why, one line, masked. */
+      readonly message: string;
+      readonly exitCode?: number;
+    }
+  /** Ctrl-C (or a quit) stopped it: never retried. */
+  | {
+      readonly kind: "interrupted";
+      /** What was stopped, one line, masked. */
+      readonly message: string;
+      readonly exitCode?: number;
+    }
+) & { readonly durationMs: number };
 
 /** `${name}` lookup over the run's variables, then the environment. */
 export function lookupVar(

@@ -66,7 +66,7 @@ export async function runFile(
     : interpolate(action.code, lookupVar(ctx));
   if (content.missing.length > 0)
     return {
-      ok: false,
+      kind: "failed",
       message: `undefined variable${content.missing.length > 1 ? "s" : ""}: ${content.missing.join(", ")}`,
       durationMs: performance.now() - started,
     };
@@ -82,7 +82,7 @@ export async function runFile(
     const next = applyFileMode(current, content.text, action.mode, ctx.step.id);
     if (current === next) {
       ctx.output("info", `${file}: already up to date\n`);
-      return { ok: true, durationMs: performance.now() - started };
+      return { kind: "ok", durationMs: performance.now() - started };
     }
     ctx.output(
       "info",
@@ -110,10 +110,10 @@ export async function runFile(
         action.options.on,
         ctx,
       );
-    return { ok: true, durationMs: performance.now() - started };
+    return { kind: "ok", durationMs: performance.now() - started };
   } catch (error) {
     return {
-      ok: false,
+      kind: "failed",
       message: `${file}: ${(error as Error).message}`,
       durationMs: performance.now() - started,
     };

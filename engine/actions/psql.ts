@@ -1,7 +1,7 @@
 import type { PsqlAction } from "../model/action.js";
 import type { ActionContext, ActionResult } from "./context.js";
 import { databaseEnv } from "./database-env.js";
-import { failureMessage } from "./failure-message.js";
+import { processActionResult, spawnFailure } from "./failure-message.js";
 import { runProcess } from "./process.js";
 import { userProblem, withUser } from "./user.js";
 
@@ -38,7 +38,7 @@ export async function runPsql(
     ? await userProblem(action.options.user, ctx.isRoot)
     : undefined;
   if (noUser)
-    return { ok: false, message: `could not start: ${noUser}`, durationMs: 0 };
+    return { kind: "failed", message: spawnFailure(noUser), durationMs: 0 };
   const database = ctx.connections.database(db);
   const env = { ...ctx.env, ...databaseEnv(database.url) };
   const argv = withUser(
@@ -64,23 +64,9 @@ export async function runPsql(
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
     onOutput: (stream, text) => ctx.output(stream, text),
   });
-  const ok =
-    result.exitCode === action.options.exit &&
-    !result.timedOut &&
-    !result.interrupted &&
-    !result.spawnError;
-  const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = {
-    ok,
-    durationMs: result.durationMs,
-  };
-  if (result.exitCode !== undefined) out.exitCode = result.exitCode;
-  if (result.interrupted) out.interrupted = true;
-  if (!ok)
-    out.message = failureMessage({
-      ...result,
-      expectedExit: action.options.exit,
-      timeoutMs: action.options.timeoutMs,
-    });
-  if (ok && action.options.capture) out.captured = result.stdout.trim();
-  return out;
+  return processActionResult(result, {
+    expectedExit: action.options.exit,
+    timeoutMs: action.options.timeoutMs,
+    capture: action.options.capture !== undefined,
+  });
 }

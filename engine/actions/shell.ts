@@ -1,6 +1,6 @@
 import type { ShellAction } from "../model/action.js";
 import type { ActionContext, ActionResult } from "./context.js";
-import { failureMessage } from "./failure-message.js";
+import { processActionResult } from "./failure-message.js";
 import { runProcess, type ProcessOptions } from "./process.js";
 import { remoteInvocation } from "./remote.js";
 import { resolveCwd, sudoSupervised, userProblem, withUser } from "./user.js";
@@ -25,25 +25,11 @@ export async function runShell(
     expectedExit: action.options.exit,
     ...(ctx.onProcessGroup ? { onSpawn: ctx.onProcessGroup } : {}),
   });
-  const ok =
-    result.exitCode === action.options.exit &&
-    !result.timedOut &&
-    !result.interrupted &&
-    !result.spawnError;
-  const out: { -readonly [K in keyof ActionResult]: ActionResult[K] } = {
-    ok,
-    durationMs: result.durationMs,
-  };
-  if (result.exitCode !== undefined) out.exitCode = result.exitCode;
-  if (result.interrupted) out.interrupted = true;
-  if (!ok)
-    out.message = failureMessage({
-      ...result,
-      expectedExit: action.options.exit,
-      timeoutMs: action.options.timeoutMs,
-    });
-  if (ok && action.options.capture) out.captured = result.stdout.trim();
-  return out;
+  return processActionResult(result, {
+    expectedExit: action.options.exit,
+    timeoutMs: action.options.timeoutMs,
+    capture: action.options.capture !== undefined,
+  });
 }
 
 export interface ScriptOptions {

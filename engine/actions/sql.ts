@@ -9,6 +9,9 @@ import type { ActionContext, ActionResult } from "./context.js";
 import { formatRows } from "./format-rows.js";
 
 type Row = (string | null)[];
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
 interface Result {
   command?: string | null;
   rowCount?: number | null;
@@ -27,7 +30,9 @@ export async function runSql(
   ctx: ActionContext,
 ): Promise<ActionResult> {
   const started = performance.now();
-  const done = (r: Omit<ActionResult, "durationMs">): ActionResult => ({
+  const done = (
+    r: DistributiveOmit<ActionResult, "durationMs">,
+  ): ActionResult => ({
     ...r,
     durationMs: performance.now() - started,
   });
@@ -35,7 +40,7 @@ export async function runSql(
   const parsed = parseSql(action.code);
   if ("error" in parsed)
     return done({
-      ok: false,
+      kind: "failed",
       message: `SQL syntax error at line ${parsed.error.line} of the block: ${parsed.error.message}`,
     });
 
@@ -44,7 +49,7 @@ export async function runSql(
     client = await ctx.connections.client(db);
   } catch (error) {
     return done({
-      ok: false,
+      kind: "failed",
       message: `cannot connect to database "${db}" (${ctx.connections.database(db).shown}): ${(error as Error).message}`,
     });
   }
@@ -65,7 +70,7 @@ export async function runSql(
       );
     for (const statement of parsed.statements) {
       if (ctx.signal.aborted)
-        return done({ ok: false, interrupted: true, message: "interrupted" });
+        return done({ kind: "interrupted", message: "interrupted" });
       let text: string;
       try {
         text = substitutePsqlVariables(statement.text, ctx.vars, {
@@ -73,7 +78,7 @@ export async function runSql(
         });
       } catch (error) {
         return done({
-          ok: false,
+          kind: "failed",
           message: `at line ${statement.line} of the block: ${(error as Error).message}`,
         });
       }
@@ -90,8 +95,7 @@ export async function runSql(
           ? lineOf(text, Number(e.position)) + statement.line - 1
           : statement.line;
         return done({
-          ok: false,
-          ...(ctx.signal.aborted ? { interrupted: true } : {}),
+          kind: ctx.signal.aborted ? "interrupted" : "failed",
           message: `${ctx.signal.aborted ? "interrupted: " : ""}ERROR at line ${at} of the block: ${e.message}`,
         });
       }
@@ -125,8 +129,8 @@ export async function runSql(
   }
   return done(
     action.options.capture
-      ? { ok: true, captured: captured ?? "" }
-      : { ok: true },
+      ? { kind: "ok", captured: captured ?? "" }
+      : { kind: "ok" },
   );
 }
 

@@ -1,3 +1,4 @@
+import type { TableComparison } from "../model/check.js";
 import type {
   ActionSummary,
   GateAnswer,
@@ -127,11 +128,7 @@ export type JournalEntry =
       readonly expected?: string;
       readonly actual?: string;
       /** For a table expectation: the expected and actual rows (masked). */
-      readonly table?: {
-        readonly columns: readonly string[];
-        readonly expected: readonly (readonly string[])[];
-        readonly actual: readonly (readonly string[])[];
-      };
+      readonly table?: TableComparison;
       readonly attempts: number;
       readonly durationMs: number;
     }
@@ -169,6 +166,8 @@ export type JournalEntry =
       readonly exitCode: number;
       readonly message: string;
       readonly durationMs?: number;
+      /** The steps skipped unproven (absent when none, and in journals from before it was recorded). */
+      readonly unproven?: readonly string[];
     };
 
 export type RunEntry = Extract<JournalEntry, { type: "run" }>;

@@ -10,6 +10,27 @@ export interface TableExpectation {
   readonly at: SourceLocation;
 }
 
+/**
+ * A table expectation beside what the check got: the one shape every layer
+ * uses (the judgement, the check-end event, the journal's check entry, the
+ * screens and the report). Cells are text as the check compares them
+ * (SPEC 1.4); masked once recorded.
+ */
+export interface TableComparison {
+  readonly columns: readonly string[];
+  /** The rows the runbook's table expects, as written. */
+  readonly expected: readonly (readonly string[])[];
+  /** The rows the check got, booleans spelled out, NULL as `NULL`. */
+  readonly actual: readonly (readonly string[])[];
+}
+
+/** One row of a table comparison as an operator reads it. */
+export interface RowDiff {
+  /** `same`: in both; `missing`: expected, not found; `unexpected`: found, not expected. */
+  readonly kind: "same" | "missing" | "unexpected";
+  readonly cells: readonly string[];
+}
+
 /** What a check's result must satisfy; all given parts must hold. */
 export interface Expectation {
   /** `expect=…`: the single value equals it (`${name}` interpolated). */

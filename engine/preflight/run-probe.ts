@@ -197,7 +197,7 @@ export async function runCheckProbe(
     return;
   }
   const judgement: Judgement = judge(expectation.expectation, observation);
-  if (judgement.ok)
+  if (judgement.kind === "pass")
     emit({
       state: "pass",
       why: passMessage(judgement, expectation.expectation, observation),

@@ -3,7 +3,11 @@ import type { ActionContext } from "../actions/context.js";
 import { databaseEnv } from "../actions/database-env.js";
 import { runScript } from "../actions/shell.js";
 import type { Check } from "../model/check.js";
-import { formatDuration } from "../parse/durations.js";
+import {
+  checkTimeout,
+  noDatabase,
+  waitRanOut,
+} from "../actions/failure-message.js";
 import { loadSqlParser, runReadOnlyCheck } from "../sql/index.js";
 import type { CheckOutcome } from "./events.js";
 import { abortableSleep } from "./sleep.js";
@@ -55,15 +59,16 @@ export async function runCheck(
     attempts++;
     const judgement = await attempt(check, options).catch(
       (error: unknown): Judgement => ({
-        ok: false,
+        kind: "error",
         message: (error as Error).message,
       }),
     );
     const outOfTime = performance.now() + everyMs > deadline;
-    if (judgement.ok || outOfTime || options.ctx.signal.aborted) {
+    const passed = judgement.kind === "pass";
+    if (passed || outOfTime || options.ctx.signal.aborted) {
       const message =
-        !judgement.ok && waitMs > 0 && attempts > 1
-          ? `${judgement.message} (still failing after ${attempts} tries over ${Math.round((performance.now() - started) / 1000)}s)`
+        !passed && waitMs > 0 && attempts > 1
+          ? waitRanOut(judgement.message, attempts, performance.now() - started)
           : judgement.message;
       return {
         ...judgement,
@@ -74,7 +79,8 @@ export async function runCheck(
     }
     if (options.onProgress) {
       const now = performance.now();
-      const key = `${judgement.actual ?? ""}\u0000${judgement.message}`;
+      const actual = "actual" in judgement ? judgement.actual : undefined;
+      const key = `${actual ?? ""}\u0000${judgement.message}`;
       if (
         !lastProgress ||
         lastProgress.key !== key ||
@@ -83,9 +89,7 @@ export async function runCheck(
         lastProgress = { key, at: now };
         options.onProgress({
           attempts,
-          ...(judgement.actual !== undefined
-            ? { actual: judgement.actual }
-            : {}),
+          ...(actual !== undefined ? { actual } : {}),
           message: judgement.message,
           elapsedMs: now - started,
         });
@@ -125,8 +129,7 @@ async function observeSql(
   options: CheckRunOptions,
 ): Promise<Observation> {
   const { ctx, db } = options;
-  if (db === undefined)
-    throw new Error("no database for this check: add db=NAME");
+  if (db === undefined) throw new Error(noDatabase("check"));
   await loadSqlParser();
   const client = await ctx.connections.client(db);
   try {
@@ -164,9 +167,7 @@ async function observeShell(
   });
   if (r.spawnError) throw new Error(r.spawnError);
   if (r.timedOut)
-    throw new Error(
-      `the check timed out after ${formatDuration(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)}`,
-    );
+    throw new Error(checkTimeout(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
   return {
     kind: "output",
     stdout: r.stdout,

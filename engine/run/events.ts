@@ -1,5 +1,6 @@
 import type { ActionKind } from "../model/action.js";
-import type { Check } from "../model/check.js";
+import type { Judgement } from "../../checks/index.js";
+import type { Check, TableComparison } from "../model/check.js";
 
 /** A step's outcome state (ARCHITECTURE: pending|running|done|failed|skipped|unknown). */
 export type StepState =
@@ -24,23 +25,72 @@ export interface StepChange {
   readonly to: string;
 }
 
-export interface CheckOutcome {
-  readonly ok: boolean;
-  /** What was expected, in words or as a value: set whether the check passed or failed (a table expectation says so in `table`). */
-  readonly expected?: string;
-  /** What was found (masked): set whether the check passed or failed. */
-  readonly actual?: string;
-  /** Expected and actual result sets for table expectations. */
-  readonly table?: {
-    readonly columns: readonly string[];
-    readonly expected: readonly (readonly string[])[];
-    readonly actual: readonly (readonly string[])[];
-  };
-  /** One line: why it failed, or what passed. */
-  readonly message: string;
+/**
+ * How a check ended: its judgement (what it expected and got, or why it could
+ * not be judged), or `skipped` when `only=` names the other kind of run.
+ */
+export type CheckOutcome = (
+  | Judgement
+  /** `only=` names the other kind of run: not evaluated, and not a failure. */
+  | {
+      readonly kind: "skipped";
+      /** Why: `only=live: not checked in a rehearsal run`. */
+      readonly message: string;
+    }
+) & {
+  /** Evaluations (more than one for `wait=`); 0 when skipped. */
   readonly attempts: number;
   readonly durationMs: number;
+};
+
+/** The check held, or was not for this kind of run: nothing in it fails the step. */
+export function checkHeld(outcome: CheckOutcome): boolean {
+  return outcome.kind === "pass" || outcome.kind === "skipped";
 }
+
+/** What a check expected and what it got, when its outcome holds values (a pass or a mismatch). */
+export function checkValues(
+  outcome: CheckOutcome,
+): { readonly expected: string; readonly actual: string } | undefined {
+  return outcome.kind === "pass" || outcome.kind === "mismatch"
+    ? { expected: outcome.expected, actual: outcome.actual }
+    : undefined;
+}
+
+/** Both tables, for a table expectation that was judged. */
+export function checkTable(outcome: CheckOutcome): TableComparison | undefined {
+  return outcome.kind === "pass" || outcome.kind === "table-mismatch"
+    ? outcome.table
+    : undefined;
+}
+
+/** How an action ended, as reporters see it (the journal keeps the failures). */
+export type ActionOutcome =
+  | {
+      readonly kind: "ok";
+      /** The process's exit status, for a process-backed action. */
+      readonly exitCode?: number;
+    }
+  /** It ran and failed (an exit status, a timeout, an SQL error, output that differs from a transcript). */
+  | {
+      readonly kind: "failed";
+      /** One line: why (failure-message.ts), masked. */
+      readonly message: string;
+      readonly exitCode?: number;
+    }
+  /** Ctrl-C (or a quit) stopped it. */
+  | {
+      readonly kind: "interrupted";
+      /** One line: what was stopped, masked. */
+      readonly message: string;
+      readonly exitCode?: number;
+    }
+  /** Not run: `only=` names the other kind of run, or what it depends on says not to run it. */
+  | {
+      readonly kind: "not-run";
+      /** Why: `only=live: not run in a rehearsal run`. */
+      readonly reason: string;
+    };
 
 /** A param as reporters see it: its value masked where it holds a secret, absent for a secret param. */
 export interface RunParamInfo {
@@ -114,11 +164,8 @@ export type RunEvent =
       readonly stepId: string;
       readonly index: number;
       readonly kind: ActionKind;
-      readonly ok: boolean;
-      readonly exitCode?: number;
       readonly durationMs: number;
-      readonly message?: string;
-      readonly skipped?: string;
+      readonly outcome: ActionOutcome;
     }
   | {
       readonly type: "check-start";
@@ -196,6 +243,8 @@ export type RunEvent =
       readonly exitCode: number;
       readonly durationMs: number;
       readonly message: string;
+      /** The selected steps skipped after they failed or were interrupted (this session or an earlier one): nothing proves what they did. The status is `incomplete` when the run got past every step with some here. */
+      readonly unproven: readonly string[];
       readonly resumeHint?: string;
     };
 

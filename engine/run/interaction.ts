@@ -8,17 +8,33 @@ export type FailureDecision = "retry" | "skip" | "quit";
 /** A step that was started but never recorded as finished. */
 export type UnknownDecision = "rerun" | "done" | "abort";
 
-export interface GateRequest {
-  readonly step: Step;
-  /** `confirm`: a ::confirm yes/no gate; `typed`: ::confirm{type=…}; `block`: a code block with `confirm`. */
-  readonly kind: "confirm" | "typed" | "block";
-  readonly prompt: string;
-  /** The text to type, for typed gates. */
-  readonly typed?: string;
-  /** The code of a `confirm` block, masked. */
-  readonly code?: string;
-  readonly action?: ConfirmAction;
-}
+/** A gate the operator answers before the step goes on. */
+export type GateRequest =
+  /** A `::confirm` yes/no gate. */
+  | {
+      readonly kind: "confirm";
+      readonly step: Step;
+      /** The question, `${}` filled in, masked. */
+      readonly prompt: string;
+      readonly action: ConfirmAction;
+    }
+  /** `::confirm{type=…}`: the operator types the text to go on. */
+  | {
+      readonly kind: "typed";
+      readonly step: Step;
+      readonly prompt: string;
+      /** The text to type, `${}` filled in. */
+      readonly typed: string;
+      readonly action: ConfirmAction;
+    }
+  /** A code block marked `confirm`: shown, then run only on a yes. */
+  | {
+      readonly kind: "block";
+      readonly step: Step;
+      readonly prompt: string;
+      /** The block's code, masked. */
+      readonly code: string;
+    };
 
 /**
  * The decisions only the operator can take. The TUI and the plain reporter

@@ -6,6 +6,9 @@ import type {
 } from "../journal/index.js";
 import { MASK, redactFields } from "../secrets/index.js";
 import {
+  checkHeld,
+  checkTable,
+  checkValues,
   emit,
   type Reporter,
   type RunEvent,
@@ -149,8 +152,9 @@ export class Recorder {
           attempt: shown.attempt,
           ...(shown.changed ? { changed: shown.changed } : {}),
         };
-      case "action-end":
-        if (shown.ok || shown.skipped !== undefined) return undefined;
+      case "action-end": {
+        const o = shown.outcome;
+        if (o.kind === "ok" || o.kind === "not-run") return undefined;
         return {
           type: "action",
           at,
@@ -159,11 +163,14 @@ export class Recorder {
           kind: shown.kind,
           ok: false,
           durationMs: Math.round(shown.durationMs),
-          message: shown.message ?? "failed",
-          ...(shown.exitCode !== undefined ? { exitCode: shown.exitCode } : {}),
+          message: o.message,
+          ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
         };
+      }
       case "check-end": {
+        // The journal's check entry keeps the shape it always had (ok, expected?, actual?, table?): replay.ts reads it back.
         const o = shown.outcome;
+        const table = checkTable(o);
         return {
           type: "check",
           at,
@@ -171,13 +178,12 @@ export class Recorder {
           index: shown.index,
           kind: shown.kind,
           line: shown.line,
-          ok: o.ok,
+          ok: checkHeld(o),
           message: o.message,
           attempts: o.attempts,
           durationMs: Math.round(o.durationMs),
-          ...(o.expected !== undefined ? { expected: o.expected } : {}),
-          ...(o.actual !== undefined ? { actual: o.actual } : {}),
-          ...(o.table ? { table: o.table } : {}),
+          ...checkValues(o),
+          ...(table ? { table } : {}),
         };
       }
       case "gate":
@@ -228,6 +234,7 @@ export class Recorder {
           exitCode: shown.exitCode,
           message: shown.message,
           durationMs: Math.round(shown.durationMs),
+          ...(shown.unproven.length > 0 ? { unproven: shown.unproven } : {}),
         };
       case "run-start":
       case "action-start":

@@ -1,5 +1,5 @@
 import type { FollowBatch, JournalEntry, RunEntry } from "../journal/index.js";
-import type { RunEvent, StepState } from "./events.js";
+import type { CheckOutcome, RunEvent, StepState } from "./events.js";
 
 /**
  * Turns what a run wrote to its state (journal entries and output) back into
@@ -16,6 +16,8 @@ export class JournalReplay {
   private readonly started = new Set<string>();
   private readonly held = new Map<string, string[]>();
   private position = 0;
+  /** Steps whose last end says skipped unproven: a run-end line from before it named them gets them from here. */
+  private readonly unproven = new Set<string>();
   /** The run ended (its last entry so far is a run-end). */
   ended = false;
 
@@ -132,15 +134,7 @@ export class JournalReplay {
             index: e.index,
             kind: e.kind ?? "sql",
             line: e.line ?? 0,
-            outcome: {
-              ok: e.ok,
-              message: e.message,
-              attempts: e.attempts,
-              durationMs: e.durationMs,
-              ...(e.expected !== undefined ? { expected: e.expected } : {}),
-              ...(e.actual !== undefined ? { actual: e.actual } : {}),
-              ...(e.table ? { table: e.table } : {}),
-            },
+            outcome: checkOutcomeOf(e),
           },
         ];
       case "gate":
@@ -155,6 +149,8 @@ export class JournalReplay {
           },
         ];
       case "step-end":
+        if (e.state === "skipped" && e.unproven) this.unproven.add(e.step);
+        else this.unproven.delete(e.step);
         return [
           {
             type: "step-end",
@@ -178,6 +174,7 @@ export class JournalReplay {
             exitCode: e.exitCode,
             durationMs: e.durationMs ?? 0,
             message: e.message,
+            unproven: e.unproven ?? [...this.unproven],
           },
         ];
       case "action":
@@ -185,11 +182,48 @@ export class JournalReplay {
           {
             type: "notice",
             level: "warning",
-            message: `step "${e.step}" action ${e.index + 1} (${e.kind}) failed: ${e.message ?? "failed"}`,
+            message: `step "${e.step}" action ${e.index + 1} (${e.kind}) failed${e.message === undefined ? "" : `: ${e.message}`}`,
           },
         ];
       case "group":
         return [];
     }
   }
+}
+
+/**
+ * A check-end outcome from the journal's check entry, which keeps the shape
+ * it always had (`ok` with optional `expected`, `actual`, `table`): a pass
+ * (or, with no evaluation, a skip), a mismatch of values, a table that
+ * differs, or an error that left nothing to compare.
+ */
+export function checkOutcomeOf(
+  e: Extract<JournalEntry, { type: "check" }>,
+): CheckOutcome {
+  const base = {
+    message: e.message,
+    attempts: e.attempts,
+    durationMs: e.durationMs,
+  };
+  const table = e.table ? { table: e.table } : {};
+  if (e.ok) {
+    if (e.attempts === 0) return { kind: "skipped", ...base };
+    return {
+      kind: "pass",
+      ...base,
+      // Journals from before passing checks recorded their values.
+      expected: e.expected ?? "(not recorded)",
+      actual: e.actual ?? "(not recorded)",
+      ...table,
+    };
+  }
+  if (e.table) return { kind: "table-mismatch", ...base, table: e.table };
+  if (e.expected !== undefined && e.actual !== undefined)
+    return {
+      kind: "mismatch",
+      ...base,
+      expected: e.expected,
+      actual: e.actual,
+    };
+  return { kind: "error", ...base };
 }

@@ -95,6 +95,12 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   const prior = config.resume?.state;
   /** Steps skipped in this session after they failed or were interrupted. */
   const unproven = new Set<string>();
+  /** The selected steps in the order they run, once known: the run-end names those skipped unproven. */
+  let todoIds: readonly string[] = [];
+  const skippedUnproven = (): string[] =>
+    todoIds.filter(
+      (id) => unproven.has(id) || prior?.steps.get(id)?.unproven === true,
+    );
   const sentinels: Record<string, string> = prior
     ? { ...prior.run.sentinels }
     : Object.fromEntries(
@@ -256,6 +262,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     }
 
     const todo = order.filter((s) => selected.has(s.id));
+    todoIds = todo.map((s) => s.id);
     let position = 0;
     for (const planned of todo) {
       position++;
@@ -314,15 +321,11 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       );
       if (result) return result;
     }
-    const skippedUnproven = todo
-      .filter(
-        (s) => unproven.has(s.id) || prior?.steps.get(s.id)?.unproven === true,
-      )
-      .map((s) => s.id);
-    if (skippedUnproven.length > 0) {
+    const notProven = skippedUnproven();
+    if (notProven.length > 0) {
       return finish(
         "incomplete",
-        `incomplete: ${skippedUnproven.length} of ${todo.length} steps skipped unproven (${skippedUnproven.join(", ")}): they failed or were interrupted, and nothing proves what they did`,
+        `incomplete: ${notProven.length} of ${todo.length} steps skipped unproven (${notProven.join(", ")}): they failed or were interrupted, and nothing proves what they did`,
       );
     }
     return finish("done", `all ${plural(todo.length, "step")} done`);
@@ -603,6 +606,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
       exitCode,
       durationMs: performance.now() - started,
       message,
+      unproven: skippedUnproven(),
       ...(resumeHint ? { resumeHint } : {}),
     });
     return { runId, status, exitCode };

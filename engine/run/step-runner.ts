@@ -1,6 +1,7 @@
 import { runConsole } from "../actions/console.js";
 import type { ActionContext, ActionResult } from "../actions/context.js";
 import { databaseEnv } from "../actions/database-env.js";
+import { noDatabase, retryNote } from "../actions/failure-message.js";
 import { runFile } from "../actions/file.js";
 import { runPsql } from "../actions/psql.js";
 import { runShell } from "../actions/shell.js";
@@ -17,8 +18,10 @@ import {
   type AttributeScope,
 } from "./resolve-attributes.js";
 import {
+  checkHeld,
   reportersDrained,
   type ActionSummary,
+  type CheckOutcome,
   type GateAnswer,
   type GateKind,
   type Reporter,
@@ -101,9 +104,8 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
         stepId: step.id,
         index,
         kind: action.kind,
-        ok: true,
         durationMs: 0,
-        skipped: notRun,
+        outcome: { kind: "not-run", reason: notRun },
       });
       o.actionLog.push({
         index,
@@ -158,28 +160,32 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
     } finally {
       if (action.options.interactive) await o.interaction.afterInteractive?.();
     }
+    const exit =
+      result.exitCode !== undefined ? { exitCode: result.exitCode } : {};
     o.actionLog.push({
       index,
       kind: action.kind,
-      ok: result.ok,
+      ok: result.kind === "ok",
       durationMs: Math.round(result.durationMs),
-      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...exit,
     });
-    const ended = o.recorder.record({
+    o.recorder.record({
       type: "action-end",
       stepId: step.id,
       index,
       kind: action.kind,
-      ok: result.ok,
       durationMs: result.durationMs,
-      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      ...(result.message ? { message: result.message } : {}),
+      outcome:
+        result.kind === "ok"
+          ? { kind: "ok", ...exit }
+          : { kind: result.kind, message: result.message, ...exit },
     });
-    if (!result.ok)
+    if (result.kind !== "ok")
       return {
         kind: "failed",
-        message: `${describe(action)}: ${ended.message ?? "failed"}`,
-        interrupted: result.interrupted === true || o.signal.aborted,
+        // Masked as the action-end event showed it.
+        message: `${describe(action)}: ${o.recorder.redact(result.message)}`,
+        interrupted: result.kind === "interrupted" || o.signal.aborted,
       };
     if (action.options.capture !== undefined && result.captured !== undefined) {
       const name = action.options.capture;
@@ -216,8 +222,8 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
       };
     const check = resolved.check;
     if (check.only && check.only !== o.mode) {
-      const outcome = {
-        ok: true,
+      const outcome: CheckOutcome = {
+        kind: "skipped",
         message: `only=${check.only}: not checked in a ${o.mode} run`,
         attempts: 0,
         durationMs: 0,
@@ -269,9 +275,9 @@ export async function runStepAttempt(o: StepRunOptions): Promise<StepOutcome> {
       outcome,
     }).outcome;
     o.log.write(
-      `check ${index + 1} (line ${check.at.line}): ${shown.ok ? "passed" : "FAILED"}: ${shown.message}\n`,
+      `check ${index + 1} (line ${check.at.line}): ${checkHeld(shown) ? "passed" : "FAILED"}: ${shown.message}\n`,
     );
-    if (!shown.ok && failed === undefined)
+    if (!checkHeld(shown) && failed === undefined)
       failed = `check at line ${check.at.line} failed: ${shown.message}`;
   }
   if (failed !== undefined)
@@ -403,19 +409,11 @@ async function execute(
       );
     case "sql":
       if (db === undefined)
-        return {
-          ok: false,
-          message: "no database: add db=NAME",
-          durationMs: 0,
-        };
+        return { kind: "failed", message: noDatabase(), durationMs: 0 };
       return runSql(action, db, ctx);
     case "psql":
       if (db === undefined)
-        return {
-          ok: false,
-          message: "no database: add db=NAME",
-          durationMs: 0,
-        };
+        return { kind: "failed", message: noDatabase(), durationMs: 0 };
       return runPsql(action, db, ctx);
     case "file":
       return runFile(action, ctx);
@@ -435,16 +433,25 @@ async function withRetries(
     try {
       result = await run();
     } catch (error) {
-      result = { ok: false, message: (error as Error).message, durationMs: 0 };
+      result = {
+        kind: "failed",
+        message: (error as Error).message,
+        durationMs: 0,
+      };
     }
     if (
-      result.ok ||
-      result.interrupted ||
+      result.kind !== "failed" ||
       attempt >= action.options.retry ||
       o.signal.aborted
     )
       return result;
-    const note = `${describe(action)} failed (${result.message ?? ""}); retry ${attempt + 1} of ${action.options.retry} in ${action.options.retryDelayMs}ms\n`;
+    const note = `${retryNote({
+      what: describe(action),
+      message: result.message,
+      retry: attempt + 1,
+      of: action.options.retry,
+      delayMs: action.options.retryDelayMs,
+    })}\n`;
     o.log.write(
       o.recorder.record({
         type: "output",
@@ -497,16 +504,22 @@ async function gateFor(
   } else if (action.kind === "confirm") {
     const gate = resolveGate(action, scopeOf(o));
     if (!gate.ok) return fail(o, index, action, gate.message);
-    kind = gate.typed ? "typed" : "confirm";
     prompt = gate.prompt;
     // The question is shown as the gate event will journal it: masked (`${}` may have filled in a secret).
-    answer = await o.interaction.gate({
-      step,
-      kind,
-      prompt: o.recorder.redact(prompt),
-      action,
-      ...(gate.typed ? { typed: gate.typed } : {}),
-    });
+    const shown = o.recorder.redact(prompt);
+    if (gate.typed) {
+      kind = "typed";
+      answer = await o.interaction.gate({
+        kind,
+        step,
+        prompt: shown,
+        typed: gate.typed,
+        action,
+      });
+    } else {
+      kind = "confirm";
+      answer = await o.interaction.gate({ kind, step, prompt: shown, action });
+    }
   } else if (action.options.confirm) {
     kind = "block";
     prompt = `Run this ${action.kind} block?`;

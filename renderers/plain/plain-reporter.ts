@@ -1,6 +1,8 @@
 import type { Writable } from "node:stream";
 import { formatDuration } from "../../engine/parse/durations.js";
 import {
+  checkHeld,
+  checkValues,
   DrainWriter,
   type Reporter,
   type RunEvent,
@@ -141,8 +143,9 @@ export class PlainReporter implements Reporter {
   onActionEnd(e: Of<"action-end">): void {
     this.proof.actionEnd(e);
     this.flush();
-    if (e.skipped) this.line(this.style.dim(`  ↷ ${e.skipped}`));
-    else if (!e.ok) this.line(this.style.red(`  ✗ ${e.message ?? "failed"}`));
+    const o = e.outcome;
+    if (o.kind === "not-run") this.line(this.style.dim(`  ↷ ${o.reason}`));
+    else if (o.kind !== "ok") this.line(this.style.red(`  ✗ ${o.message}`));
   }
 
   /** A waiting check's last try, when what it got changed, else every `progressEveryMs` (a wait may last minutes). */
@@ -171,16 +174,17 @@ export class PlainReporter implements Reporter {
     this.progress.delete(`${e.stepId}#${e.index}`);
     const o = e.outcome;
     // A failed polling check says how long it tried in its own message.
+    const held = checkHeld(o);
     const tries =
-      o.ok && o.attempts > 1
+      held && o.attempts > 1
         ? this.style.dim(` after ${o.attempts} tries`)
         : "";
     // Passed or failed, what was expected and what was found (a table expectation shows its rows below).
-    const values =
-      o.expected !== undefined && o.actual !== undefined
-        ? this.style.dim(` (expected ${o.expected} · actual ${o.actual})`)
-        : "";
-    if (o.ok)
+    const v = checkValues(o);
+    const values = v
+      ? this.style.dim(` (expected ${v.expected} · actual ${v.actual})`)
+      : "";
+    if (held)
       this.line(
         this.style.green(`  ✓ check ${e.index + 1}: ${o.message}`) +
           values +
@@ -192,7 +196,7 @@ export class PlainReporter implements Reporter {
           values +
           tries,
       );
-      if (o.table) {
+      if (o.kind === "table-mismatch") {
         this.line(
           this.style.dim(
             `      expected: ${o.table.expected.map((r) => r.join(" | ")).join("; ") || "(no rows)"}`,

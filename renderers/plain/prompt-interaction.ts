@@ -49,14 +49,14 @@ export function promptInteraction(io: PromptIo, style: Style): Interaction {
         "run",
       ),
     gate: async (request) => {
-      if (request.code)
+      if (request.kind === "block")
         io.stdout.write(
           `${request.code
             .split("\n")
             .map((l) => style.dim(`  > ${l}`))
             .join("\n")}\n`,
         );
-      if (request.typed !== undefined) {
+      if (request.kind === "typed") {
         const typed = request.typed;
         for (;;) {
           const answer = await ask(

@@ -1,6 +1,11 @@
-import type { Check } from "../../engine/model/index.js";
+import type { Check, TableComparison } from "../../engine/model/index.js";
 import { interpolate } from "../../engine/parse/index.js";
-import type { CheckOutcome } from "../../engine/run/index.js";
+import {
+  checkHeld,
+  checkTable,
+  checkValues as engineValues,
+  type CheckOutcome,
+} from "../../engine/run/index.js";
 import { codeRows, header, shown, type CodeViewContext } from "./code-view.js";
 import { formatDuration, formatElapsed, spinnerFrame } from "./format.js";
 import {
@@ -63,9 +68,10 @@ export function checkResultRows(
       ],
     ];
   const { expected, actual } = checkValues(check, outcome, ctx);
-  const tone = outcome.ok ? "variable" : "fail";
+  const held = checkHeld(outcome);
+  const tone = held ? "variable" : "fail";
   const line: Line = [
-    seg(outcome.ok ? "  ✓ " : "  ✗ ", outcome.ok ? "ok" : "fail"),
+    seg(held ? "  ✓ " : "  ✗ ", held ? "ok" : "fail"),
     seg(head, "bold"),
     seg("  expected ", "dim"),
     seg(expected, tone),
@@ -73,7 +79,7 @@ export function checkResultRows(
     seg(actual, tone),
   ];
   const rows = wrapWords(line, ctx.width, [seg("      ")]);
-  if (!outcome.ok && outcome.table)
+  if (outcome.kind === "table-mismatch")
     rows.push(...tableRows(outcome.table, check.expectation.ordered, ctx));
   return rows;
 }
@@ -141,18 +147,20 @@ function resultRows(
   if (!outcome) return rows;
   const tries =
     outcome.attempts > 1 ? ` (after ${outcome.attempts} tries)` : "";
+  const held = checkHeld(outcome);
   rows.push(
     ...wrapWords(
       [
-        seg(outcome.ok ? "  ✓ " : "  ✗ ", outcome.ok ? "ok" : "fail"),
-        seg(outcome.message + tries, outcome.ok ? undefined : "fail"),
+        seg(held ? "  ✓ " : "  ✗ ", held ? "ok" : "fail"),
+        seg(outcome.message + tries, held ? undefined : "fail"),
       ],
       ctx.width,
       [seg("    ")],
     ),
   );
-  if (outcome.table && (!outcome.ok || outcome.table.actual.length <= 6)) {
-    rows.push(...tableRows(outcome.table, check.expectation.ordered, ctx));
+  const table = checkTable(outcome);
+  if (table && (!held || table.actual.length <= 6)) {
+    rows.push(...tableRows(table, check.expectation.ordered, ctx));
     return rows;
   }
   const values = checkValues(check, outcome, ctx);
@@ -160,7 +168,7 @@ function resultRows(
     ...wrapLine(
       [
         seg("    expected: ", "dim"),
-        seg(values.expected, outcome.ok ? "variable" : "added"),
+        seg(values.expected, held ? "variable" : "added"),
       ],
       ctx.width,
       [seg("              ")],
@@ -170,7 +178,7 @@ function resultRows(
     ...wrapLine(
       [
         seg("    actual:   ", "dim"),
-        seg(values.actual, outcome.ok ? "variable" : "removed"),
+        seg(values.actual, held ? "variable" : "removed"),
       ],
       ctx.width,
       [seg("              ")],
@@ -208,12 +216,14 @@ export function checkValues(
     parts.push(
       check.kind === "sh" ? `exit ${check.exit}` : "a value that is not false",
     );
-  const expected = outcome.expected ?? ctx.mask(parts.join(", "));
-  let actual = outcome.actual;
-  if (plain && check.kind === "sh" && outcome.ok)
-    actual = `exit ${check.exit}${outcome.actual ? `, printed ${JSON.stringify(truncate(outcome.actual, 60))}` : ""}`;
-  if (actual === undefined && outcome.table)
-    actual = plural(outcome.table.actual.length, "row");
+  const given = engineValues(outcome);
+  const table = checkTable(outcome);
+  const expected = given?.expected ?? ctx.mask(parts.join(", "));
+  let actual = given?.actual;
+  if (plain && check.kind === "sh" && checkHeld(outcome))
+    actual = `exit ${check.exit}${given?.actual ? `, printed ${JSON.stringify(truncate(given.actual, 60))}` : ""}`;
+  if (actual === undefined && table)
+    actual = plural(table.actual.length, "row");
   return {
     expected,
     actual:
@@ -227,7 +237,7 @@ export function checkValues(
 
 /** A GFM-table expectation against the rows found: `=` in both, `-` missing, `+` unexpected. */
 function tableRows(
-  table: NonNullable<CheckOutcome["table"]>,
+  table: TableComparison,
   ordered: boolean,
   ctx: CodeViewContext,
 ): Line[] {

@@ -52,7 +52,7 @@ const QUIT_ANSWER: Record<Exclude<Prompt["kind"], "param">, string> = {
 export function isTextPrompt(prompt: Prompt): boolean {
   return (
     prompt.kind === "param" ||
-    (prompt.kind === "gate" && prompt.request.typed !== undefined) ||
+    (prompt.kind === "gate" && prompt.request.kind === "typed") ||
     (prompt.kind === "step" && prompt.lead?.kind === "typed")
   );
 }
@@ -259,7 +259,9 @@ function submit(store: TuiStore, pending: PromptState): void {
   }
   const typed =
     prompt.kind === "gate"
-      ? prompt.request.typed
+      ? prompt.request.kind === "typed"
+        ? prompt.request.typed
+        : undefined
       : prompt.kind === "step"
         ? prompt.lead?.typed
         : undefined;

@@ -45,7 +45,7 @@ export function promptLines(
     snap.prompt !== undefined &&
     (snap.prompt.prompt.kind === "param" ||
       (snap.prompt.prompt.kind === "gate" &&
-        snap.prompt.prompt.request.typed !== undefined) ||
+        snap.prompt.prompt.request.kind === "typed") ||
       (snap.prompt.prompt.kind === "step" &&
         snap.prompt.prompt.lead?.kind === "typed"));
   if (options.proseHidden && !typing) extras.push(["e", "more prose"]);
@@ -184,7 +184,7 @@ export function promptLines(
     }
     case "gate": {
       const request = prompt.request;
-      if (request.typed !== undefined) {
+      if (request.kind === "typed") {
         typedRows(
           snap,
           request.prompt,

@@ -1,6 +1,6 @@
 import type { Check, CodeAction, Step } from "../../engine/model/index.js";
 import { isCodeAction } from "../../engine/model/index.js";
-import type { CheckOutcome } from "../../engine/run/index.js";
+import type { CheckOutcome, RunStatus } from "../../engine/run/index.js";
 import { uses, verifies } from "../run-proof.js";
 import type { ActionRun, CurrentStep, TuiSnapshot } from "./tui-store.js";
 
@@ -8,25 +8,12 @@ import type { ActionRun, CurrentStep, TuiSnapshot } from "./tui-store.js";
 export type OutcomeWord = "done" | "incomplete" | "failed" | "stopped";
 
 /**
- * The run's honest outcome: `done` only when every selected step ended done
- * or was skipped by choice before it ran; a step skipped unproven (after it
- * failed, was interrupted or its outcome was unknown) makes it `incomplete`,
- * whatever the engine's status said; an interrupted run is `stopped`.
+ * The word for the engine's run-end status (SPEC 2: the engine decides the
+ * honest outcome, with the steps skipped unproven; the UI only says it): an
+ * interrupted run reads `stopped`, as a run stopped at a gate does.
  */
-export function outcomeOf(snap: TuiSnapshot): {
-  readonly word: OutcomeWord;
-  readonly unproven: readonly string[];
-} {
-  const unproven = snap.steps
-    .filter((r) => r.selected && r.state === "skipped" && r.unproven)
-    .map((r) => r.id);
-  const status = snap.end?.status;
-  if (status === "failed") return { word: "failed", unproven };
-  if (status === "stopped" || status === "interrupted")
-    return { word: "stopped", unproven };
-  if (status === "incomplete" || unproven.length > 0)
-    return { word: "incomplete", unproven };
-  return { word: "done", unproven };
+export function outcomeWord(status: RunStatus): OutcomeWord {
+  return status === "interrupted" ? "stopped" : status;
 }
 
 /** One check of the run, with what became of it. */
@@ -83,12 +70,17 @@ export function sentinelProofs(snap: TuiSnapshot): SentinelProof[] {
     }
     const found = checks.filter((c) => verifies(c.check, name));
     const passed = found.find(
-      (c) => c.outcome?.ok && c.check.expectation.expect === `\${${name}}`,
+      (c) =>
+        c.outcome?.kind === "pass" &&
+        c.check.expectation.expect === `\${${name}}`,
     );
-    const token = snap.values.get(name)?.value ?? passed?.outcome?.actual;
+    const token =
+      snap.values.get(name)?.value ??
+      (passed?.outcome?.kind === "pass" ? passed.outcome.actual : undefined);
+    // A check that was not evaluated (only= the other kind of run) proves nothing, as in run-proof.ts.
     const proven =
       written.some((w) => w.run?.state === "ok") &&
-      found.some((c) => c.outcome?.ok === true);
+      found.some((c) => c.outcome?.kind === "pass");
     return {
       name,
       ...(token !== undefined ? { token } : {}),

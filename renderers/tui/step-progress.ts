@@ -1,8 +1,9 @@
 import type { Step } from "../../engine/model/index.js";
-import type {
-  RunEvent,
-  StepChange,
-  StepState,
+import {
+  checkHeld,
+  type RunEvent,
+  type StepChange,
+  type StepState,
 } from "../../engine/run/index.js";
 import { OutputBuffer, type OutputStream } from "./output-buffer.js";
 import type {
@@ -80,13 +81,21 @@ export class StepProgress {
 
   actionEnd(e: Of<"action-end">, now: number): void {
     const prior = this.actions.get(e.index);
+    const o = e.outcome;
     this.actions.set(e.index, {
-      state: e.skipped ? "skipped" : e.ok ? "ok" : "failed",
+      state:
+        o.kind === "not-run" ? "skipped" : o.kind === "ok" ? "ok" : "failed",
       startedAt: prior?.startedAt ?? now,
       durationMs: e.durationMs,
       ...(prior?.target ? { target: prior.target } : {}),
-      ...(e.exitCode !== undefined ? { exitCode: e.exitCode } : {}),
-      ...((e.message ?? e.skipped) ? { message: e.message ?? e.skipped } : {}),
+      ...(o.kind !== "not-run" && o.exitCode !== undefined
+        ? { exitCode: o.exitCode }
+        : {}),
+      ...(o.kind === "not-run"
+        ? { message: o.reason }
+        : o.kind === "ok"
+          ? {}
+          : { message: o.message }),
     });
   }
 
@@ -117,7 +126,7 @@ export class StepProgress {
   checkEnd(e: Of<"check-end">, now: number): void {
     const prior = this.checks.get(e.index);
     this.checks.set(e.index, {
-      state: e.outcome.ok ? "ok" : "failed",
+      state: checkHeld(e.outcome) ? "ok" : "failed",
       startedAt: prior?.startedAt ?? now,
       outcome: e.outcome,
     });

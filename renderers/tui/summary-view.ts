@@ -4,7 +4,7 @@ import { formatDuration, shortPath } from "./format.js";
 import { progressOf } from "./header-view.js";
 import {
   checkProofs,
-  outcomeOf,
+  outcomeWord,
   sentinelProofs,
   type CheckProof,
   type SentinelProof,
@@ -13,7 +13,10 @@ import { seg, wrapLine, wrapWords, type Line } from "./segments.js";
 import { STATE_MARKS } from "./step-list-view.js";
 import { padEnd, textWidth, truncate } from "./terminal-text.js";
 import type { TuiSnapshot } from "./tui-store.js";
-import { plural } from "../../engine/model/index.js";
+import {
+  checkHeld,
+  checkValues as engineValues,
+} from "../../engine/run/index.js";
 
 /**
  * The proof summary left in the terminal when the run ends (SPEC 4): the
@@ -30,7 +33,7 @@ export function summaryLines(
 ): Line[] {
   const end = snap.end;
   if (!end) return [];
-  const { word, unproven } = outcomeOf(snap);
+  const word = outcomeWord(end.status);
   const ok = word === "done";
   const { finished, total } = progressOf(snap);
   const rows: Line[] = [
@@ -40,10 +43,7 @@ export function summaryLines(
       seg(`  ${word}`, ok ? "ok" : "fail"),
     ],
   ];
-  const message =
-    word === "incomplete" && end.status === "done"
-      ? `${plural(unproven.length, "step was", "steps were")} skipped without being proven (${unproven.join(", ")})`
-      : end.message;
+  const message = end.message;
   rows.push(
     ...wrapWords(
       [
@@ -97,7 +97,7 @@ function checkSection(snap: TuiSnapshot, width: number): Line[] {
   const proofs = checkProofs(snap);
   if (proofs.length === 0) return [];
   const ran = proofs.filter((p) => p.outcome && p.outcome.attempts > 0);
-  const passed = ran.filter((p) => p.outcome?.ok).length;
+  const passed = ran.filter((p) => p.outcome && checkHeld(p.outcome)).length;
   const failed = ran.length - passed;
   // A resumed run: steps done in an earlier session ran their checks then (the journal has them).
   const earlier = proofs.filter((p) => {
@@ -127,21 +127,20 @@ function checkLine(p: CheckProof, snap: TuiSnapshot, width: number): Line[] {
   const { expected, actual } = checkValues(p.check, outcome, snap);
   const where = `${p.step.title} › check ${p.index + 1} (line ${p.check.at.line})`;
   const values = `expected ${expected} · got ${actual}`;
-  const mark = [seg(outcome.ok ? "  ✔ " : "  ✘ ", outcome.ok ? "ok" : "fail")];
+  const held = checkHeld(outcome);
+  const mark = [seg(held ? "  ✔ " : "  ✘ ", held ? "ok" : "fail")];
   const one: Line = [
     ...mark,
     seg(where),
     seg("  "),
-    seg(values, outcome.ok ? "dim" : "fail"),
+    seg(values, held ? "dim" : "fail"),
   ];
   if (textWidth(one.map((s) => s.text).join("")) <= width) return [one];
   return [
     ...wrapWords([...mark, seg(where)], width, [seg("    ")]),
-    ...wrapLine(
-      [seg("      "), seg(values, outcome.ok ? "dim" : "fail")],
-      width,
-      [seg("      ")],
-    ),
+    ...wrapLine([seg("      "), seg(values, held ? "dim" : "fail")], width, [
+      seg("      "),
+    ]),
   ];
 }
 
@@ -205,9 +204,9 @@ function sentinelSection(
     const state =
       !f.outcome || f.outcome.attempts === 0
         ? "not checked"
-        : f.outcome.ok
+        : checkHeld(f.outcome)
           ? `✔ got the token`
-          : `✘ got ${f.outcome.actual ?? f.outcome.message}`;
+          : `✘ got ${engineValues(f.outcome)?.actual ?? f.outcome.message}`;
     const db =
       f.check.kind === "sql" && f.check.db ? ` on db ${f.check.db}` : "";
     rows.push(
@@ -217,7 +216,7 @@ function sentinelSection(
           seg(
             `${stepLabel(f.step, snap)} · check ${f.index + 1}, line ${f.check.at.line}${db} · `,
           ),
-          seg(state, f.outcome?.ok ? "ok" : "warn"),
+          seg(state, f.outcome?.kind === "pass" ? "ok" : "warn"),
         ],
         width,
         [seg("           ")],
@@ -235,20 +234,23 @@ function stepLabel(
   return `step ${n + 1} "${step.title}"`;
 }
 
+/** The skipped steps; unproven are those the engine's run-end names. */
 function skippedSection(snap: TuiSnapshot, width: number): Line[] {
   const skipped = snap.steps.filter((r) => r.selected && r.state === "skipped");
   if (skipped.length === 0) return [];
+  const unproven = new Set(snap.end?.unproven);
   const rows: Line[] = [[], [seg("Skipped", "heading")]];
   for (const r of skipped) {
-    const why = r.unproven
+    const bad = unproven.has(r.id);
+    const why = bad
       ? `unproven: ${r.note ?? "skipped after it started"}`
       : `by choice, before it ran${r.note && r.note !== "skipped by the operator" ? ` (${r.note})` : ""}`;
     rows.push(
       ...wrapWords(
         [
-          seg("  ↷ ", r.unproven ? "fail" : "warn"),
+          seg("  ↷ ", bad ? "fail" : "warn"),
           seg(r.title),
-          seg(` — ${why}`, r.unproven ? "fail" : "dim"),
+          seg(` — ${why}`, bad ? "fail" : "dim"),
         ],
         width,
         [seg("    ")],

@@ -1,18 +1,10 @@
 import { diffArrays } from "diff";
+import type { RowDiff, TableComparison } from "../../engine/model/index.js";
 
-/** One row of an expected-vs-actual comparison. */
-export interface RowDiff {
-  /** `same`: in both; `missing`: expected, not found; `unexpected`: found, not expected. */
-  readonly kind: "same" | "missing" | "unexpected";
-  readonly cells: readonly string[];
-}
-
-export interface TableDiffInput {
-  readonly expected: readonly (readonly string[])[];
-  readonly actual: readonly (readonly string[])[];
-  /** Row order matters (`ordered` on the check). */
+/** A table comparison (the check's), and whether row order matters (`ordered` on the check). */
+export type TableDiffInput = Pick<TableComparison, "expected" | "actual"> & {
   readonly ordered: boolean;
-}
+};
 
 /**
  * Expected and actual result sets as a diff of rows, the way an operator

@@ -48,7 +48,11 @@ export function tuiInteraction(
     },
     gate: async (request) => {
       const index = gateIndex(store, request);
-      const given = store.takePreanswer(request.step.id, index, request.typed);
+      const given = store.takePreanswer(
+        request.step.id,
+        index,
+        request.kind === "typed" ? request.typed : undefined,
+      );
       if (given === "yes" || given === "no") return given;
       return (await store.ask(
         { kind: "gate", step: request.step, request },
@@ -100,7 +104,7 @@ export function tuiInteraction(
 /** The action a gate is about: its `::confirm`, or the next `confirm` block that has not run yet. */
 function gateIndex(store: TuiStore, request: GateRequest): number | undefined {
   const { step } = request;
-  if (request.action) return step.actions.indexOf(request.action);
+  if (request.kind !== "block") return step.actions.indexOf(request.action);
   return store.firstUnstarted(
     step.id,
     (a) => "options" in a && a.options.confirm,

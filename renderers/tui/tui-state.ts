@@ -178,11 +178,13 @@ export interface RunInfo {
 }
 
 export interface RunEnd {
-  /** As the engine says; `incomplete` once the engine reports it (SPEC 2). */
-  readonly status: RunStatus | "incomplete";
+  /** As the engine says (SPEC 2: the engine decides the honest outcome). */
+  readonly status: RunStatus;
   readonly exitCode: number;
   readonly durationMs: number;
   readonly message: string;
+  /** The steps the engine names as skipped unproven. */
+  readonly unproven: readonly string[];
   readonly resumeHint?: string;
 }
 

@@ -479,6 +479,7 @@ export class TuiStore {
       exitCode: e.exitCode,
       durationMs: e.durationMs,
       message: e.message,
+      unproven: e.unproven,
       ...(e.resumeHint ? { resumeHint: e.resumeHint } : {}),
     };
     this.interruptingFlag = false;

@@ -81,17 +81,17 @@ describe("a passing SQL check says what it expected and what it got", () => {
           ["paid", "2"],
         ],
       ),
-      "the table (2 rows)",
+      "the table of 2 rows",
       "2 rows",
     ],
   ] as const)("%s", (_name, expectation, observation, expected, actual) => {
     const j = judge(expectation as Expectation, observation);
-    expect(j).toMatchObject({ ok: true, expected, actual });
+    expect(j).toMatchObject({ kind: "pass", expected, actual });
   });
 
   it("a failing one still says both, as before", () => {
     expect(judge({ ...none, expect: "3" }, rows(["n"], [["2"]]))).toMatchObject(
-      { ok: false, expected: "3", actual: "2" },
+      { kind: "mismatch", expected: "3", actual: "2" },
     );
   });
 });

@@ -41,7 +41,7 @@ describe("a waiting check through the line reporters (SPEC 1.4: the last value i
     const end = events.find((e) => e["type"] === "check-end") as
       { outcome: Record<string, unknown> } | undefined;
     expect(end?.outcome).toMatchObject({
-      ok: true,
+      kind: "pass",
       expected: "0 bytes behind",
       actual: "0 bytes behind",
     });

@@ -160,7 +160,7 @@ export function checkResults(
 ): { ok: boolean; message: string }[] {
   return events.flatMap((e) =>
     e.type === "check-end"
-      ? [{ ok: e.outcome.ok, message: e.outcome.message }]
+      ? [{ ok: e.outcome.kind === "pass", message: e.outcome.message }]
       : [],
   );
 }

@@ -61,6 +61,14 @@ describe("the outcome is honest", () => {
     expect(end?.type === "run-end" && end.message).toMatch(
       /2 of 5 steps skipped unproven \(broken, unchecked\)/,
     );
+    // The run-end names them, so a reporter shows them without deriving anything.
+    expect(end?.type === "run-end" && end.unproven).toEqual([
+      "broken",
+      "unchecked",
+    ]);
+    expect(r.journal.find((e) => e.type === "run-end")).toMatchObject({
+      unproven: ["broken", "unchecked"],
+    });
   });
 
   it("a step skipped by choice before it ran leaves the run done", async () => {
@@ -76,5 +84,7 @@ describe("the outcome is honest", () => {
       interaction,
     });
     expect(r.outcome).toMatchObject({ status: "done", exitCode: 0 });
+    const end = r.events.find((e) => e.type === "run-end");
+    expect(end?.type === "run-end" && end.unproven).toEqual([]);
   });
 });

@@ -212,7 +212,10 @@ const CASES: readonly Case[] = [
         expect.objectContaining({
           type: "action-end",
           stepId: `from-${s.source}`,
-          skipped: "only=rehearsal: not run in a live run",
+          outcome: {
+            kind: "not-run",
+            reason: "only=rehearsal: not run in a live run",
+          },
         }),
       );
     },
@@ -380,12 +383,12 @@ const CASES: readonly Case[] = [
       `::check{sh='echo "$${u.name}"' expect="${u.ref}-not"}`,
     ],
     verify: (s) => {
-      expect(checksOf(s).map((c) => [c.outcome.ok, c.outcome.message])).toEqual(
-        [
-          [true, expect.any(String)],
-          [false, `expected "${s.value}-not", got "${s.value}"`],
-        ],
-      );
+      expect(
+        checksOf(s).map((c) => [c.outcome.kind === "pass", c.outcome.message]),
+      ).toEqual([
+        [true, expect.any(String)],
+        [false, `expected "${s.value}-not", got "${s.value}"`],
+      ]);
     },
   },
   {
@@ -397,15 +400,15 @@ const CASES: readonly Case[] = [
       `::check{sh='echo "$${u.name}"' match="^${u.ref}-not$"}`,
     ],
     verify: (s) => {
-      expect(checksOf(s).map((c) => [c.outcome.ok, c.outcome.message])).toEqual(
+      expect(
+        checksOf(s).map((c) => [c.outcome.kind === "pass", c.outcome.message]),
+      ).toEqual([
+        [true, expect.any(String)],
         [
-          [true, expect.any(String)],
-          [
-            false,
-            `expected a value matching /^${s.value}-not$/, got "${s.value}"`,
-          ],
+          false,
+          `expected a value matching /^${s.value}-not$/, got "${s.value}"`,
         ],
-      );
+      ]);
     },
   },
   {
@@ -418,12 +421,12 @@ const CASES: readonly Case[] = [
     ],
     verify: (s) => {
       if (s.source === "sentinel") return refused(s, "rows");
-      expect(checksOf(s).map((c) => [c.outcome.ok, c.outcome.message])).toEqual(
-        [
-          [true, expect.any(String)],
-          [false, "expected >2 rows, got 2"],
-        ],
-      );
+      expect(
+        checksOf(s).map((c) => [c.outcome.kind === "pass", c.outcome.message]),
+      ).toEqual([
+        [true, expect.any(String)],
+        [false, "expected >2 rows, got 2"],
+      ]);
     },
   },
   {

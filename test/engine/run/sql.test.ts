@@ -312,7 +312,11 @@ describe("sql checks", () => {
       message: "missing 1 row: bolt | 11; unexpected 1 row: bolt | 10",
     });
     const end = wrong.events.find((e) => e.type === "check-end");
-    expect(end?.type === "check-end" && end.outcome.table?.actual).toEqual([
+    expect(
+      end?.type === "check-end" &&
+        end.outcome.kind === "table-mismatch" &&
+        end.outcome.table.actual,
+    ).toEqual([
       ["bolt", "10"],
       ["nut", "25"],
     ]);
@@ -348,7 +352,7 @@ describe("sql checks", () => {
       ),
     );
     const end = r.events.find((e) => e.type === "check-end");
-    expect(end?.type === "check-end" && end.outcome.ok).toBe(true);
+    expect(end?.type === "check-end" && end.outcome.kind).toBe("pass");
     expect(end?.type === "check-end" && end.outcome.attempts).toBeGreaterThan(
       1,
     );

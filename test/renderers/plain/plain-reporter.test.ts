@@ -75,7 +75,7 @@ describe("the plain reporter", () => {
       kind: "sh",
       line: 3,
       outcome: {
-        ok: true,
+        kind: "pass",
         message: 'got "3"',
         expected: "3",
         actual: "3",
@@ -90,7 +90,7 @@ describe("the plain reporter", () => {
       kind: "sh",
       line: 4,
       outcome: {
-        ok: false,
+        kind: "mismatch",
         message: 'expected "3", got "2"',
         expected: "3",
         actual: "2",
@@ -173,8 +173,8 @@ describe("the end of a plain run: its proof", () => {
       stepId: "write-it",
       index: 0,
       kind: "sh",
-      ok: true,
       durationMs: 3,
+      outcome: { kind: "ok" },
     });
     r.onStepEnd({
       type: "step-end",
@@ -196,7 +196,7 @@ describe("the end of a plain run: its proof", () => {
       kind: "sh",
       line: 19,
       outcome: {
-        ok: true,
+        kind: "pass",
         message: `got "${token}"`,
         expected: token,
         actual: token,
@@ -212,6 +212,7 @@ describe("the end of a plain run: its proof", () => {
     });
     r.onRunEnd({
       type: "run-end",
+      unproven: [],
       status: "done",
       exitCode: 0,
       durationMs: 10,

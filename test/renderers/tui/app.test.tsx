@@ -372,10 +372,8 @@ describe("after a failure", () => {
         stepId: s.id,
         index: 0,
         kind: "sh",
-        ok: false,
-        exitCode: 127,
         durationMs: 12,
-        message: "exit status 127",
+        outcome: { kind: "failed", exitCode: 127, message: "exit status 127" },
       },
       {
         type: "step-end",
@@ -586,7 +584,7 @@ describe("checks", () => {
         kind: "sh",
         line: 41,
         outcome: {
-          ok: false,
+          kind: "mismatch",
           message: 'expected "2", got "3"',
           expected: "2",
           actual: "3",
@@ -602,7 +600,7 @@ describe("checks", () => {
         kind: "sh",
         line: 43,
         outcome: {
-          ok: false,
+          kind: "table-mismatch",
           message: "missing 1 row: pending; unexpected 1 row: shipped",
           table: {
             columns: ["output"],
@@ -663,9 +661,10 @@ describe("checks", () => {
       kind: "sh",
       line: 41,
       outcome: {
-        ok: true,
+        kind: "pass",
         message: 'got "2"',
         actual: "2",
+        expected: "2",
         attempts: 1,
         durationMs: 4,
       },
@@ -787,6 +786,7 @@ describe("the end of the run", () => {
       },
       {
         type: "run-end",
+        unproven: [],
         status: "stopped",
         exitCode: 1,
         durationMs: 65_000,
@@ -819,6 +819,7 @@ describe("the end of the run", () => {
     const h = harness(NIGHT);
     await h.emit(runStart(h.runbook), {
       type: "run-end",
+      unproven: [],
       status: "done",
       exitCode: 0,
       durationMs: 10,

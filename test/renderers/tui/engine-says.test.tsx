@@ -56,7 +56,7 @@ describe("what the engine sent is shown exactly as it was sent", () => {
         // As the engine sends it: its recorder masked the secret (***) and left the rest alone.
         checks: [
           {
-            ok: true,
+            kind: "pass",
             message: 'got "password = ***"',
             expected: "password = ***",
             actual: "password = ***",

@@ -311,9 +311,10 @@ export function stepEvents(step: Step, script: StepScript): RunEvent[] {
       stepId: step.id,
       index: i,
       kind: a.kind,
-      ok: !fail,
       durationMs: 5,
-      ...(fail ? { exitCode: fail.exitCode, message: fail.message } : {}),
+      outcome: fail
+        ? { kind: "failed", exitCode: fail.exitCode, message: fail.message }
+        : { kind: "ok" },
     } as RunEvent);
     if (fail) break;
   }
@@ -349,7 +350,9 @@ export function stepEvents(step: Step, script: StepScript): RunEvent[] {
   const failed =
     script.failAction !== undefined ||
     script.state === "failed" ||
-    (script.checks ?? []).some((c) => !c.ok);
+    (script.checks ?? []).some(
+      (c) => c.kind !== "pass" && c.kind !== "skipped",
+    );
   events.push({
     type: "step-end",
     stepId: step.id,

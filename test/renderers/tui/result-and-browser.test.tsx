@@ -78,16 +78,18 @@ describe("what just happened stays on screen", () => {
         captures: { orders_before: "3" },
         checks: [
           {
-            ok: true,
+            kind: "pass",
             message: 'got "3"',
             actual: "3",
+            expected: "3",
             attempts: 1,
             durationMs: 2,
           },
           {
-            ok: true,
+            kind: "pass",
             message: 'got "paid"',
             actual: "paid",
+            expected: "/^pa/",
             attempts: 1,
             durationMs: 2,
           },
@@ -124,7 +126,7 @@ describe("what just happened stays on screen", () => {
         total: 3,
         checks: [
           {
-            ok: false,
+            kind: "mismatch",
             message: 'expected "3", got "4"',
             expected: "3",
             actual: "4",
@@ -159,16 +161,18 @@ describe("what just happened stays on screen", () => {
         captures: { orders_before: "3" },
         checks: [
           {
-            ok: true,
+            kind: "pass",
             message: 'got "3"',
             actual: "3",
+            expected: "3",
             attempts: 1,
             durationMs: 2,
           },
           {
-            ok: true,
+            kind: "pass",
             message: 'got "paid"',
             actual: "paid",
+            expected: "/^pa/",
             attempts: 1,
             durationMs: 2,
           },
@@ -237,16 +241,18 @@ describe("the step browser", () => {
         captures: { orders_before: "3" },
         checks: [
           {
-            ok: true,
+            kind: "pass",
             message: 'got "3"',
             actual: "3",
+            expected: "3",
             attempts: 1,
             durationMs: 2,
           },
           {
-            ok: true,
+            kind: "pass",
             message: 'got "paid"',
             actual: "paid",
+            expected: "/^pa/",
             attempts: 1,
             durationMs: 2,
           },

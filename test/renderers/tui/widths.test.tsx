@@ -135,9 +135,10 @@ describe("a runbook full of emoji", () => {
           output: `${"✅ ⌛ 🚀 🛑 ☕ 👍🏽 ".repeat(20)}\n日本語 ${"👍🏽".repeat(70)}\n`,
           checks: [
             {
-              ok: true,
+              kind: "pass",
               message: 'got "✅"',
               actual: "✅",
+              expected: "✅",
               attempts: 1,
               durationMs: 1,
             },
