@@ -122,6 +122,7 @@ function tailSwallows(tree: Root, chunk: Chunk, next: string): boolean {
   const container = CONTAINERS.has(last.type);
   if (container && !OPENS_SOMETHING.test(tail)) return false;
   if (last.type === "code" && closedFence(tail)) return false;
+  if (last.type === "containerDirective" && closedContainer(tail)) return false;
   const probe = parseChunk({
     lineOffset: 0,
     charOffset: 0,
@@ -158,6 +159,26 @@ function closedFence(tail: string): boolean {
     close !== undefined &&
     close[0] === open[0] &&
     close.length >= open.length
+  );
+}
+
+/**
+ * A root-level `:::` container whose last line closes it. Its closing fence
+ * (up to three spaces, at least as many colons as it opened with, only
+ * blanks after) is tried at the start of every content line before the
+ * content gets the line (micromark-extension-directive's `lineStart`), so
+ * the first such line closes it whatever is open inside: a container that
+ * did not close ran to the end of the chunk, and no line of it is one.
+ */
+function closedContainer(tail: string): boolean {
+  const lines = tail.replace(/\n+$/, "").split("\n");
+  const open = /^ {0,3}(:{3,})/.exec(lines[0] ?? "")?.[1];
+  const close =
+    lines.length > 1
+      ? /^ {0,3}(:{3,})[ \t]*$/.exec(lines.at(-1) ?? "")?.[1]
+      : undefined;
+  return (
+    open !== undefined && close !== undefined && close.length >= open.length
   );
 }
 
