@@ -8,7 +8,12 @@ import type {
 import { toString } from "mdast-util-to-string";
 import type { Heading } from "../model/runbook.js";
 import { lineCountOf } from "./lines.js";
-import { definitionMarkdown, parseChunk } from "./markdown.js";
+import {
+  definitionMarkdown,
+  mayHoldInline,
+  parseChunk,
+  parseChunkBlocks,
+} from "./markdown.js";
 import { scanSection, type SectionScan } from "./section-scan.js";
 import type { Chunk } from "./source.js";
 
@@ -52,7 +57,10 @@ export function scanChunk(
   source: string,
   next?: string,
 ): ChunkScan {
-  const tree = parseChunk(chunk);
+  const blocks = parseChunkBlocks(chunk);
+  const tree = readsInline(blocks.children, source, true)
+    ? parseChunk(chunk)
+    : blocks;
   const endLine = chunk.lineOffset + lineCountOf(chunk.text);
   const pieces: PieceScan[] = [];
   let start = chunk.lineOffset;
@@ -92,6 +100,54 @@ export function scanChunk(
     definitions: chunk.text.includes("]:") ? definitionsOf(tree) : [],
   };
 }
+
+/**
+ * Whether the scan would read inline syntax in these nodes: a root-level
+ * heading's text (headings inside containers are not sections) or a
+ * directive's label (`::manual[…]`), written with a character that can start
+ * inline syntax. Then the chunk is parsed again with inline syntax, so the
+ * scan reads what a whole-document parse gives (markdown.ts, `blocksOnly`).
+ */
+function readsInline(
+  nodes: readonly Nodes[],
+  source: string,
+  root: boolean,
+): boolean {
+  for (const node of nodes) {
+    switch (node.type) {
+      case "heading":
+        if (root && mayHoldInline(sliceOf(node, source))) return true;
+        break;
+      case "leafDirective": {
+        const first = node.children[0]?.position?.start.offset;
+        const last = node.children.at(-1)?.position?.end.offset;
+        if (first !== undefined && mayHoldInline(source.slice(first, last)))
+          return true;
+        break;
+      }
+      case "containerDirective":
+      case "list":
+      case "listItem":
+      case "blockquote":
+      case "footnoteDefinition":
+        if (readsInline(node.children, source, false)) return true;
+        break;
+      case "paragraph":
+        if (
+          (node.data as { directiveLabel?: boolean } | undefined)
+            ?.directiveLabel &&
+          mayHoldInline(sliceOf(node, source))
+        )
+          return true;
+        break;
+      default:
+    }
+  }
+  return false;
+}
+
+const sliceOf = (node: Nodes, source: string): string =>
+  source.slice(node.position?.start.offset, node.position?.end.offset);
 
 /** Block types that a line holding an ATX heading with no indentation always closes or interrupts, and that end the same whatever comes next. */
 const CLOSED_BY_HEADING = new Set([
