@@ -1,11 +1,6 @@
-import type {
-  Definition,
-  Heading as MdHeading,
-  Nodes,
-  Root,
-  RootContent,
-} from "mdast";
+import type { Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
+import { visit } from "unist-util-visit";
 import type { Heading } from "../model/runbook.js";
 import { lineCountOf } from "./lines.js";
 import {
@@ -107,6 +102,10 @@ export function scanChunk(
  * directive's label (`::manual[…]`), written with a character that can start
  * inline syntax. Then the chunk is parsed again with inline syntax, so the
  * scan reads what a whole-document parse gives (markdown.ts, `blocksOnly`).
+ * Hand-written, not `unist-util-visit`: it runs on every chunk, and visit
+ * (a parents array per node, a callback per node) measured 14 ms per 1,000
+ * chunks against 3 ms for this loop, about 1% of the parse, for a walk that
+ * only descends into block containers and stops at the first hit.
  */
 function readsInline(
   nodes: readonly Nodes[],
@@ -245,16 +244,12 @@ const withoutPositions = (nodes: readonly Nodes[]): string =>
 
 function definitionsOf(tree: Root): { label: string; markdown: string }[] {
   const found: { label: string; markdown: string }[] = [];
-  const walk = (node: Nodes): void => {
-    if (node.type === "definition")
-      found.push({
-        label: (node.label ?? node.identifier).toLowerCase(),
-        markdown: definitionMarkdown(node as Definition),
-      });
-    else if ("children" in node)
-      for (const child of node.children as Nodes[]) walk(child);
-  };
-  walk(tree);
+  visit(tree, "definition", (node) => {
+    found.push({
+      label: (node.label ?? node.identifier).toLowerCase(),
+      markdown: definitionMarkdown(node),
+    });
+  });
   return found;
 }
 
