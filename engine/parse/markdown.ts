@@ -1,6 +1,9 @@
 import type {} from "mdast-util-directive";
 import type { Definition, Html, Nodes, Root, RootContent, Text } from "mdast";
+import { directiveFromMarkdown } from "mdast-util-directive";
+import { fromMarkdown, type Options } from "mdast-util-from-markdown";
 import { gfmFootnoteFromMarkdown } from "mdast-util-gfm-footnote";
+import { directive } from "micromark-extension-directive";
 import { gfmFootnote } from "micromark-extension-gfm-footnote";
 import remarkDirective from "remark-directive";
 import remarkFrontmatter from "remark-frontmatter";
@@ -34,19 +37,71 @@ const frontMatterProcessor = unified()
   .freeze();
 
 /**
+ * The scan's parse (scan-chunk.ts): the blocks `processor` reads, exactly
+ * (block structure never depends on inline syntax: CommonMark parses blocks
+ * first), with no inline syntax at all — no emphasis, links, code spans,
+ * HTML, text directives or footnote calls: a paragraph or heading is one
+ * text node of what it holds. Half the floor's work is building the inline
+ * trees the scan never reads; the scan reads phrasing only in headings and
+ * directive labels, and parses a chunk again with `processor` when one of
+ * those could hold inline syntax ({@link mayHoldInline}). Escapes and
+ * character references stay on: info strings (`lang`, `meta`) decode them.
+ */
+const blocksOnly: Options = {
+  extensions: [
+    { document: gfmFootnote().document },
+    { flow: directive().flow },
+    {
+      disable: {
+        null: [
+          "attention",
+          "autolink",
+          "codeText",
+          "hardBreakEscape",
+          "htmlText",
+          "labelEnd",
+          "labelStartImage",
+          "labelStartLink",
+        ],
+      },
+    },
+  ],
+  mdastExtensions: [gfmFootnoteFromMarkdown(), directiveFromMarkdown()],
+};
+
+/**
+ * Every character that can start inline syntax in `processor` (micromark's
+ * text constructs, a footnote call's `[`, a text directive's `:` before a
+ * name): text without any parses to the same phrasing with or without it.
+ */
+const INLINE_START = /[!&*<[\\\]_`]|:(?![ \t\n]|$)/;
+
+/** Whether `text` (a heading or a directive label, as written) could hold inline syntax. */
+export const mayHoldInline = (text: string): boolean => INLINE_START.test(text);
+
+/**
  * Parses one chunk and moves every position back to where it is in the whole
  * file. Text directives (`10:30`, `host:5432` in prose) are never ours: each
  * is put back as the exact text the author wrote. A chunk's `prefix` (link
  * reference definitions of other chunks) is parsed first and its nodes dropped.
  */
 export function parseChunk(chunk: Chunk): Root {
+  return parseChunkWith(chunk, false);
+}
+
+/** {@link parseChunk} without inline syntax ({@link blocksOnly}); a front matter chunk is parsed whole. */
+export function parseChunkBlocks(chunk: Chunk): Root {
+  return parseChunkWith(chunk, !chunk.frontMatter);
+}
+
+function parseChunkWith(chunk: Chunk, blocks: boolean): Root {
   const prefix = chunk.prefix ?? "";
   const text = prefix + chunk.text;
-  const tree = (chunk.frontMatter ? frontMatterProcessor : processor).parse(
-    text,
-  );
+  const tree = blocks
+    ? fromMarkdown(text, blocksOnly)
+    : (chunk.frontMatter ? frontMatterProcessor : processor).parse(text);
   // Text directives come from `:` in prose: most chunks have none, and need no walk for them.
-  if (text.includes(":")) restoreTextDirectives(tree, text);
+  if (!blocks && text.includes(":")) restoreTextDirectives(tree, text);
   if (prefix)
     tree.children = tree.children.filter(
       (c) => (c.position?.start.offset ?? 0) >= prefix.length,

@@ -58,7 +58,19 @@ export function referenceShape(
 /** The shape of the same document as runbook's parser reads it. */
 export function ourShape(doc: string): Shape {
   const { runbook } = parseRunbook(doc, { file: "doc.md", readFile: () => "" });
-  return shapeOf(runbook.sections.map((s) => s.tree));
+  const shape = shapeOf(runbook.sections.map((s) => s.tree));
+  // The scan reads headings from a parse of its own (blocks only, markdown.ts): its text must be the tree's.
+  for (const s of runbook.sections) {
+    const first = s.tree.children[0];
+    if (s.heading && first?.type === "heading") {
+      const text = toString(first).trim();
+      if (s.heading.text !== text)
+        shape.headings.push(
+          `${s.heading.at.line}: the scan read ${JSON.stringify(s.heading.text)}, the tree holds ${JSON.stringify(text)}`,
+        );
+    }
+  }
+  return shape;
 }
 
 function shapeOf(sections: readonly Root[]): Shape {

@@ -29,6 +29,35 @@ describe("directives (SPEC 1.4)", () => {
     ]);
   });
 
+  it("reads headings and directive labels with their inline Markdown, as the page shows them", () => {
+    const { runbook } = parse(
+      md(
+        "## Run `VACUUM` on *the* [primary] at 10:30",
+        "",
+        "- ::manual[Scale **the** app to `0`]",
+        "",
+        ":::manual[Ask *the* DBA]",
+        "Open it.",
+        ":::",
+        "",
+        "## Later",
+        "",
+        "[primary]: https://example.com",
+        "",
+        "::manual[Plain words]",
+      ),
+    );
+    expect(runbook.steps.map((s) => s.title)).toEqual([
+      "Run VACUUM on the primary at 10:30",
+      "Later",
+    ]);
+    expect(runbook.steps.flatMap((s) => s.actions)).toMatchObject([
+      { kind: "manual", text: "Scale the app to 0" },
+      { kind: "manual", text: "Ask the DBA\n\nOpen it." },
+      { kind: "manual", text: "Plain words" },
+    ]);
+  });
+
   it("does not run code blocks inside :::manual", () => {
     const { runbook } = parse(
       md(

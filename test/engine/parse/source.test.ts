@@ -157,6 +157,28 @@ describe("sections as CommonMark reads them (the chunks are joined when a block 
     ).toEqual(["a:2", "b:12"]);
   });
 
+  it("a :::container closes at the first line of enough colons (up to three spaces before), whatever is open inside it", () => {
+    const doc = (container: string[]): string[] =>
+      steps(
+        ["## A", "", ...container, "## B", "", "```sh", "echo b", "```"].join(
+          "\n",
+        ),
+      );
+    // Closed: B is a step of its own.
+    expect(doc([":::note", "```sh", "echo a", "```", ":::"])).toEqual([
+      "a:4",
+      "b:10",
+    ]);
+    expect(doc(["::::note", "```text", "open", "   :::::  "])).toEqual(["b:9"]);
+    // Not closed: the container takes in the heading and the block after it.
+    expect(doc([":::note", "```sh", "echo a", "```", "    :::"])).toEqual([
+      "a:4,10",
+    ]);
+    expect(
+      doc(["::::note", ":::tip", "```sh", "echo a", "```", ":::"]),
+    ).toEqual(["a:5,11"]);
+  });
+
   it("setext headings start sections", () => {
     expect(
       steps(
