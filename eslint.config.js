@@ -35,6 +35,10 @@ const NO_EXECUTION = rule(
   ],
   "this code never executes a runbook",
 );
+const JOURNAL_BELOW_RUN = rule(
+  ["**/run/**", "**/engine/run/**"],
+  "engine/journal records runs, it does not run them: the words it shares with engine/run live in engine/model",
+);
 const MODEL_ALONE = rule(
   ["../**", "**/parse/**", "**/checks/**"],
   "engine/model imports nothing of ours",
@@ -109,6 +113,10 @@ export default tseslint.config(
       "engine/params/**",
     ],
     rules: restrict(NO_CLI, NO_UI, NO_SIDE_EFFECTS, NO_EXECUTION),
+  },
+  {
+    files: ["engine/journal/**"],
+    rules: restrict(NO_CLI, NO_UI, JOURNAL_BELOW_RUN),
   },
   {
     files: ["engine/model/**"],

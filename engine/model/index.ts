@@ -6,3 +6,4 @@ export type * from "./action.js";
 export type * from "./check.js";
 export { isCodeAction } from "./action.js";
 export { plural, pluralNoun } from "./words.js";
+export type * from "./outcome.js";

@@ -55,6 +55,21 @@ const probes: [string, string, string][] = [
     "engine/model imports nothing",
   ],
   [
+    "engine/journal/probe.ts",
+    "import type { StepState } from '../run/index.js';\nexport type S = StepState;\n",
+    "engine/journal records runs",
+  ],
+  [
+    "engine/journal/postgres/probe.ts",
+    "import type { RunEvent } from '../../run/events.js';\nexport type E = RunEvent;\n",
+    "engine/journal records runs",
+  ],
+  [
+    "engine/journal/probe.ts",
+    "import { render } from 'ink';\nvoid render;\n",
+    "know nothing of reporters",
+  ],
+  [
     "engine/run/probe.ts",
     "import { render } from 'ink';\nvoid render;\n",
     "know nothing of reporters",
@@ -135,6 +150,15 @@ describe("import boundaries are enforced by lint", () => {
       await problems(
         "engine/run/probe.ts",
         "import type { Runbook } from '../model/index.js';\nimport { execa } from 'execa';\nexport type R = Runbook;\nvoid execa;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it("engine/run may import engine/journal: the run loop writes the journal", async () => {
+    expect(
+      await problems(
+        "engine/run/probe.ts",
+        "import type { JournalEntry } from '../journal/index.js';\nexport type J = JournalEntry;\n",
       ),
     ).toEqual([]);
   });
