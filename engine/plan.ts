@@ -2,7 +2,7 @@ import { isCodeAction, type Action } from "./model/action.js";
 import type { Check } from "./model/check.js";
 import { usageError } from "./model/errors.js";
 import type { Runbook, Step } from "./model/runbook.js";
-import { formatDuration } from "./parse/durations.js";
+import { formatDuration } from "./model/index.js";
 import { maskUrl, resolveTemplate } from "./params/urls.js";
 
 export interface PlanAction {

@@ -1,5 +1,3 @@
-import { formatDuration } from "../parse/durations.js";
-
 /** The one place that says why a process-backed action failed (execa's lib/return/message.js). */
 export function failureMessage(r: {
   readonly exitCode?: number;
@@ -28,3 +26,4 @@ function reason(r: Parameters<typeof failureMessage>[0]): string {
     return `exit status 255 (for an on= block this is often ssh failing to connect)`;
   return `exit status ${r.exitCode ?? "?"}${r.expectedExit === 0 ? "" : `, expected ${r.expectedExit}`}`;
 }
+import { formatDuration } from "../model/index.js";

@@ -1,3 +1,4 @@
+import { isSecretName } from "../secrets/index.js";
 import {
   isMap,
   isScalar,
@@ -16,7 +17,6 @@ import type {
   SandboxSpec,
   VarRef,
 } from "../model/runbook.js";
-import { isSecretName } from "./secret-names.js";
 import { locateBraceRefs } from "./refs.js";
 import { suggest } from "./suggest.js";
 

@@ -1,9 +1,9 @@
+import { formatDuration } from "../model/index.js";
 import { judge, type Judgement, type Observation } from "../../checks/index.js";
 import type { ActionContext } from "../actions/context.js";
 import { databaseEnv } from "../actions/database-env.js";
 import { runScript } from "../actions/shell.js";
 import type { Check } from "../model/check.js";
-import { formatDuration } from "../parse/durations.js";
 import { loadSqlParser, runReadOnlyCheck } from "../sql/index.js";
 import type { CheckOutcome } from "./events.js";
 import { abortableSleep } from "./sleep.js";
