@@ -17,7 +17,12 @@ import { colorEnabled, createStyle } from "../../renderers/style.js";
 import { findRunbook } from "../find-runbook.js";
 import { writeLine, type Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-import { openState, stateFlags, type StateFlags } from "../state.js";
+import {
+  openState,
+  resumeCommand,
+  stateFlags,
+  type StateFlags,
+} from "../state.js";
 
 export interface FollowFlags extends StateFlags {
   readonly reporter?: "tui" | "plain";
@@ -107,7 +112,7 @@ async function follow(
             .map(([id]) => id);
           writeLine(
             io.stderr,
-            `runbook: nothing drives run ${runId} any more: the runbook that ran it is gone (it died, or lost its connection to the state) and the run is unfinished${unknown.length ? ` (step ${unknown.join(", ")} in an unknown state)` : ""}. To continue it: runbook resume ${runId}${store.flag ? ` ${store.flag}` : ""}`,
+            `runbook: nothing drives run ${runId} any more: the runbook that ran it is gone (it died, or lost its connection to the state) and the run is unfinished${unknown.length ? ` (step ${unknown.join(", ")} in an unknown state)` : ""}. To continue it: ${resumeCommand(runId, store)}`,
           );
           return 1;
         }

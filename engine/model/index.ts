@@ -7,4 +7,5 @@ export type * from "./check.js";
 export { isCodeAction } from "./action.js";
 export { formatDuration, plural, pluralNoun } from "./words.js";
 export type * from "./outcome.js";
+export { RUN_EXIT_CODES } from "./outcome.js";
 export { BRACE_REF, braceRefNames, interpolate } from "./brace-refs.js";

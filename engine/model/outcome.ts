@@ -54,3 +54,16 @@ export type GateAnswer = "yes" | "no" | "done" | "skip" | "quit";
  */
 export type RunStatus =
   "done" | "incomplete" | "failed" | "stopped" | "interrupted";
+
+/**
+ * The exit status of `runbook run`/`resume` for each way a run ends: the one
+ * mapping. cli/ returns it; the journal's run-end entry and the run-end event
+ * record it so that `follow` and the report say what the command exited with.
+ */
+export const RUN_EXIT_CODES: Readonly<Record<RunStatus, number>> = {
+  done: 0,
+  incomplete: 1,
+  failed: 1,
+  stopped: 1,
+  interrupted: 130,
+};

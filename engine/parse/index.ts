@@ -28,3 +28,8 @@ export {
   RUNBOOK_DIRECTIVES,
   ADMONITIONS,
 } from "./directives.js";
+export {
+  AttributeReader,
+  readExecOptions,
+  type AttributeReaderOptions,
+} from "./options.js";

@@ -1,6 +1,6 @@
-import { locateOffset, type SourceLocation } from "../model/location.js";
-import type { VarRef } from "../model/runbook.js";
-import { BRACE_REF } from "../model/brace-refs.js";
+import { locateOffset, type SourceLocation } from "../model/index.js";
+import type { VarRef } from "../model/index.js";
+import { BRACE_REF } from "../model/index.js";
 
 /**
  * `${name}` uses in `text`, located in the file: `text` is searched for in

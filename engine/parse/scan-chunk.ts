@@ -6,7 +6,7 @@ import type {
   RootContent,
 } from "mdast";
 import { toString } from "mdast-util-to-string";
-import type { Heading } from "../model/runbook.js";
+import type { Heading } from "../model/index.js";
 import { lineCountOf } from "./lines.js";
 import { definitionMarkdown, parseChunk } from "./markdown.js";
 import { scanSection, type SectionScan } from "./section-scan.js";

@@ -1,5 +1,5 @@
-import type { ActionKind } from "../model/action.js";
-import type { Check } from "../model/check.js";
+import type { ActionKind } from "../model/index.js";
+import type { Check } from "../model/index.js";
 import type {
   GateAnswer,
   GateKind,

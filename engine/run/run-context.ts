@@ -1,8 +1,8 @@
 import { interpolate } from "../model/index.js";
 import { Connections, type ResolvedDatabase } from "../actions/connections.js";
-import type { Runbook } from "../model/runbook.js";
-import { RunbookError } from "../model/errors.js";
-import { maskUrl, resolveUrl } from "../params/urls.js";
+import type { Runbook } from "../model/index.js";
+import { RunbookError } from "../model/index.js";
+import { maskUrl, resolveUrl } from "../params/index.js";
 import {
   createRedactor,
   type Redactor,

@@ -29,6 +29,26 @@ async function problems(file: string, code: string): Promise<string[]> {
 
 const probes: [string, string, string][] = [
   [
+    "engine/run/probe.ts",
+    "import type { Runbook } from '../model/runbook.js';\nexport type R = Runbook;\n",
+    "through its index.ts",
+  ],
+  [
+    "renderers/html/probe.ts",
+    "import { parseChunk } from '../../engine/parse/markdown.js';\nvoid parseChunk;\n",
+    "through its index.ts",
+  ],
+  [
+    "checks/lint/rules/probe.ts",
+    "import { maskUrl } from '../../../engine/params/urls.js';\nvoid maskUrl;\n",
+    "through its index.ts",
+  ],
+  [
+    "cli/probe.ts",
+    "import type { RunEvent } from '../engine/run/events.js';\nexport type E = RunEvent;\n",
+    "through its index.ts",
+  ],
+  [
     "engine/parse/probe.ts",
     "import { execa } from 'execa';\nvoid execa;\n",
     "no processes",
@@ -134,6 +154,15 @@ describe("import boundaries are enforced by lint", () => {
       found.some((m) => m.includes(reason)),
       found.join("\n") || "no finding",
     ).toBe(true);
+  });
+
+  it("a folder imports its own files directly", async () => {
+    expect(
+      await problems(
+        "engine/model/probe.ts",
+        "import type { Runbook } from './runbook.js';\nexport type R = Runbook;\n",
+      ),
+    ).toEqual([]);
   });
 
   it("cli/ may import everything and read the process", async () => {
