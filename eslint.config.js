@@ -35,15 +35,39 @@ const NO_EXECUTION = rule(
   ],
   "this code never executes a runbook",
 );
+const JOURNAL_BELOW_RUN = rule(
+  ["**/run/**", "**/engine/run/**"],
+  "engine/journal records runs, it does not run them: the words it shares with engine/run live in engine/model",
+);
 const MODEL_ALONE = rule(
   ["../**", "**/parse/**", "**/checks/**"],
   "engine/model imports nothing of ours",
 );
 
+/**
+ * Folders whose public surface is their index.ts: another folder imports
+ * `../model/index.js`, never `../model/runbook.js`. (Inside a folder, `./x.js`
+ * is not matched.) engine/actions, engine/journal, engine/sandbox, checks/lint
+ * and renderers/* still have deep importers: see docs/architecture.md.
+ */
+const INDEXED = ["model", "params", "parse", "run", "secrets", "sql"];
+const THROUGH_INDEX = rule(
+  INDEXED.flatMap((f) => [`**/engine/${f}/*`, `../${f}/*`]).concat(
+    INDEXED.flatMap((f) => [`!**/${f}/index.js`]),
+  ),
+  "import another folder through its index.ts (its public surface), not a file inside it",
+);
+
+/** Every block restates THROUGH_INDEX: a later block's no-restricted-imports replaces an earlier one's. */
 const restrict = (...rules) => ({
   "no-restricted-imports": [
     "error",
-    { patterns: rules.map((r) => ({ group: r.patterns, message: r.message })) },
+    {
+      patterns: [...rules, THROUGH_INDEX].map((r) => ({
+        group: r.patterns,
+        message: r.message,
+      })),
+    },
   ],
 });
 
@@ -93,6 +117,7 @@ export default tseslint.config(
     },
   },
   // Broad first.
+  { files: ["cli/**"], rules: restrict() },
   {
     files: ["engine/**", "checks/**", "renderers/**"],
     rules: { ...restrict(NO_CLI), ...NO_AMBIENT_PROCESS },
@@ -109,6 +134,10 @@ export default tseslint.config(
       "engine/params/**",
     ],
     rules: restrict(NO_CLI, NO_UI, NO_SIDE_EFFECTS, NO_EXECUTION),
+  },
+  {
+    files: ["engine/journal/**"],
+    rules: restrict(NO_CLI, NO_UI, JOURNAL_BELOW_RUN),
   },
   {
     files: ["engine/model/**"],

@@ -68,6 +68,7 @@ const slow = {
 
 const fast = {
   include: [
+    "test/engine/model/**/*.test.ts",
     "test/engine/parse/**/*.test.ts",
     "test/engine/sql/**/*.test.ts",
     "test/engine/secrets/**/*.test.ts",

@@ -1,4 +1,4 @@
-import type { Expectation, TableComparison } from "../engine/model/check.js";
+import type { Expectation, TableComparison } from "../engine/model/index.js";
 import { plural } from "../engine/model/index.js";
 
 /** What a check observed: a result set (SQL) or a process's output (shell). */

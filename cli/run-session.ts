@@ -20,8 +20,8 @@ import { refuseParams } from "./param-problems.js";
 import { writeLine, type Io } from "./io.js";
 import { assertClientTools, stepPath } from "./client-tools.js";
 import { startSandboxFor, type SandboxSession } from "./sandbox-session.js";
-import type { StateStore } from "../engine/journal/index.js";
-import { openState, type StateFlags } from "./state.js";
+import { JournalWriteError, type StateStore } from "../engine/journal/index.js";
+import { openState, resumeCommand, type StateFlags } from "./state.js";
 
 export interface SessionOptions {
   readonly runbook: Runbook;
@@ -224,6 +224,7 @@ async function runWith(
       runbook: o.runbook,
       mode: o.mode,
       state: store,
+      resumeCommand: (id) => resumeCommand(id, store),
       cwd: io.cwd,
       env: io.env,
       params,
@@ -245,7 +246,7 @@ async function runWith(
       // A sandboxed run cannot be resumed: its clusters are gone.
       const next = o.sandbox
         ? ""
-        : ` To continue: runbook resume ${outcome.runId}${store.flag ? ` ${store.flag}` : ""}`;
+        : ` To continue: ${resumeCommand(outcome.runId, store)}`;
       writeLine(
         io.stderr,
         `runbook: the output was closed (${outputClosed}): the run stopped after the step that was running; the journal is complete.${next}`,
@@ -261,6 +262,11 @@ async function runWith(
       }
     }
     return outcome.exitCode;
+  } catch (error) {
+    // The engine names the run; the command that continues it is cli/'s wording.
+    if (error instanceof JournalWriteError)
+      throw error.resumeWith(resumeCommand(error.runId, store));
+    throw error;
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);

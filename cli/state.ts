@@ -3,12 +3,37 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   isDatabaseUrl,
+  maskedUrl,
   openStateStore,
   type StateStore,
 } from "../engine/journal/index.js";
 import { usageError } from "../engine/model/index.js";
 import type { Io } from "./io.js";
 import { checkStateDir } from "./state-dir.js";
+
+/** Where runs are kept when no flag and no RUNBOOK_STATE says otherwise (SPEC 2): the one copy of that default. */
+export const DEFAULT_STATE_DIR = ".runbook";
+
+/**
+ * The command that continues a run, as the operator types it: `runbook resume
+ * <id>`, plus the words that name its state again unless it is the default
+ * (or RUNBOOK_STATE, which the same shell still has).
+ */
+export function resumeCommand(
+  runId: string,
+  store: Pick<StateStore, "flag">,
+): string {
+  return `runbook resume ${runId}${store.flag ? ` ${store.flag}` : ""}`;
+}
+
+/** The words that name a state again in a hint: none for the default or one RUNBOOK_STATE names. */
+function stateFlag(state: string, fromEnv: boolean, cwd: string): string {
+  if (fromEnv) return "";
+  if (isDatabaseUrl(state)) return `--state ${maskedUrl(state)}`;
+  return path.resolve(cwd, state) === path.resolve(cwd, DEFAULT_STATE_DIR)
+    ? ""
+    : `--state-dir ${state}`;
+}
 
 export interface StateFlags {
   /** `--state DIR|postgres://…` */
@@ -27,7 +52,7 @@ export function stateFlags(flags: StateFlags): StateFlags {
 
 /**
  * The state a command uses (SPEC 2): `--state` (or its older name
- * `--state-dir`), else RUNBOOK_STATE, else `.runbook`. A folder that cannot
+ * `--state-dir`), else RUNBOOK_STATE, else {@link DEFAULT_STATE_DIR}. A folder that cannot
  * be used is refused before anything runs.
  */
 export async function openState(
@@ -49,11 +74,11 @@ export async function openState(
   const state = flag ?? (fromEnv ? io.env["RUNBOOK_STATE"] : undefined);
   if (state === "")
     throw usageError("--state is empty: give a folder or a postgres:// URL");
-  if (state === undefined || !isDatabaseUrl(state))
-    checkStateDir(path.resolve(io.cwd, state ?? ".runbook"), need);
+  const named = state ?? DEFAULT_STATE_DIR;
+  if (!isDatabaseUrl(named)) checkStateDir(path.resolve(io.cwd, named), need);
   return openStateStore({
-    ...(state !== undefined ? { state } : {}),
-    fromEnv,
+    state: named,
+    flag: stateFlag(named, fromEnv, io.cwd),
     cwd: io.cwd,
     machineLockDir: machineLockDir(io.env),
   });

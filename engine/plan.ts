@@ -1,9 +1,9 @@
-import { isCodeAction, type Action } from "./model/action.js";
-import type { Check } from "./model/check.js";
-import { usageError } from "./model/errors.js";
-import type { Runbook, Step } from "./model/runbook.js";
-import { formatDuration } from "./parse/durations.js";
-import { maskUrl, resolveTemplate } from "./params/urls.js";
+import { isCodeAction, type Action } from "./model/index.js";
+import type { Check } from "./model/index.js";
+import { usageError } from "./model/index.js";
+import type { Runbook, Step } from "./model/index.js";
+import { formatDuration } from "./model/index.js";
+import { maskUrl, resolveTemplate } from "./params/index.js";
 
 export interface PlanAction {
   readonly kind: Action["kind"];

@@ -17,7 +17,7 @@ import { colorEnabled, createStyle } from "../../renderers/style.js";
 import { findRunbook } from "../find-runbook.js";
 import { writeLine, type Io } from "../io.js";
 import { loadRunbook } from "../load.js";
-import { openState, stateFlags } from "../state.js";
+import { openState, resumeCommand, stateFlags } from "../state.js";
 import type { FollowFlags } from "../definitions.js";
 
 /** How often the state is asked what is new (docs/decisions.md: polling, measured). */
@@ -104,7 +104,7 @@ async function follow(
             .map(([id]) => id);
           writeLine(
             io.stderr,
-            `runbook: nothing drives run ${runId} any more: the runbook that ran it is gone (it died, or lost its connection to the state) and the run is unfinished${unknown.length ? ` (step ${unknown.join(", ")} in an unknown state)` : ""}. To continue it: runbook resume ${runId}${store.flag ? ` ${store.flag}` : ""}`,
+            `runbook: nothing drives run ${runId} any more: the runbook that ran it is gone (it died, or lost its connection to the state) and the run is unfinished${unknown.length ? ` (step ${unknown.join(", ")} in an unknown state)` : ""}. To continue it: ${resumeCommand(runId, store)}`,
           );
           return 1;
         }

@@ -1,4 +1,4 @@
-import type { ConsoleAction } from "../model/action.js";
+import type { ConsoleAction } from "../model/index.js";
 import { matchTranscript } from "../../checks/transcript.js";
 import type { ActionContext, ActionResult } from "./context.js";
 import { runProcess } from "./process.js";

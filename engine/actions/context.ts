@@ -1,4 +1,4 @@
-import type { Step } from "../model/runbook.js";
+import type { Step } from "../model/index.js";
 import type { Connections } from "./connections.js";
 
 /** What an action needs from the run; the run loop builds one per action. */

@@ -1,4 +1,4 @@
-import { formatDuration } from "../parse/durations.js";
+import { formatDuration } from "../model/index.js";
 import type { ActionResult } from "./context.js";
 import type { ProcessResult } from "./process.js";
 

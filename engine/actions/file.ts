@@ -1,3 +1,4 @@
+import { interpolate } from "../model/index.js";
 import {
   chmodSync,
   chownSync,
@@ -11,8 +12,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import type { FileAction } from "../model/action.js";
-import { interpolate } from "../parse/refs.js";
+import type { FileAction } from "../model/index.js";
 import { lookupVar, type ActionContext, type ActionResult } from "./context.js";
 import { runProcess } from "./process.js";
 import { shQuote, sshArgs } from "./remote.js";

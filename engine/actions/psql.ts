@@ -1,4 +1,4 @@
-import type { PsqlAction } from "../model/action.js";
+import type { PsqlAction } from "../model/index.js";
 import type { ActionContext, ActionResult } from "./context.js";
 import { databaseEnv } from "./database-env.js";
 import { processActionResult, spawnFailure } from "./failure-message.js";

@@ -1,4 +1,4 @@
-import type { ShellAction } from "../model/action.js";
+import type { ShellAction } from "../model/index.js";
 import type { ActionContext, ActionResult } from "./context.js";
 import { processActionResult } from "./failure-message.js";
 import { runProcess, type ProcessOptions } from "./process.js";

@@ -1,5 +1,5 @@
-import type { SqlAction } from "../model/action.js";
-import { locateOffset } from "../model/location.js";
+import type { SqlAction } from "../model/index.js";
+import { locateOffset } from "../model/index.js";
 import {
   loadSqlParser,
   parseSql,

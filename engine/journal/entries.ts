@@ -1,10 +1,10 @@
-import type { TableComparison } from "../model/check.js";
+import type { TableComparison } from "../model/index.js";
 import type {
-  ActionSummary,
   GateAnswer,
   GateKind,
   RunStatus,
-} from "../run/events.js";
+  StepEnd,
+} from "../model/index.js";
 
 /** The journal's line format. `v` is bumped when a reader would misread an older file. */
 export const JOURNAL_VERSION = 1;
@@ -142,23 +142,12 @@ export type JournalEntry =
       readonly by: "operator" | "auto";
       readonly user: string;
     }
-  | {
+  /** How a step attempt ended: engine/model's StepEnd, the same facts the step-end event carries. */
+  | ({
       readonly type: "step-end";
       readonly at: string;
       readonly step: string;
-      readonly state: "done" | "failed" | "skipped";
-      readonly durationMs: number;
-      readonly message?: string;
-      /** Marked done by the operator after an unknown outcome (`--assume-done`). */
-      readonly assumed?: boolean;
-      readonly interrupted?: boolean;
-      /** The step did not run past a gate or manual step that was not answered. */
-      readonly stopped?: boolean;
-      /** Skipped after it failed or was interrupted: the run cannot end `done`. */
-      readonly unproven?: boolean;
-      /** How each action of this attempt went (failures also have their own `action` entry). */
-      readonly actions?: readonly ActionSummary[];
-    }
+    } & StepEnd)
   | {
       readonly type: "run-end";
       readonly at: string;

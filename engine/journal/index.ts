@@ -38,6 +38,7 @@ export { runbookIdentity, gitRoot, type RunbookIdentity } from "./identity.js";
 export { FileStateStore, type FileStoreOptions } from "./file-store.js";
 export { OutputLog } from "./file-output-log.js";
 export { openStateStore, isDatabaseUrl, type StateSpec } from "./open-store.js";
+export { maskedUrl } from "./postgres/masked-url.js";
 export { summaryOf } from "./summary.js";
 export type {
   StateStore,

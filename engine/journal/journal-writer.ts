@@ -10,7 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
-import { RunbookError } from "../model/errors.js";
+import { RunbookError } from "../model/index.js";
 import type { JournalEntry } from "./entries.js";
 import { fsProblem } from "./fs-problem.js";
 import { ensurePrivateDir, fsyncDir } from "./private-files.js";
@@ -24,32 +24,39 @@ export class JournalWriteError extends RunbookError {
   /**
    * @param where the journal: its file, or the state database
    * @param problem what went wrong, in the operator's words
-   * @param resume the command that continues the run once it is fixed
+   * @param runId the run to resume once it is fixed: the engine states the
+   *   fact, cli/ words the command ({@link JournalWriteError.resumeWith})
    */
   constructor(
     readonly where: string,
-    problem: string,
-    resume: string,
+    readonly problem: string,
+    readonly runId: string,
     cause: unknown,
+    resume = ` resume run ${runId}`,
   ) {
     super(
       "STOPPED",
-      `the journal cannot be written (${problem}): the run stopped at once, and a step it was running is left unknown. Fix that, then: ${resume}`,
+      `the journal cannot be written (${problem}): the run stopped at once, and a step it was running is left unknown. Fix that, then${resume}`,
       { cause },
     );
     this.name = "JournalWriteError";
   }
 
+  /** The same error, ending with the command that continues the run (cli/ words it). */
+  resumeWith(command: string): JournalWriteError {
+    return new JournalWriteError(
+      this.where,
+      this.problem,
+      this.runId,
+      this.cause,
+      `: ${command}`,
+    );
+  }
+
   /** The file journal's error: `<file>: no space left on device (ENOSPC)`. */
   static forFile(file: string, cause: unknown): JournalWriteError {
     const runId = path.basename(path.dirname(file));
-    const stateDir = path.dirname(path.dirname(path.dirname(file)));
-    return new JournalWriteError(
-      file,
-      fsProblem(cause, file),
-      `runbook resume ${runId} --state-dir ${stateDir}`,
-      cause,
-    );
+    return new JournalWriteError(file, fsProblem(cause, file), runId, cause);
   }
 }
 

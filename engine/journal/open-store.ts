@@ -3,10 +3,10 @@ import { FileStateStore } from "./file-store.js";
 import type { StateStore } from "./state-store.js";
 
 export interface StateSpec {
-  /** `--state` / `--state-dir` as given, else RUNBOOK_STATE, else undefined (`.runbook`). */
-  readonly state?: string;
-  /** The state came from RUNBOOK_STATE: a resume hint needs no flag for it. */
-  readonly fromEnv?: boolean;
+  /** The folder or `postgres://` URL to open: the caller (cli/) resolves its default. */
+  readonly state: string;
+  /** The command-line words that name this state again in a hint (see StateStore.flag); the caller words them. @default "" */
+  readonly flag?: string;
   readonly cwd: string;
   /** See FileStoreOptions.machineLockDir. */
   readonly machineLockDir?: string;
@@ -19,22 +19,13 @@ export function isDatabaseUrl(state: string): boolean {
 
 /** Opens the state a command names. PostgreSQL support is loaded only when it is used. */
 export async function openStateStore(spec: StateSpec): Promise<StateStore> {
-  const given = spec.state ?? ".runbook";
-  if (isDatabaseUrl(given)) {
-    const { PostgresStateStore, maskedUrl } =
-      await import("./postgres/pg-store.js");
-    return new PostgresStateStore({
-      url: given,
-      flag: spec.fromEnv ? "" : `--state ${maskedUrl(given)}`,
-    });
+  const flag = spec.flag ?? "";
+  if (isDatabaseUrl(spec.state)) {
+    const { PostgresStateStore } = await import("./postgres/pg-store.js");
+    return new PostgresStateStore({ url: spec.state, flag });
   }
-  const stateDir = path.resolve(spec.cwd, given);
-  const flag =
-    spec.fromEnv || stateDir === path.resolve(spec.cwd, ".runbook")
-      ? ""
-      : `--state-dir ${given}`;
   return new FileStateStore({
-    stateDir,
+    stateDir: path.resolve(spec.cwd, spec.state),
     flag,
     ...(spec.machineLockDir ? { machineLockDir: spec.machineLockDir } : {}),
   });

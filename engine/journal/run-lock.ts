@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { RunbookError } from "../model/errors.js";
+import { RunbookError } from "../model/index.js";
 import { fsProblem } from "./fs-problem.js";
 import { ensurePrivateDir } from "./private-files.js";
 import { plural } from "../model/index.js";

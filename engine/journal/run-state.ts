@@ -1,4 +1,4 @@
-import type { StepState } from "../run/events.js";
+import type { StepState } from "../model/index.js";
 import type { JournalEntry, RunEntry } from "./entries.js";
 
 export interface StepRecord {

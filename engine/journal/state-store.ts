@@ -1,4 +1,4 @@
-import type { RunStatus } from "../run/events.js";
+import type { RunStatus } from "../model/index.js";
 import type { JournalEntry } from "./entries.js";
 import type { JournalRead } from "./journal-reader.js";
 import type { LockHolder, RunLock } from "./run-lock.js";

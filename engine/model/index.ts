@@ -5,4 +5,7 @@ export type * from "./runbook.js";
 export type * from "./action.js";
 export type * from "./check.js";
 export { isCodeAction } from "./action.js";
-export { plural, pluralNoun } from "./words.js";
+export { formatDuration, plural, pluralNoun } from "./words.js";
+export type * from "./outcome.js";
+export { RUN_EXIT_CODES } from "./outcome.js";
+export { BRACE_REF, braceRefNames, interpolate } from "./brace-refs.js";

@@ -1,6 +1,6 @@
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import { braceRefNames, interpolate } from "../parse/refs.js";
-import { isSecretName } from "../parse/secret-names.js";
+import { braceRefNames, interpolate } from "../model/index.js";
+import { isSecretName } from "../secrets/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
 import { checkPattern, type ResolvedParam } from "./resolve.js";
 
 export interface InterpolateParamsOptions {

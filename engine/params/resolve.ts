@@ -1,7 +1,7 @@
+import { braceRefNames } from "../model/index.js";
 import { randomBytes } from "node:crypto";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { Param, Runbook } from "../model/runbook.js";
-import { braceRefNames } from "../parse/refs.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { Param, Runbook } from "../model/index.js";
 
 export type RunMode = "live" | "rehearsal";
 

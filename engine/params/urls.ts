@@ -1,5 +1,3 @@
-import { interpolate } from "../parse/refs.js";
-
 /**
  * Hides the password of a connection URL (`postgres://u:***@h/db`) and any
  * `password=` query parameter, so a URL can be shown or journaled.
@@ -59,3 +57,4 @@ function encodeUserinfo(value: string): string {
     return value;
   }
 }
+import { interpolate } from "../model/index.js";

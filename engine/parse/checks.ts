@@ -1,9 +1,9 @@
 import type { ContainerDirective, LeafDirective } from "mdast-util-directive";
 import { toString } from "mdast-util-to-string";
-import type { Check, Expectation, TableExpectation } from "../model/check.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import { locateOffset, type SourceLocation } from "../model/location.js";
-import type { VarRef } from "../model/runbook.js";
+import type { Check, Expectation, TableExpectation } from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import { locateOffset, type SourceLocation } from "../model/index.js";
+import type { VarRef } from "../model/index.js";
 import { readCodeBlock, sqlRefs } from "./code-blocks.js";
 import {
   attributeLocator,

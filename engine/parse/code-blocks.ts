@@ -4,10 +4,10 @@ import type {
   CodeBlock,
   ConsoleCommand,
   FileMode,
-} from "../model/action.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
-import type { VarRef } from "../model/runbook.js";
+} from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
+import type { VarRef } from "../model/index.js";
 import { scanPsqlVariables } from "../sql/index.js";
 import { parseCodeAttributes } from "./attributes.js";
 import {

@@ -49,15 +49,3 @@ export function readDuration(key: string, text: string): DurationResult {
   }
   return { ok: true, ms };
 }
-
-/** `1500` → `1.5s`, `90000` → `1m30s`: short and exact enough for a terminal. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000)
-    return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0).replace(/\.0$/, "")}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  if (m < 60) return s ? `${m}m${s}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
-}

@@ -1,3 +1,4 @@
+import { isSecretName } from "../secrets/index.js";
 import {
   isMap,
   isScalar,
@@ -7,16 +8,15 @@ import {
   type Pair,
   type YAMLMap,
 } from "yaml";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
 import type {
   Database,
   Host,
   Param,
   SandboxSpec,
   VarRef,
-} from "../model/runbook.js";
-import { isSecretName } from "./secret-names.js";
+} from "../model/index.js";
 import { locateBraceRefs } from "./refs.js";
 import { suggest } from "./suggest.js";
 

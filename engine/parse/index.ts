@@ -8,13 +8,10 @@ export { validateRunbook, type ValidateOptions } from "./validate.js";
 export { validateCheckSql } from "./validate-checks.js";
 export {
   parseDuration,
-  formatDuration,
   readDuration,
   MAX_DURATION_MS,
   type DurationResult,
 } from "./durations.js";
-export { interpolate, braceRefNames } from "./refs.js";
-export { isSecretName } from "./secret-names.js";
 export {
   parseCodeAttributes,
   isRunmeAttribute,
@@ -31,3 +28,8 @@ export {
   RUNBOOK_DIRECTIVES,
   ADMONITIONS,
 } from "./directives.js";
+export {
+  AttributeReader,
+  readExecOptions,
+  type AttributeReaderOptions,
+} from "./options.js";

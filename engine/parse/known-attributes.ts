@@ -1,5 +1,5 @@
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import { locateOffset, type SourceLocation } from "../model/location.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import { locateOffset, type SourceLocation } from "../model/index.js";
 import { isRunmeAttribute } from "./attributes.js";
 import { CODE_ATTRIBUTES, DIRECTIVE_ATTRIBUTES } from "./directives.js";
 import { suggest } from "./suggest.js";

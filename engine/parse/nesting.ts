@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
 
 /**
  * Lists and block quotes nested deeper than this are refused: micromark's

@@ -1,9 +1,9 @@
-import type { ExecOptions } from "../model/action.js";
-import type { RowsOp } from "../model/check.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
+import { braceRefNames, interpolate } from "../model/index.js";
+import type { ExecOptions } from "../model/index.js";
+import type { RowsOp } from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
 import { parseDuration, readDuration } from "./durations.js";
-import { braceRefNames, interpolate } from "./refs.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,8 +3,8 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import GithubSlugger from "github-slugger";
 import type { Root } from "mdast";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
 import type {
   Database,
   DirectiveUse,
@@ -16,7 +16,7 @@ import type {
   Sentinel,
   Step,
   VarRef,
-} from "../model/runbook.js";
+} from "../model/index.js";
 import { parseFrontMatter, type FrontMatter } from "./front-matter.js";
 import { buildGraph } from "./graph.js";
 import { parseChunk } from "./markdown.js";

@@ -1,14 +1,6 @@
-import { locateOffset, type SourceLocation } from "../model/location.js";
-import type { VarRef } from "../model/runbook.js";
-
-const BRACE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Names used as `${name}` in `text`, in order. */
-export function braceRefNames(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(BRACE_REF)) if (m[1]) names.push(m[1]);
-  return names;
-}
+import { locateOffset, type SourceLocation } from "../model/index.js";
+import type { VarRef } from "../model/index.js";
+import { BRACE_REF } from "../model/index.js";
 
 /**
  * `${name}` uses in `text`, located in the file: `text` is searched for in
@@ -31,24 +23,4 @@ export function locateBraceRefs(
     refs.push({ name, syntax: "brace", at });
   }
   return refs;
-}
-
-/**
- * Replaces `${name}` by its value where `lookup` knows it. Returns the text and
- * the names it could not resolve (left as written).
- */
-export function interpolate(
-  text: string,
-  lookup: (name: string) => string | undefined,
-): { text: string; missing: string[] } {
-  const missing: string[] = [];
-  const out = text.replace(BRACE_REF, (whole, name: string) => {
-    const value = lookup(name);
-    if (value === undefined) {
-      missing.push(name);
-      return whole;
-    }
-    return value;
-  });
-  return { text: out, missing };
 }

@@ -1,7 +1,7 @@
 import type { Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
-import type { Heading } from "../model/runbook.js";
+import type { Heading } from "../model/index.js";
 import { lineCountOf } from "./lines.js";
 import {
   definitionMarkdown,

@@ -1,11 +1,11 @@
 import type { Nodes, Root } from "mdast";
 import type { ContainerDirective, LeafDirective } from "mdast-util-directive";
 import { toString } from "mdast-util-to-string";
-import type { Action, ConfirmAction } from "../model/action.js";
-import type { Check } from "../model/check.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
-import type { DirectiveUse, Sentinel } from "../model/runbook.js";
+import type { Action, ConfirmAction } from "../model/index.js";
+import type { Check } from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
+import type { DirectiveUse, Sentinel } from "../model/index.js";
 import {
   lineAt,
   locationOf,

@@ -1,7 +1,7 @@
-import type { SqlCheck } from "../model/check.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { SourceLocation } from "../model/location.js";
-import type { Runbook } from "../model/runbook.js";
+import type { SqlCheck } from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { SourceLocation } from "../model/index.js";
+import type { Runbook } from "../model/index.js";
 import { loadSqlParser, parseSql, readOnlyViolation } from "../sql/index.js";
 
 /**

@@ -1,7 +1,7 @@
-import { isCodeAction, type Action } from "../model/action.js";
-import type { Check } from "../model/check.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { Runbook, Step, VarRef } from "../model/runbook.js";
+import { isCodeAction, type Action } from "../model/index.js";
+import type { Check } from "../model/index.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { Runbook, Step, VarRef } from "../model/index.js";
 
 export interface ValidateOptions {
   /**

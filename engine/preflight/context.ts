@@ -1,8 +1,11 @@
 import { Connections, type ResolvedDatabase } from "../actions/connections.js";
 import type { Runbook } from "../model/index.js";
 import type { ResolvedParam } from "../params/index.js";
-import { isSecretName } from "../parse/index.js";
-import { createRedactor, type Redactor } from "../secrets/index.js";
+import {
+  createRedactor,
+  type Redactor,
+  isSecretName,
+} from "../secrets/index.js";
 import type { Probe, ProbeState } from "./types.js";
 
 /** Options of a preflight (see runPreflight). */

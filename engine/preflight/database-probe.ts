@@ -1,6 +1,6 @@
+import { interpolate } from "../model/index.js";
 import type { Database } from "../model/index.js";
 import { maskUrl } from "../params/index.js";
-import { interpolate } from "../parse/index.js";
 import { postgresAdvice } from "./advice.js";
 import type { PreflightContext, RoleInfo } from "./context.js";
 import { pgpassPassword } from "./pgpass.js";

@@ -1,9 +1,8 @@
 import type { Host } from "../model/index.js";
-import { interpolate } from "../parse/index.js";
 import { sshAdvice } from "./advice.js";
 import type { PreflightContext } from "./context.js";
 import { runAt } from "./exec.js";
-import { pluralNoun } from "../model/index.js";
+import { pluralNoun, interpolate } from "../model/index.js";
 
 /**
  * Reaches an `on=` host as a step would (SPEC 3): the system OpenSSH client,

@@ -1,6 +1,5 @@
 import type { Runbook } from "../model/index.js";
-import { isCodeAction, pluralNoun } from "../model/index.js";
-import { interpolate } from "../parse/index.js";
+import { isCodeAction, pluralNoun, interpolate } from "../model/index.js";
 import { shQuote } from "../actions/remote.js";
 import { sshAdvice } from "./advice.js";
 import type { PreflightContext } from "./context.js";

@@ -2,13 +2,12 @@ import { judge, type Judgement, type Observation } from "../../checks/index.js";
 import { databaseEnv } from "../actions/database-env.js";
 import { psqlSetLines } from "../actions/psql.js";
 import type { Check, CodeAction, Expectation, Step } from "../model/index.js";
-import { formatDuration, interpolate } from "../parse/index.js";
 import { runReadOnlyCheck, scanPsqlVariables } from "../sql/index.js";
 import type { PreflightContext } from "./context.js";
 import { runAt } from "./exec.js";
 import { shellInputs } from "./shell-programs.js";
 import type { Place, Probe } from "./types.js";
-import { plural } from "../model/index.js";
+import { plural, formatDuration, interpolate } from "../model/index.js";
 
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;

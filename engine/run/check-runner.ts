@@ -2,7 +2,7 @@ import { judge, type Judgement, type Observation } from "../../checks/index.js";
 import type { ActionContext } from "../actions/context.js";
 import { databaseEnv } from "../actions/database-env.js";
 import { runScript } from "../actions/shell.js";
-import type { Check } from "../model/check.js";
+import type { Check } from "../model/index.js";
 import {
   checkTimeout,
   noDatabase,

@@ -1,10 +1,22 @@
-import type { ActionKind } from "../model/action.js";
 import type { Judgement } from "../../checks/index.js";
-import type { Check, TableComparison } from "../model/check.js";
+import type {
+  ActionKind,
+  Check,
+  GateAnswer,
+  GateKind,
+  RunStatus,
+  StepEnd,
+  StepState,
+  TableComparison,
+} from "../model/index.js";
 
-/** A step's outcome state (ARCHITECTURE: pending|running|done|failed|skipped|unknown). */
-export type StepState =
-  "pending" | "running" | "done" | "failed" | "skipped" | "unknown";
+export type {
+  ActionSummary,
+  GateAnswer,
+  GateKind,
+  RunStatus,
+  StepState,
+} from "../model/index.js";
 
 export interface RunStepInfo {
   readonly id: string;
@@ -101,16 +113,6 @@ export interface RunParamInfo {
   readonly value?: string;
   /** The value holds a secret's value, masked in `value`: it was not stored whole, and resume asks for it again. */
   readonly masked?: boolean;
-}
-
-/** How one action of a step attempt went (also journaled with the step's end). */
-export interface ActionSummary {
-  readonly index: number;
-  readonly kind: string;
-  readonly ok: boolean;
-  readonly exitCode?: number;
-  readonly durationMs: number;
-  readonly skipped?: string;
 }
 
 /**
@@ -215,23 +217,11 @@ export type RunEvent =
       readonly value: string;
       readonly secret: boolean;
     }
-  | {
+  /** How the step attempt ended (engine/model's StepEnd, shared with the journal's step-end entry). */
+  | ({
       readonly type: "step-end";
       readonly stepId: string;
-      readonly state: "done" | "failed" | "skipped";
-      readonly durationMs: number;
-      readonly message?: string;
-      /** Marked done by the operator after an unknown outcome (`--assume-done`). */
-      readonly assumed?: boolean;
-      /** Ctrl-C (or a quit) stopped the step. */
-      readonly interrupted?: boolean;
-      /** The step did not run past a gate or manual step that was not answered. */
-      readonly stopped?: boolean;
-      /** Skipped after it failed or was interrupted: nothing proves what it did, and the run cannot end `done`. */
-      readonly unproven?: boolean;
-      /** How each action of this attempt went. */
-      readonly actions?: readonly ActionSummary[];
-    }
+    } & StepEnd)
   | {
       readonly type: "notice";
       readonly level: "info" | "warning" | "error";
@@ -247,18 +237,6 @@ export type RunEvent =
       readonly unproven: readonly string[];
       readonly resumeHint?: string;
     };
-
-export type GateKind = "step" | "confirm" | "typed" | "manual" | "block";
-export type GateAnswer = "yes" | "no" | "done" | "skip" | "quit";
-
-/**
- * How a run ended. `done` only when every selected step ended done or was
- * skipped by choice before it ran; `incomplete` when every step was passed
- * but one was skipped after it failed or was interrupted (SPEC 2: nothing
- * proves what it did).
- */
-export type RunStatus =
-  "done" | "incomplete" | "failed" | "stopped" | "interrupted";
 
 type HookName<T extends string> = T extends `${infer A}-${infer B}`
   ? `${A}${Capitalize<HookName<B>>}`

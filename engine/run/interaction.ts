@@ -1,5 +1,5 @@
-import type { ConfirmAction, ManualAction } from "../model/action.js";
-import type { Param, Step } from "../model/runbook.js";
+import type { ConfirmAction, ManualAction } from "../model/index.js";
+import type { Param, Step } from "../model/index.js";
 
 /** What the operator decided about a step before it runs. */
 export type StepDecision = "run" | "skip" | "quit";

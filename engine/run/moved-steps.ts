@@ -1,7 +1,7 @@
 import { diffArrays } from "diff";
 import type { RunState } from "../journal/index.js";
-import { diagnostic, type Diagnostic } from "../model/diagnostic.js";
-import type { Runbook } from "../model/runbook.js";
+import { diagnostic, type Diagnostic } from "../model/index.js";
+import type { Runbook } from "../model/index.js";
 
 /**
  * SPEC 1.2 and 2: the journal keys every step by its id, and an id derived

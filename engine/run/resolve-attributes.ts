@@ -1,7 +1,7 @@
-import type { CodeAction, ConfirmAction, FileMode } from "../model/action.js";
-import type { Check, Expectation } from "../model/check.js";
-import { AttributeReader, readExecOptions } from "../parse/options.js";
-import { braceRefNames, interpolate } from "../parse/refs.js";
+import { braceRefNames, interpolate } from "../model/index.js";
+import type { CodeAction, ConfirmAction, FileMode } from "../model/index.js";
+import type { Check, Expectation } from "../model/index.js";
+import { AttributeReader, readExecOptions } from "../parse/index.js";
 
 /** Attributes that hold code: they follow the rules for code (SPEC 1.3), never `${}` interpolation. */
 const CODE_KEYS = new Set(["sh", "bash", "sql"]);

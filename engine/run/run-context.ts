@@ -1,10 +1,13 @@
+import { interpolate } from "../model/index.js";
 import { Connections, type ResolvedDatabase } from "../actions/connections.js";
-import type { Runbook } from "../model/runbook.js";
-import { RunbookError } from "../model/errors.js";
-import { maskUrl, resolveUrl } from "../params/urls.js";
-import { isSecretName } from "../parse/secret-names.js";
-import { interpolate } from "../parse/refs.js";
-import { createRedactor, type Redactor } from "../secrets/index.js";
+import type { Runbook } from "../model/index.js";
+import { RunbookError } from "../model/index.js";
+import { maskUrl, resolveUrl } from "../params/index.js";
+import {
+  createRedactor,
+  type Redactor,
+  isSecretName,
+} from "../secrets/index.js";
 
 /** A throwaway cluster standing in for the databases that name it (SPEC 1.1 `sandbox:`). */
 export interface SandboxCluster {

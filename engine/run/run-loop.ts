@@ -8,9 +8,9 @@ import {
   type RunState,
   type StateStore,
 } from "../journal/index.js";
-import type { Param, Runbook, Step } from "../model/runbook.js";
-import { invalidRunbook, usageError } from "../model/errors.js";
-import { isCodeAction } from "../model/action.js";
+import type { Param, Runbook, Step } from "../model/index.js";
+import { invalidRunbook, usageError } from "../model/index.js";
+import { isCodeAction } from "../model/index.js";
 import { interpolateParams, type ResolvedParam } from "../params/index.js";
 import { executionOrder, selectSteps, type StepSelection } from "../plan.js";
 import type { Reporter, RunParamInfo, RunStatus, StepState } from "./events.js";
@@ -23,13 +23,19 @@ import {
   type ActionSummary,
   type StepOutcome,
 } from "./step-runner.js";
-import { plural, pluralNoun } from "../model/index.js";
+import { plural, pluralNoun, RUN_EXIT_CODES } from "../model/index.js";
 
 export interface RunConfig {
   readonly runbook: Runbook;
   readonly mode: "live" | "rehearsal";
   /** Where the journal, the output logs and the run lock live (files or PostgreSQL). */
   readonly state: StateStore;
+  /**
+   * The command that continues a run, in the caller's words (cli/ builds
+   * `runbook resume <id> …`): the run-end event of a run that can be resumed
+   * carries it as `resumeHint`. Without it, the event carries none.
+   */
+  readonly resumeCommand?: (runId: string) => string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly params: ReadonlyMap<string, ResolvedParam>;
@@ -68,19 +74,13 @@ export interface ResumeInput {
   readonly captures?: Readonly<Record<string, string>>;
 }
 
+/** How a run ended. */
 export interface RunOutcome {
   readonly runId: string;
   readonly status: RunStatus;
+  /** `status`'s exit status, from the one mapping (engine/model's RUN_EXIT_CODES), as the journal records it. */
   readonly exitCode: number;
 }
-
-const EXIT: Record<RunStatus, number> = {
-  done: 0,
-  incomplete: 1,
-  failed: 1,
-  stopped: 1,
-  interrupted: 130,
-};
 
 /**
  * Runs a runbook (or resumes one): every event is journaled and fsync'ed
@@ -336,7 +336,7 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
     recorder.journal({
       type: "run-end",
       status: "failed",
-      exitCode: 1,
+      exitCode: RUN_EXIT_CODES.failed,
       message: (error as Error).message,
     });
     throw error;
@@ -594,12 +594,12 @@ export async function executeRun(config: RunConfig): Promise<RunOutcome> {
   }
 
   function finish(status: RunStatus, message: string): RunOutcome {
-    const exitCode = EXIT[status];
+    const exitCode = RUN_EXIT_CODES[status];
     // A rehearsal's clusters are gone when it ends: there is nothing to resume.
     const resumeHint =
       status === "done" || config.mode === "rehearsal"
         ? undefined
-        : `runbook resume ${runId}${config.state.flag ? ` ${config.state.flag}` : ""}`;
+        : config.resumeCommand?.(runId);
     recorder.record({
       type: "run-end",
       status,

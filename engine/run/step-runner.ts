@@ -7,9 +7,9 @@ import { runPsql } from "../actions/psql.js";
 import { runShell } from "../actions/shell.js";
 import { runSql } from "../actions/sql.js";
 import { lookupVar } from "../actions/context.js";
-import { isCodeAction, type Action, type CodeAction } from "../model/action.js";
-import { assertNever } from "../model/errors.js";
-import type { Step } from "../model/runbook.js";
+import { isCodeAction, type Action, type CodeAction } from "../model/index.js";
+import { assertNever } from "../model/index.js";
+import type { Step } from "../model/index.js";
 import { runCheck } from "./check-runner.js";
 import {
   resolveAction,

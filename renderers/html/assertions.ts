@@ -1,5 +1,5 @@
+import { formatDuration } from "../../engine/model/index.js";
 import type { Check, CodeAction, RowsOp } from "../../engine/model/index.js";
-import { formatDuration } from "../../engine/parse/index.js";
 
 /** One clause of what a check requires: words, then an optional literal value. */
 export interface Clause {

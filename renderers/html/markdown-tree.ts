@@ -5,7 +5,7 @@ import remarkDirective from "remark-directive";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
-import { restoreTextDirectives } from "../../engine/parse/markdown.js";
+import { restoreTextDirectives } from "../../engine/parse/index.js";
 
 const processor = unified()
   .use(remarkParse)

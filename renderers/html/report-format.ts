@@ -1,4 +1,4 @@
-import { formatDuration } from "../../engine/parse/index.js";
+import { formatDuration } from "../../engine/model/index.js";
 import { stripEscapes } from "../../engine/secrets/index.js";
 
 /** `2026-11-23 13:55:30 UTC`: a run's times, unambiguous across time zones. */

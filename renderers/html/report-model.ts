@@ -1,5 +1,5 @@
 import type { JournalEntry, RunEntry } from "../../engine/journal/index.js";
-import type { StepState } from "../../engine/run/events.js";
+import type { StepState } from "../../engine/run/index.js";
 
 type Entry<T extends JournalEntry["type"]> = Extract<JournalEntry, { type: T }>;
 

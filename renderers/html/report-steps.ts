@@ -2,11 +2,10 @@ import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { JournalEntry } from "../../engine/journal/index.js";
 import type { Check, Step } from "../../engine/model/index.js";
-import { interpolate } from "../../engine/parse/index.js";
 import { cleanOutput, duration, formatClock } from "./report-format.js";
 import type { AttemptReport, RunReport, StepReport } from "./report-model.js";
 import { splitLog } from "./report-model.js";
-import { plural } from "../../engine/model/index.js";
+import { plural, interpolate } from "../../engine/model/index.js";
 
 /** A step's output log as the engine wrote it (masked), maybe cut to its head and tail. */
 export interface StepLog {

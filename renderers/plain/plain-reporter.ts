@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import { formatDuration } from "../../engine/parse/durations.js";
 import {
   checkHeld,
   checkValues,
@@ -9,7 +8,7 @@ import {
 } from "../../engine/run/index.js";
 import type { Runbook } from "../../engine/model/index.js";
 import type { Style } from "../style.js";
-import { plural } from "../../engine/model/index.js";
+import { plural, formatDuration } from "../../engine/model/index.js";
 import { RunProof } from "../run-proof.js";
 
 export interface PlainReporterOptions {

@@ -1,5 +1,4 @@
 import type { Check, TableComparison } from "../../engine/model/index.js";
-import { interpolate } from "../../engine/parse/index.js";
 import {
   checkHeld,
   checkTable,
@@ -19,7 +18,7 @@ import {
 import { diffTable } from "./table-diff.js";
 import { padEnd, textWidth, truncate } from "./terminal-text.js";
 import type { CheckRun } from "./tui-store.js";
-import { plural } from "../../engine/model/index.js";
+import { plural, interpolate } from "../../engine/model/index.js";
 
 /** A check's rows: header, code, then the result with expected and actual values (also when it passed). */
 export function checkRows(

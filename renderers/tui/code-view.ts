@@ -1,5 +1,5 @@
+import { interpolate } from "../../engine/model/index.js";
 import type { Action, Step } from "../../engine/model/index.js";
-import { interpolate } from "../../engine/parse/index.js";
 import { formatDuration, formatElapsed, spinnerFrame } from "./format.js";
 import { highlight } from "./highlight.js";
 import {

@@ -1,7 +1,6 @@
 import path from "node:path";
-import { formatDuration } from "../../engine/parse/index.js";
 import { splitAtWidth, takeEnd, textWidth, truncate } from "./terminal-text.js";
-import { pluralNoun } from "../../engine/model/index.js";
+import { pluralNoun, formatDuration } from "../../engine/model/index.js";
 
 export { formatDuration };
 

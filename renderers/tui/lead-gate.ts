@@ -1,5 +1,8 @@
-import { isCodeAction, type Step } from "../../engine/model/index.js";
-import { interpolate } from "../../engine/parse/index.js";
+import {
+  isCodeAction,
+  type Step,
+  interpolate,
+} from "../../engine/model/index.js";
 import type { DisplayValue, LeadGate } from "./tui-state.js";
 
 export interface LeadGateContext {

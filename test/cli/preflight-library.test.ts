@@ -7,12 +7,13 @@
  * configuration files) and a listing of every file the runbook would touch
  * are identical before and after.
  */
+import { interpolate } from "../../engine/model/index.js";
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { interpolate, parseRunbookFile } from "../../engine/parse/index.js";
+import { parseRunbookFile } from "../../engine/parse/index.js";
 import { startSandbox, type Sandbox } from "../../engine/sandbox/index.js";
 import { liveLike, snapshot } from "../engine/preflight/live-like.js";
 import { sshdUnavailable, startSshd, type TestSshd } from "../helpers/sshd.js";

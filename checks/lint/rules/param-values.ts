@@ -1,10 +1,13 @@
-import { diagnostic, type Diagnostic } from "../../../engine/model/index.js";
+import {
+  diagnostic,
+  type Diagnostic,
+  braceRefNames,
+} from "../../../engine/model/index.js";
 import {
   checkPattern,
   interpolateParams,
   type ResolvedParam,
 } from "../../../engine/params/index.js";
-import { braceRefNames } from "../../../engine/parse/refs.js";
 import type { LintContext, LintRule } from "../types.js";
 
 /**

@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { JournalEntry } from "../entries.js";
 import { JournalError, type JournalRead } from "../journal-reader.js";
 import { JournalWriteError } from "../journal-writer.js";
+import { maskedUrl } from "./masked-url.js";
 import {
   LockedError,
   lockedMessage,
@@ -145,12 +146,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   openJournal(runId: string): JournalSink {
-    const resume = `runbook resume ${runId}${this.flag ? ` ${this.flag}` : ""}`;
     const fail = (error: unknown): JournalWriteError =>
       new JournalWriteError(
         this.where,
         `${this.where}: ${(error as Error).message}`,
-        resume,
+        runId,
         error,
       );
     let conn: SyncConnection;
@@ -452,15 +452,4 @@ class PostgresOutputLog implements OutputSink {
 
 function sha256(text: string): Buffer {
   return createHash("sha256").update(text).digest();
-}
-
-/** A database URL with its password masked, for messages. */
-export function maskedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
-  }
 }

@@ -312,7 +312,15 @@ describe("the journal", () => {
     }
     expect(again).toBeInstanceOf(JournalWriteError);
     expect((again as Error).message).toMatch(
-      /^the journal cannot be written \(.*journal\.jsonl: .*\): the run stopped at once, and a step it was running is left unknown\. Fix that, then: runbook resume r1 --state-dir /,
+      /^the journal cannot be written \(.*journal\.jsonl: .*\): the run stopped at once, and a step it was running is left unknown\. Fix that, then resume run r1$/,
+    );
+    // The engine names the run; cli/ words the command that continues it.
+    expect((again as JournalWriteError).runId).toBe("r1");
+    expect(
+      (again as JournalWriteError).resumeWith("runbook resume r1 --state-dir s")
+        .message,
+    ).toMatch(
+      /left unknown\. Fix that, then: runbook resume r1 --state-dir s$/,
     );
     closeSync(fd);
     w.close();
