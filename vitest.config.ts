@@ -84,6 +84,7 @@ const fast = {
     "test/engine/parse/commonmark-differential.test.ts",
     // These start the built CLI, or time whole processes.
     "test/checks/lint/cache.test.ts",
+    "test/checks/lint/file-result.test.ts",
     "test/checks/lint/cli-lint.test.ts",
     "test/checks/lint/executes-nothing.test.ts",
     "test/checks/lint/performance.test.ts",
