@@ -132,7 +132,7 @@ describe("captures and checks see the real value", () => {
     expect(r.outcome.exitCode).toBe(0);
     expect(readFileSync(path.join(dir, "used"), "utf8")).toBe(SECRET);
     expect(r.events.find((e) => e.type === "check-end")).toMatchObject({
-      outcome: { ok: true, actual: "***" },
+      outcome: { kind: "pass", actual: "***" },
     });
   });
 });
