@@ -47,13 +47,28 @@ const MODEL_ALONE = rule(
 /**
  * Folders whose public surface is their index.ts: another folder imports
  * `../model/index.js`, never `../model/runbook.js`. (Inside a folder, `./x.js`
- * is not matched.) engine/actions, engine/journal, engine/sandbox, checks/lint
- * and renderers/* still have deep importers: see docs/architecture.md.
+ * is not matched.) renderers/tui has a second, Ink-free entry, `pager.js` (the
+ * log pager the plain prompt uses): its index.ts loads React. engine/journal,
+ * engine/sandbox, checks/lint and the loose renderers/*.ts files still have
+ * deep importers: see docs/architecture.md.
  */
-const INDEXED = ["model", "params", "parse", "run", "secrets", "sql"];
+const INDEXED = [
+  ["engine", "model"],
+  ["engine", "params"],
+  ["engine", "parse"],
+  ["engine", "run"],
+  ["engine", "secrets"],
+  ["engine", "sql"],
+  ["engine", "actions"],
+  ["renderers", "plain"],
+  ["renderers", "tui"],
+];
+const ENTRIES = { tui: ["index.js", "pager.js"] };
 const THROUGH_INDEX = rule(
-  INDEXED.flatMap((f) => [`**/engine/${f}/*`, `../${f}/*`]).concat(
-    INDEXED.flatMap((f) => [`!**/${f}/index.js`]),
+  INDEXED.flatMap(([top, f]) => [`**/${top}/${f}/*`, `../${f}/*`]).concat(
+    INDEXED.flatMap(([, f]) =>
+      (ENTRIES[f] ?? ["index.js"]).map((entry) => `!**/${f}/${entry}`),
+    ),
   ),
   "import another folder through its index.ts (its public surface), not a file inside it",
 );

@@ -11,8 +11,7 @@ import {
 } from "../engine/run/index.js";
 import type { StepSelection } from "../engine/plan.js";
 import { jsonReporter } from "../renderers/json-reporter.js";
-import { PlainReporter } from "../renderers/plain/plain-reporter.js";
-import { promptInteraction } from "../renderers/plain/prompt-interaction.js";
+import { PlainReporter, promptInteraction } from "../renderers/plain/index.js";
 import { colorEnabled, createStyle } from "../renderers/style.js";
 import { parseSets } from "./flags.js";
 import { identity } from "./identity.js";

@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import {
   liveGroupMembers,
   stopProcessGroup,
-} from "../engine/actions/process-group.js";
-import type { ProcessInfo } from "../engine/actions/process-table.js";
+  type ProcessInfo,
+} from "../engine/actions/index.js";
 import type { RunState } from "../engine/journal/index.js";
 
 /** A step in an unknown state whose process group was journaled: still alive here, or started on another host. */

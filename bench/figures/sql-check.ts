@@ -1,5 +1,4 @@
-import { Connections } from "../../engine/actions/connections.js";
-import type { ActionContext } from "../../engine/actions/context.js";
+import { Connections, type ActionContext } from "../../engine/actions/index.js";
 import { parseRunbook } from "../../engine/parse/index.js";
 import { runCheck } from "../../engine/run/check-runner.js";
 import { startSandbox } from "../../engine/sandbox/index.js";

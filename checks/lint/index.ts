@@ -6,11 +6,6 @@ export {
 } from "./lint-runbooks.js";
 export { LintCache, type LintCacheOptions } from "./cache.js";
 export { applyFixes, type AppliedFixes } from "./apply-fixes.js";
-export {
-  expandPaths,
-  displayPath,
-  type ExpandedPaths,
-} from "./expand-paths.js";
 export { RULE_CATALOG, ruleInfo, type RuleInfo } from "./rule-catalog.js";
 export { SHELLCHECK_EXCLUDED } from "./tools/index.js";
 export type {

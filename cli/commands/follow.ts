@@ -12,7 +12,7 @@ import {
   JournalReplay,
   type Reporter,
 } from "../../engine/run/index.js";
-import { PlainReporter } from "../../renderers/plain/plain-reporter.js";
+import { PlainReporter } from "../../renderers/plain/index.js";
 import { colorEnabled, createStyle } from "../../renderers/style.js";
 import { findRunbook } from "../find-runbook.js";
 import { writeLine, type Io } from "../io.js";

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { createTwoFilesPatch } from "diff";
+import { displayPath } from "../../engine/parse/index.js";
 import {
   applyFixes,
-  displayPath,
   lintWithFixes,
   type LintFix,
   type LintOptions,

@@ -1,13 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { usageError, type Diagnostic } from "../../engine/model/index.js";
-import {
-  displayPath,
-  expandPaths,
-  LintCache,
-  lintFiles,
-  ruleInfo,
-} from "../../checks/lint/index.js";
+import { displayPath, expandPaths } from "../../engine/parse/index.js";
+import { LintCache, lintFiles, ruleInfo } from "../../checks/lint/index.js";
 import { fixFiles } from "./lint-fix.js";
 import { renderLint } from "../../renderers/lint/index.js";
 import { colorEnabled } from "../../renderers/style.js";

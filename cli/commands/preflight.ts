@@ -10,7 +10,7 @@ import type {
   Probe,
   ProbeState,
 } from "../../engine/preflight/index.js";
-import { promptInteraction } from "../../renderers/plain/prompt-interaction.js";
+import { promptInteraction } from "../../renderers/plain/index.js";
 import {
   colorEnabled,
   createStyle,

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expandPaths, lintFiles } from "../../checks/lint/index.js";
+import { lintFiles } from "../../checks/lint/index.js";
 import {
   formatDiagnostic,
   usageError,
@@ -8,7 +8,11 @@ import {
   type Runbook,
   plural,
 } from "../../engine/model/index.js";
-import { parseRunbookFile } from "../../engine/parse/index.js";
+import {
+  displayPath,
+  expandPaths,
+  parseRunbookFile,
+} from "../../engine/parse/index.js";
 import { writeLine, type Io } from "../io.js";
 import type { RenderFlags } from "../definitions.js";
 
@@ -39,7 +43,8 @@ export async function renderCommand(
   const files = findRunbooks(targets, io.cwd);
 
   const ext = format === "html" ? ".html" : ".md";
-  const names = outputNames(files, ext);
+  const { pageNames } = await import("../../renderers/html/index.js");
+  const names = pageNames(files, ext);
   const parsed: Parsed[] = files.map((file) => {
     const output = path.join(
       outDir,
@@ -57,7 +62,7 @@ export async function renderCommand(
     }
     return {
       file,
-      shown: display(file, io.cwd),
+      shown: displayPath(file, io.cwd),
       runbook: result.runbook,
       diagnostics: result.diagnostics,
       output,
@@ -81,7 +86,7 @@ export async function renderCommand(
       if (d.severity === "error")
         writeLine(
           io.stderr,
-          formatDiagnostic({ ...d, file: display(d.file, io.cwd) }),
+          formatDiagnostic({ ...d, file: displayPath(d.file, io.cwd) }),
         );
     if (p.diagnostics.some((d) => d.severity === "error")) invalid++;
   }
@@ -135,70 +140,14 @@ export async function renderCommand(
   const ms = Math.round(performance.now() - started);
   writeLine(
     io.stdout,
-    `rendered ${plural(parsed.length, "runbook")} to ${display(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ""}`,
+    `rendered ${plural(parsed.length, "runbook")} to ${displayPath(outDir, io.cwd)}${path.sep}index${ext} in ${ms}ms${invalid > 0 ? ` (${invalid} with errors)` : ""}`,
   );
   return invalid > 0 ? 2 : 0;
 }
 
-/**
- * Files as given, and every `.md` under a folder or matching a glob, README.md
- * included (a service's README is often its runbook): the one finder that
- * lint uses too, so the two commands always see the same runbooks.
- */
-export function findRunbooks(
-  targets: readonly string[],
-  cwd: string,
-): string[] {
+/** Files as given, and every `.md` under a folder or matching a glob: the finder `lint` uses too. */
+function findRunbooks(targets: readonly string[], cwd: string): string[] {
   const { files, problems } = expandPaths(targets, cwd);
   if (problems.length > 0) throw usageError(problems.join("; "));
   return files;
-}
-
-/** `name.html` from the file name; files that share a name are told apart by their folders. */
-function outputNames(
-  files: readonly string[],
-  ext: string,
-): Map<string, string> {
-  const base = (f: string): string => path.basename(f).replace(/\.md$/i, "");
-  const groups = new Map<string, string[]>();
-  for (const f of files)
-    groups.set(base(f), [...(groups.get(base(f)) ?? []), f]);
-  const names = new Map<string, string>();
-  for (const [name, group] of groups) {
-    const root = commonDir(group);
-    for (const f of group) {
-      const unique =
-        group.length > 1
-          ? path
-              .relative(root, f)
-              .replace(/\.md$/i, "")
-              .split(path.sep)
-              .join("--")
-          : name;
-      const safe = unique.replace(/[^\w.-]/g, "_");
-      // `index` is the index page's name: a runbook called index.md gets another.
-      names.set(
-        f,
-        `${safe.toLowerCase() === "index" ? `${safe}-runbook` : safe}${ext}`,
-      );
-    }
-  }
-  return names;
-}
-
-function commonDir(files: readonly string[]): string {
-  const parts = files.map((f) => path.dirname(f).split(path.sep));
-  const first = parts[0] ?? [];
-  let n = 0;
-  while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
-  return first.slice(0, n).join(path.sep) || path.sep;
-}
-
-function display(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel === ""
-    ? "."
-    : rel.startsWith("..") || path.isAbsolute(rel)
-      ? file
-      : rel;
 }

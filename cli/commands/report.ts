@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   JournalError,
-  type JournalEntry,
-  type JournalRead,
+  readRunRecord,
+  type RunRecord,
   type StateStore,
 } from "../../engine/journal/index.js";
 import { usageError, type Runbook } from "../../engine/model/index.js";
@@ -38,9 +38,9 @@ async function reportFrom(
   outFlag: string,
   io: Io,
 ): Promise<number> {
-  let journal: JournalRead;
+  let record: RunRecord;
   try {
-    journal = await store.readJournal(runId);
+    record = await readRunRecord(store, runId);
   } catch (error) {
     if (!(error instanceof JournalError)) throw error;
     if (!/^no run /.test(error.message)) throw usageError(error.message);
@@ -51,15 +51,8 @@ async function reportFrom(
       `no run ${runId} in ${store.where}${runs.length > 0 ? ` (latest: ${runs.join(", ")})` : ` (no runs there; pass ${store.kind === "files" ? "--state-dir" : "--state"}?)`}`,
     );
   }
+  const { journal, logs, journalPath } = record;
   const { runbook, note } = currentRunbook(journal.run.file);
-  const logs = new Map<
-    string,
-    { text: string; omittedBytes: number; path: string }
-  >();
-  for (const id of stepIds(journal.entries)) {
-    const log = await store.readLog(runId, id);
-    if (log) logs.set(id, log);
-  }
   const { renderReportPage } = await import("../../renderers/html/index.js");
   const html = renderReportPage({
     runId,
@@ -68,10 +61,7 @@ async function reportFrom(
     logs,
     ...(runbook ? { runbook } : {}),
     ...(note ? { runbookNote: note } : {}),
-    journalPath:
-      store.kind === "files"
-        ? path.join(store.where, "runs", runId, "journal.jsonl")
-        : `run ${runId} in ${store.where}`,
+    journalPath,
   });
   const out = path.resolve(io.cwd, outFlag);
   mkdirSync(path.dirname(out), { recursive: true });
@@ -81,15 +71,6 @@ async function reportFrom(
     `wrote the report of run ${runId} to ${path.relative(io.cwd, out) || out}`,
   );
   return 0;
-}
-
-function stepIds(entries: readonly JournalEntry[]): Set<string> {
-  const ids = new Set<string>();
-  for (const e of entries) {
-    if (e.type === "run") for (const s of e.steps) ids.add(s.id);
-    else if ("step" in e) ids.add(e.step);
-  }
-  return ids;
 }
 
 /** The runbook as it is now: the report shows what each unchanged step's checks expected. */

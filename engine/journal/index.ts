@@ -50,3 +50,4 @@ export type {
   FollowCursor,
   FollowBatch,
 } from "./state-store.js";
+export { readRunRecord, type RunRecord } from "./run-record.js";

@@ -33,3 +33,8 @@ export {
   readExecOptions,
   type AttributeReaderOptions,
 } from "./options.js";
+export {
+  expandPaths,
+  displayPath,
+  type ExpandedPaths,
+} from "./markdown-files.js";

@@ -1,4 +1,4 @@
-import { Connections, type ResolvedDatabase } from "../actions/connections.js";
+import { Connections, type ResolvedDatabase } from "../actions/index.js";
 import type { Runbook } from "../model/index.js";
 import type { ResolvedParam } from "../params/index.js";
 import {

@@ -1,7 +1,10 @@
-import { runProcess } from "../actions/process.js";
-import { remoteInvocation } from "../actions/remote.js";
-import { shellArgv } from "../actions/shell.js";
-import { userProblem, withUser } from "../actions/user.js";
+import {
+  runProcess,
+  remoteInvocation,
+  shellArgv,
+  userProblem,
+  withUser,
+} from "../actions/index.js";
 import type { Place } from "./types.js";
 
 /**

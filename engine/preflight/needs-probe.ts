@@ -1,4 +1,4 @@
-import { databaseEnv } from "../actions/database-env.js";
+import { databaseEnv } from "../actions/index.js";
 import { quoteIdentifier } from "../sql/index.js";
 import type { PreflightContext, ReachedDatabase } from "./context.js";
 import { runAt } from "./exec.js";

@@ -1,6 +1,6 @@
 import type { Runbook } from "../model/index.js";
 import { isCodeAction, pluralNoun, interpolate } from "../model/index.js";
-import { shQuote } from "../actions/remote.js";
+import { shQuote } from "../actions/index.js";
 import { sshAdvice } from "./advice.js";
 import type { PreflightContext } from "./context.js";
 import { runAt } from "./exec.js";

@@ -1,4 +1,4 @@
-import type { pg } from "../actions/connections.js";
+import type { pg } from "../actions/index.js";
 import { runReadOnlyCheck } from "../sql/index.js";
 
 /** A catalog query of the preflight's own, inside a read-only transaction that is rolled back. */

@@ -1,6 +1,5 @@
 import { judge, type Judgement, type Observation } from "../../checks/index.js";
-import { databaseEnv } from "../actions/database-env.js";
-import { psqlSetLines } from "../actions/psql.js";
+import { databaseEnv, psqlSetLines } from "../actions/index.js";
 import type { Check, CodeAction, Expectation, Step } from "../model/index.js";
 import { runReadOnlyCheck, scanPsqlVariables } from "../sql/index.js";
 import type { PreflightContext } from "./context.js";

@@ -1,13 +1,13 @@
 import { judge, type Judgement, type Observation } from "../../checks/index.js";
-import type { ActionContext } from "../actions/context.js";
-import { databaseEnv } from "../actions/database-env.js";
-import { runScript } from "../actions/shell.js";
-import type { Check } from "../model/index.js";
 import {
+  type ActionContext,
+  databaseEnv,
+  runScript,
   checkTimeout,
   noDatabase,
   waitRanOut,
-} from "../actions/failure-message.js";
+} from "../actions/index.js";
+import type { Check } from "../model/index.js";
 import { loadSqlParser, runReadOnlyCheck } from "../sql/index.js";
 import type { CheckOutcome } from "./events.js";
 import { abortableSleep } from "./sleep.js";

@@ -1,5 +1,5 @@
 import { interpolate } from "../model/index.js";
-import { Connections, type ResolvedDatabase } from "../actions/connections.js";
+import { Connections, type ResolvedDatabase } from "../actions/index.js";
 import type { Runbook } from "../model/index.js";
 import { RunbookError } from "../model/index.js";
 import { maskUrl, resolveUrl } from "../params/index.js";

@@ -1,12 +1,16 @@
-import { runConsole } from "../actions/console.js";
-import type { ActionContext, ActionResult } from "../actions/context.js";
-import { databaseEnv } from "../actions/database-env.js";
-import { noDatabase, retryNote } from "../actions/failure-message.js";
-import { runFile } from "../actions/file.js";
-import { runPsql } from "../actions/psql.js";
-import { runShell } from "../actions/shell.js";
-import { runSql } from "../actions/sql.js";
-import { lookupVar } from "../actions/context.js";
+import {
+  runConsole,
+  type ActionContext,
+  type ActionResult,
+  databaseEnv,
+  noDatabase,
+  retryNote,
+  runFile,
+  runPsql,
+  runShell,
+  runSql,
+  lookupVar,
+} from "../actions/index.js";
 import { isCodeAction, type Action, type CodeAction } from "../model/index.js";
 import { assertNever } from "../model/index.js";
 import type { Step } from "../model/index.js";

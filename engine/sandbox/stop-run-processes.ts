@@ -7,7 +7,7 @@ import {
   processCwd,
   processEnviron,
   type ProcessInfo,
-} from "../actions/process-table.js";
+} from "../actions/index.js";
 
 /** A process of a run that was still running at the end, and how it was stopped. */
 export interface StoppedProcess {

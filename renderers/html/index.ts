@@ -54,3 +54,4 @@ export {
 } from "./report-model.js";
 export type { StepLog } from "./report-steps.js";
 export { isLabel, type DirectiveContext } from "./directive-html.js";
+export { pageNames } from "./page-names.js";

@@ -3,7 +3,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Interaction } from "../../engine/run/index.js";
 import { checkPattern } from "../../engine/params/index.js";
 import type { Style } from "../style.js";
-import { LogPager } from "../tui/log-pager.js";
+import { LogPager } from "../tui/pager.js";
 
 export interface PromptIo {
   readonly stdin: Readable & {

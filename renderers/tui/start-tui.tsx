@@ -6,8 +6,7 @@ import type {
   Interrupter,
   Reporter,
 } from "../../engine/run/index.js";
-import { PlainReporter } from "../plain/plain-reporter.js";
-import { promptInteraction } from "../plain/prompt-interaction.js";
+import { PlainReporter, promptInteraction } from "../plain/index.js";
 import { colorEnabled, createStyle } from "../style.js";
 import { App } from "./app.js";
 import { createKeyHandler } from "./key-handler.js";

@@ -141,6 +141,36 @@ const probes: [string, string, string][] = [
   ],
   ["checks/probe.ts", "process.exit(1);\n", "no ambient process state"],
   [
+    "engine/run/probe.ts",
+    "import { runShell } from '../actions/shell.js';\nvoid runShell;\n",
+    "through its index.ts",
+  ],
+  [
+    "cli/probe.ts",
+    "import { listProcesses } from '../engine/actions/process-table.js';\nvoid listProcesses;\n",
+    "through its index.ts",
+  ],
+  [
+    "cli/commands/probe.ts",
+    "import { PlainReporter } from '../../renderers/plain/plain-reporter.js';\nvoid PlainReporter;\n",
+    "through its index.ts",
+  ],
+  [
+    "renderers/tui/probe.ts",
+    "import { promptInteraction } from '../plain/prompt-interaction.js';\nvoid promptInteraction;\n",
+    "through its index.ts",
+  ],
+  [
+    "renderers/plain/probe.ts",
+    "import { LogPager } from '../tui/log-pager.js';\nvoid LogPager;\n",
+    "through its index.ts",
+  ],
+  [
+    "cli/probe.ts",
+    "import { App } from '../renderers/tui/app.js';\nvoid App;\n",
+    "through its index.ts",
+  ],
+  [
     "renderers/tui/probe.ts",
     "process.stdout.write('x');\n",
     "no ambient process state",
@@ -179,6 +209,21 @@ describe("import boundaries are enforced by lint", () => {
       await problems(
         "engine/run/probe.ts",
         "import type { Runbook } from '../model/index.js';\nimport { execa } from 'execa';\nexport type R = Runbook;\nvoid execa;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it("renderers/tui has two entries: index.ts (Ink) and pager.ts (the Ink-free log pager)", async () => {
+    expect(
+      await problems(
+        "renderers/plain/probe.ts",
+        "import { LogPager } from '../tui/pager.js';\nimport { PlainReporter } from './plain-reporter.js';\nvoid LogPager;\nvoid PlainReporter;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems(
+        "cli/probe.ts",
+        "import { startTui } from '../renderers/tui/index.js';\nimport { runShell } from '../engine/actions/index.js';\nimport { PlainReporter } from '../renderers/plain/index.js';\nvoid startTui;\nvoid runShell;\nvoid PlainReporter;\n",
       ),
     ).toEqual([]);
   });

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expandPaths, lintFiles } from "../../../checks/lint/index.js";
+import { lintFiles } from "../../../checks/lint/index.js";
+import { expandPaths } from "../../../engine/parse/index.js";
 import { requireThat } from "../../helpers/require.js";
 
 /**

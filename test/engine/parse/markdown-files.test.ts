@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { displayPath, expandPaths } from "../../../checks/lint/index.js";
+import { displayPath, expandPaths } from "../../../engine/parse/index.js";
 import { tempDir } from "../../helpers/temp.js";
 
 describe("globs, as tinyglobby reads them", () => {
@@ -152,5 +152,6 @@ describe("expandPaths", () => {
     expect(displayPath("/elsewhere/a.md", "/work/repo")).toBe(
       "/elsewhere/a.md",
     );
+    expect(displayPath("/work/repo", "/work/repo")).toBe(".");
   });
 });

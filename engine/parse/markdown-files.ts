@@ -3,14 +3,16 @@ import path from "node:path";
 import { globSync, isDynamicPattern, type GlobOptions } from "tinyglobby";
 
 export interface ExpandedPaths {
-  /** Absolute paths of the files to lint, each once, in the order given. */
+  /** Absolute paths of the files found, each once, in the order given. */
   readonly files: string[];
   /** Arguments that name nothing: each a message for the operator. */
   readonly problems: string[];
 }
 
 /**
- * Turns the arguments of `runbook lint` into files: a file is taken as is,
+ * Turns the arguments of `runbook lint` and `runbook render` into files (one
+ * finder, so the two commands always see the same runbooks; README.md
+ * included, a service's README is often its runbook): a file is taken as is,
  * a folder is searched for `*.md` files, and a glob (`runbooks/**\/*.md`,
  * quoted so that the shell leaves it alone) is matched by tinyglobby against the `.md`
  * files under its fixed prefix. Searches skip `node_modules` and folders
@@ -55,12 +57,11 @@ export function expandPaths(
   return { files, problems };
 }
 
-/** The path to show for `file`: relative to `cwd` when it is inside it, else as is. */
+/** The path to show for `file`: relative to `cwd` when it is inside it (`.` for `cwd` itself), else as is. */
 export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)
-    ? toPosix(rel)
-    : file;
+  if (rel === "") return ".";
+  return !rel.startsWith("..") && !path.isAbsolute(rel) ? toPosix(rel) : file;
 }
 
 /**
