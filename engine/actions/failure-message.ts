@@ -107,3 +107,12 @@ export function waitRanOut(
 ): string {
   return `${message} (still failing after ${attempts} tries over ${Math.round(elapsedMs / 1000)}s)`;
 }
+
+/**
+ * A value check whose expected and actual values differ only inside masked
+ * secrets (the wrong secret compared): masked, both sides read `***`, so the
+ * message says where the difference is, without showing it.
+ */
+export function differsInsideSecret(message: string): string {
+  return `${message} (they differ inside a masked secret)`;
+}

@@ -5,6 +5,7 @@ export { Connections, type ResolvedDatabase, type pg } from "./connections.js";
 export { databaseEnv } from "./database-env.js";
 export {
   checkTimeout,
+  differsInsideSecret,
   noDatabase,
   retryNote,
   waitRanOut,

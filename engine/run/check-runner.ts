@@ -4,6 +4,7 @@ import {
   databaseEnv,
   runScript,
   checkTimeout,
+  differsInsideSecret,
   noDatabase,
   waitRanOut,
 } from "../actions/index.js";
@@ -104,7 +105,7 @@ async function attempt(
   check: Check,
   options: CheckRunOptions,
 ): Promise<Judgement> {
-  return judge(
+  const judgement = judge(
     check.expectation,
     check.kind === "sql"
       ? await observeSql(
@@ -114,6 +115,12 @@ async function attempt(
         )
       : await observeShell(check, options),
   );
+  const { redact } = options.ctx;
+  return judgement.kind === "mismatch" &&
+    judgement.expected !== judgement.actual &&
+    redact(judgement.expected) === redact(judgement.actual)
+    ? { ...judgement, message: differsInsideSecret(judgement.message) }
+    : judgement;
 }
 
 /**

@@ -135,4 +135,40 @@ describe("captures and checks see the real value", () => {
       outcome: { kind: "pass", actual: "***" },
     });
   });
+
+  it("a check whose values differ only inside masked secrets says so, instead of 'expected ***, got ***'", async () => {
+    const other = "Other-secret-77";
+    const r = await runMarkdown(
+      md(
+        "---",
+        "params:",
+        `  old_token: { default: "${SECRET}" }`,
+        `  new_token: { default: "${other}" }`,
+        "---",
+        "## Compare",
+        // The wrong secret is compared: masked, both sides read ***.
+        '::check{sh="echo $new_token" expect="${old_token}"}',
+      ),
+      { dir: tempDir() },
+    );
+    expect(r.outcome.exitCode).toBe(1);
+    const end = r.events.find((e) => e.type === "check-end");
+    expect(end).toMatchObject({ outcome: { kind: "mismatch" } });
+    const message =
+      end?.type === "check-end" && "message" in end.outcome
+        ? end.outcome.message
+        : "";
+    expect(message).toBe(
+      'expected "***", got "***" (they differ inside a masked secret)',
+    );
+    const everything = JSON.stringify(r.events) + r.output;
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(other);
+    // A mismatch outside the secrets says nothing more.
+    const plain = await runMarkdown(
+      md("## Compare", '::check{sh="echo 2" expect="3"}'),
+      { dir: tempDir() },
+    );
+    expect(JSON.stringify(plain.events)).not.toContain("masked secret");
+  });
 });
